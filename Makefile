@@ -1,0 +1,35 @@
+# Two entry points: `make build` (set up, build, validate) and `make test` (set up, run the tests).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+
+.PHONY: build test check validate lint clean
+
+$(STAMP): requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+## Build data/ and datapackage.json from seeds/ and readings/, then validate the result with frictionless.
+build: $(STAMP)
+	$(BIN)/python build.py
+	$(BIN)/frictionless validate datapackage.json
+
+## Run the test suite (it also checks that the committed data matches the inputs).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Fail if the committed data/, datapackage.json or README tables are out of date.
+check: $(STAMP)
+	$(BIN)/python build.py --check
+
+validate: $(STAMP)
+	$(BIN)/frictionless validate datapackage.json
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Build the dataset: seeds + curated readings -> validated tables in data/ and datapackage.json.
+
+Nothing is written unless every table validates; a failed build leaves the
+published files as they were and prints every problem it found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
+    parser.add_argument("--check", action="store_true", help="build in memory and fail if the published files are not what the inputs produce")
+    args = parser.parse_args(argv)
+
+    # Heavy libraries load only past --help.
+    from superclusters.errors import BuildError
+    from superclusters.pipeline import build, stale_files
+
+    try:
+        if args.check:
+            stale = stale_files(args.root)
+            if stale:
+                print("out of date (run `make build`): " + ", ".join(stale), file=sys.stderr)
+                return 1
+            print("published files match the inputs")
+            return 0
+        files = build(args.root)
+    except BuildError as exc:
+        print(f"build failed, nothing written. {exc}", file=sys.stderr)
+        return 1
+    print(f"published {len(files)} files: " + ", ".join(sorted(files)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

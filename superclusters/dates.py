@@ -1,0 +1,211 @@
+"""Place a stated date or time qualifier on the calendar as an interval with its precision.
+
+The interval [start, end] (inclusive days) is the set of dates the words allow
+and never finer than the words: "August" is the whole of August, "by 2026" is a
+deadline somewhere in 2026. Relative phrases ("last week", "in the next 18
+months") are placed from the article's publication date; year-less phrases
+("em agosto") take the article's reference year, and the result says so in
+`anchor`. Seasons are northern-hemisphere meteorological seasons (the seeds are
+about sites in Texas and Tennessee).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+class DateError(ValueError):
+    """The phrase cannot be placed; the message says what would be accepted."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What relative phrases in one article are measured from."""
+
+    year: int  # articles.reference_year
+    published: Placed | None = None  # the stated publication date, if any
+
+
+@dataclass(frozen=True)
+class Placed:
+    relation: str  # in | by | after
+    start: date | None
+    end: date | None
+    precision: str  # day | week | month | season | quarter | year | range | none
+    anchor: str  # absolute | publication_date | assumed_year | none
+
+
+UNPLACED = Placed("in", None, None, "none", "none")
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("janeiro", "janvier", "january"),
+            ("fevereiro", "février", "february"),
+            ("março", "mars", "march"),
+            ("abril", "avril", "april"),
+            ("maio", "mai", "may"),
+            ("junho", "juin", "june"),
+            ("julho", "juillet", "july"),
+            ("agosto", "août", "august"),
+            ("setembro", "septembre", "september"),
+            ("outubro", "octobre", "october"),
+            ("novembro", "novembre", "november"),
+            ("dezembro", "décembre", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+SEASONS = {  # word -> first month of the meteorological season
+    "primavera": 3,
+    "printemps": 3,
+    "spring": 3,
+    "verão": 6,
+    "été": 6,
+    "summer": 6,
+    "outono": 9,
+    "automne": 9,
+    "autumn": 9,
+    "fall": 9,
+    "inverno": 12,
+    "hiver": 12,
+    "winter": 12,
+}
+BY = r"(d'ici|até|by|until|no later than|avant la fin)"
+AFTER = r"(pas( \w+){0,3} avant|not before|after|après|depois de|em alguns meses|in a few months|dans quelques mois)"
+NEXT = r"(próxim[oa]|next|prochaine?)"
+LAST = r"(passad[oa]|last|dernière|dernier|previous)"
+RECENT = r"(recently|recent|récemment|recentemente|récent)"
+TODAY = r"(today|hoje|aujourd'hui)"
+
+
+def _has(pattern: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + pattern + r"(?!\w)", text, re.IGNORECASE) is not None
+
+
+def month_interval(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _relation(text: str) -> str:
+    if _has(AFTER, text):
+        return "after"
+    if _has(BY, text):
+        return "by"
+    return "in"
+
+
+def _published(ref: Reference, text: str) -> Placed:
+    if ref.published is None or ref.published.start is None:
+        raise DateError(
+            f"{text!r} is relative to the publication date, which this seed does not state; set calendar: false on the entry or quote a phrase with a date"
+        )
+    return ref.published
+
+
+def _relative_anchor(ref: Reference) -> str:
+    """Relative and year-less phrases rest on the publication date when it states a year; else on the assumed year."""
+    if ref.published is not None and ref.published.anchor == "absolute":
+        return "publication_date"
+    return "assumed_year"
+
+
+def place(text: str, ref: Reference) -> Placed:
+    """Normalise a date phrase; raises DateError naming what it could not place."""
+    lowered = text.lower()
+    relation = _relation(lowered)
+
+    # ISO forms, as in the seeds' " date 2024-08-26" header lines.
+    if m := re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        day = date(int(m[1]), int(m[2]), int(m[3]))
+        return Placed(relation, day, day, "day", "absolute")
+    if m := re.search(r"\b(\d{4})-(\d{2})\b", text):
+        start, end = month_interval(int(m[1]), int(m[2]))
+        return Placed(relation, start, end, "month", "absolute")
+
+    # "in the next 18 months", "nos próximos 18 meses", "dans les 18 prochains mois"
+    if m := re.search(r"(next|próximos|prochains)\s+(\d+)\s+(months|meses|mois)|(\d+)\s+prochains\s+mois", lowered):
+        months = int(m[2] or m[4])
+        pub = _published(ref, text)
+        year, month = add_months(pub.end, months)
+        start, end = month_interval(year, month)
+        return Placed("by", start, end, "month", _relative_anchor(ref))
+
+    # An explicit year in digits.
+    if m := re.search(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)", text):
+        year = int(m[1])
+        return Placed(relation, date(year, 1, 1), date(year, 12, 31), "year", "absolute")
+
+    year_anchor = _relative_anchor(ref)
+    if _has(TODAY, lowered):
+        pub = _published(ref, text)
+        return Placed("in", pub.start, pub.end, pub.precision, _relative_anchor(ref))
+    if _has(RECENT, lowered):
+        if ref.published is not None and ref.published.start is not None:
+            pub = ref.published
+            return Placed("by", pub.start, pub.end, pub.precision, _relative_anchor(ref))
+        return Placed("by", date(ref.year, 1, 1), date(ref.year, 12, 31), "year", year_anchor)
+    if re.search(r"(semana passada|last week|semaine dernière)", lowered):
+        pub = _published(ref, text)
+        return Placed("in", pub.start - timedelta(days=7), pub.end - timedelta(days=1), "week", _relative_anchor(ref))
+    if m := re.search(r"há (apenas )?(um|1) mês|(one|a|1) month ago|il y a (un|1) mois", lowered):
+        pub = _published(ref, text)
+        year, month = add_months(pub.start, -1)
+        start, end = month_interval(year, month)
+        return Placed("in", start, end, "month", _relative_anchor(ref))
+    if re.search(r"(deste|este) mês|this month|ce mois", lowered):
+        pub = _published(ref, text)
+        if pub.precision not in ("day", "month"):
+            raise DateError(f"{text!r} needs a publication month; the seed states only {pub.precision}")
+        start, end = month_interval(pub.start.year, pub.start.month)
+        return Placed(relation, start, end, "month", _relative_anchor(ref))
+    if _has(AFTER, lowered) and re.search(r"meses|months|mois", lowered):
+        pub = _published(ref, text)
+        return Placed("after", pub.end + timedelta(days=1), None, "range", _relative_anchor(ref))
+
+    for word, first_month in SEASONS.items():
+        if _has(word, lowered):
+            if _has(NEXT + r"\s+ano|" + r"next year|l'année prochaine|do próximo ano", lowered):
+                year = ref.year + 1
+            elif _has(NEXT, lowered):
+                pub = _published(ref, text)
+                year = pub.end.year if date(pub.end.year, first_month, 1) > pub.end else pub.end.year + 1
+            else:
+                year = ref.year
+            start = date(year, first_month, 1)
+            end_year, end_month = add_months(start, 2)
+            return Placed(relation, start, month_interval(end_year, end_month)[1], "season", year_anchor)
+
+    for word, month in MONTHS.items():
+        if _has(word, lowered):
+            start, end = month_interval(ref.year, month)
+            return Placed(relation, start, end, "month", year_anchor)
+
+    # Year-relative phrases; "earlier this year" runs from 1 January to publication.
+    if re.search(r"(plus tôt|earlier|no início) (cette|this|deste) (année|year|ano)", lowered):
+        end = ref.published.end if ref.published is not None and ref.published.end else date(ref.year, 12, 31)
+        return Placed("in", date(ref.year, 1, 1), end, "range", year_anchor)
+    if re.search(r"(this|cette|este|deste) (year|année|ano)|(final|fin|end) (do|de l'|of the) ?(ano|année|year)", lowered):
+        return Placed(relation, date(ref.year, 1, 1), date(ref.year, 12, 31), "year", year_anchor)
+    if re.search(r"(last|previous) year|l'année dernière|ano passado", lowered):
+        year = ref.year - 1
+        return Placed(relation, date(year, 1, 1), date(year, 12, 31), "year", year_anchor)
+    if re.search(r"next year|l'année prochaine|próximo ano", lowered):
+        year = ref.year + 1
+        return Placed(relation, date(year, 1, 1), date(year, 12, 31), "year", year_anchor)
+
+    raise DateError(
+        f"cannot place {text!r} on the calendar; expected an ISO date, a year, a month or season name, "
+        "or a relative phrase (today, recently, last week, this year, next 18 months, ...); "
+        "if it is not a calendar time (e.g. 'at start-up'), set calendar: false on the entry"
+    )

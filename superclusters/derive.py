@@ -1,0 +1,372 @@
+"""The pure middle of the build: seed texts plus curated readings -> rows of every table.
+
+Nothing here touches the disk. Every human judgement comes from a Reading;
+everything else (offsets, values, units, dates, ids, counts) is computed here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .anchoring import AnchorError, anchor, anchor_within, span_url
+from .dates import UNPLACED, DateError, Placed, Reference, place
+from .errors import Collector
+from .numbers import NumberError, parse_quantity
+from .readings import ClaimEntry, EventEntry, Phrase, Reading, Registry
+from .seeds import Seed
+
+# Each property's normalised unit. Counts name what is counted; the surface form
+# of a count carries no unit, the others must carry this one (after conversion).
+PROPERTY_UNITS = {
+    "gpu_count": "GPU",
+    "diverted_gpu_count": "GPU",
+    "server_count": "server",
+    "node_count": "node",
+    "h100_equivalent_count": "H100-equivalent",
+    "power_mw": "MW",
+    "cooling_mw": "MW",
+    "capex_usd": "USD",
+    "investment_usd": "USD",
+    "bandwidth_gbps": "Gbit/s",
+    "rack_share": "fraction",
+    "accelerator_share": "fraction",
+}
+MEASURED_UNITS = {"MW", "USD", "Gbit/s", "fraction"}
+
+Row = dict[str, Any]
+Tables = dict[str, list[Row]]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Closed vocabularies, read from the schemas so they are stated once."""
+
+    enums: dict[tuple[str, str], list[str]]
+    primary_keys: dict[str, str]
+
+    @classmethod
+    def from_schemas(cls, schemas: dict[str, dict]) -> Vocabulary:
+        enums = {}
+        for table, schema in schemas.items():
+            for f in schema["fields"]:
+                if "enum" in f.get("constraints", {}):
+                    enums[(table, f["name"])] = f["constraints"]["enum"]
+        return cls(enums, {table: schema["primaryKey"][0] for table, schema in schemas.items()})
+
+    def check(self, table: str, column: str, value: Any, problems: Collector, where: tuple[str, str, str]) -> None:
+        allowed = self.enums[(table, column)]
+        if value not in allowed:
+            problems.add(*where, f"unknown value {value!r}; expected one of {', '.join(map(str, allowed))}")
+
+
+def word_bounded_first(text: str, alias: str) -> int | None:
+    """First occurrence of alias that is not part of a longer word ('X' never matches inside 'xAI')."""
+    m = re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", text)
+    return m.start() if m else None
+
+
+def _date_columns(prefix: str, placed: Placed | None, text: str | None) -> Row:
+    placed = placed if placed is not None else None
+    return {
+        f"{prefix}_text": text,
+        f"{prefix}_start": placed.start if placed else None,
+        f"{prefix}_end": placed.end if placed else None,
+        f"{prefix}_precision": placed.precision if placed else None,
+        f"{prefix}_anchor": placed.anchor if placed else None,
+    }
+
+
+def _span_columns(prefix: str, seed: Seed, start: int, end: int) -> Row:
+    return {
+        f"{prefix}quote": seed.text[start:end],
+        f"{prefix}char_start": start,
+        f"{prefix}char_end": end,
+        f"{prefix}span_url": span_url(seed.path, start, end),
+    }
+
+
+class _ArticleDeriver:
+    """Rows from one (seed, reading) pair; problems are recorded against the reading's entries."""
+
+    def __init__(self, seed: Seed, reading: Reading, registry: Registry, vocab: Vocabulary, problems: Collector):
+        self.seed, self.reading, self.registry, self.vocab, self.problems = seed, reading, registry, vocab, problems
+        self.text = seed.text
+
+    def add(self, entry: str, field: str, message: str) -> None:
+        self.problems.add(self.reading.path, entry, field, message)
+
+    def anchor(self, entry: str, quote: str, prefix: str, suffix: str) -> tuple[int, int] | None:
+        try:
+            return anchor(self.text, quote, prefix, suffix)
+        except AnchorError as exc:
+            self.add(entry, "quote", str(exc))
+            return None
+
+    def within(self, entry: str, field: str, span: tuple[int, int], inner: str) -> tuple[int, int] | None:
+        try:
+            return anchor_within(self.text, span, inner, field)
+        except AnchorError as exc:
+            self.add(entry, field, str(exc))
+            return None
+
+    def known(self, entry: str, field: str, kind: str, ident: str | None) -> None:
+        table = self.registry.organisations if kind == "organisation" else self.registry.hardware
+        if ident is not None and ident not in table:
+            self.add(entry, field, f"unknown {kind} id {ident!r}; expected one of {', '.join(sorted(table))} (from {self.registry.path})")
+
+    def place(self, entry: str, field: str, phrase: Phrase, ref: Reference | None) -> Placed | None:
+        if not phrase.calendar:
+            return UNPLACED
+        if ref is None:
+            return None
+        try:
+            return place(phrase.text, ref)
+        except DateError as exc:
+            self.add(entry, field, str(exc))
+            return None
+
+    def gloss(self, entry: str, en: str | None) -> str | None:
+        if self.reading.language != "en" and not en:
+            self.add(entry, "en", "missing English gloss; expected one for a seed not in English")
+        return en
+
+    # -- articles -----------------------------------------------------------
+    def reference(self) -> tuple[Reference | None, Row]:
+        r = self.reading
+        published: Placed | None = None
+        pub_text = None
+        if r.published:
+            span = self.anchor("published", r.published, "", "")
+            pub_text = r.published
+            if span:
+                try:  # a year-less date ("fin août") takes the reference year, checked just below
+                    published = place(r.published, Reference(r.reference_year or 1, None))
+                except DateError as exc:
+                    self.add("published", "published", str(exc))
+        year, basis = r.reference_year, r.reference_year_basis
+        if published is not None and published.anchor == "absolute":
+            stated = published.start.year
+            if year is not None and year != stated:
+                self.add("", "reference_year", f"is {year} but the seed's date {r.published!r} states {stated}")
+            year, basis = stated, f"stated in the seed's date line ({r.published})"
+        elif year is None or not basis:
+            self.add("", "reference_year", "missing; the seed states no year, so give reference_year and reference_year_basis")
+        if published is not None and published.anchor != "absolute" and not year:
+            published = None
+        row = {"reference_year": year, "reference_year_basis": basis}
+        row.update(_date_columns("published", published, pub_text))
+        return (Reference(year, published) if year else None), row
+
+    def article_row(self, ref_row: Row, claim_count: int, event_count: int) -> Row:
+        r, s = self.reading, self.seed
+        self.vocab.check("articles", "language", r.language, self.problems, (r.path, "", "language"))
+        self.vocab.check("articles", "title_source", r.title_source, self.problems, (r.path, "", "title_source"))
+        if r.outlet is not None:
+            self.known("", "outlet", "organisation", r.outlet)
+        title_span = self.anchor("title", r.title, "", "")
+        row = {
+            "article_id": s.article_id,
+            "seed_path": s.path,
+            "sha256": s.sha256,
+            "language": r.language,
+            "title": r.title,
+            "title_source": r.title_source,
+            "title_char_start": title_span[0] if title_span else None,
+            "title_char_end": title_span[1] if title_span else None,
+            "title_en": self.gloss("title", r.title_en),
+            **ref_row,
+            "outlet_organisation_id": r.outlet,
+            "char_count": len(s.text),
+            "byte_count": s.byte_count,
+            "claim_count": claim_count,
+            "event_count": event_count,
+        }
+        return row
+
+    # -- claims and events ----------------------------------------------------
+    def common(self, table: str, entry: str, e: ClaimEntry | EventEntry) -> tuple[int, int] | None:
+        self.vocab.check(table, "modality", e.modality, self.problems, (self.reading.path, entry, "modality"))
+        self.vocab.check(table, "attribution_kind", e.attribution_kind, self.problems, (self.reading.path, entry, "attribution_kind"))
+        return self.anchor(entry, e.quote, e.prefix, e.suffix)
+
+    def claim_row(self, e: ClaimEntry, ref: Reference | None) -> Row | None:
+        entry = f"claims[{e.index}] ({e.quote[:40]!r})"
+        span = self.common("claims", entry, e)
+        if e.property not in PROPERTY_UNITS:
+            self.add(entry, "property", f"unknown property {e.property!r}; expected one of {', '.join(PROPERTY_UNITS)}")
+        self.known(entry, "organisation", "organisation", e.organisation)
+        self.known(entry, "hardware", "hardware", e.hardware)
+        self.known(entry, "component", "hardware", e.component)
+        if e.organisation is None and e.hardware is None:
+            self.add(entry, "organisation", "a claim needs a subject; expected organisation and/or hardware")
+        quantity = None
+        try:
+            quantity = parse_quantity(e.value, self.reading.language)
+        except NumberError as exc:
+            self.add(entry, "value", str(exc))
+        unit = PROPERTY_UNITS.get(e.property)
+        if quantity is not None and unit is not None:
+            stated = quantity.unit
+            if (unit in MEASURED_UNITS and stated != unit) or (unit not in MEASURED_UNITS and stated is not None):
+                self.add(
+                    entry,
+                    "value",
+                    f"{e.value!r} reads as unit {stated or 'none'}; property {e.property} expects {unit if unit in MEASURED_UNITS else 'a bare count'}",
+                )
+                quantity = None
+        if span is None:
+            return None
+        value_span = self.within(entry, "value", span, e.value)
+        time_span = self.within(entry, "time", span, e.time.text) if e.time else None
+        placed = self.place(entry, "time", e.time, ref) if e.time else None
+        if quantity is None or value_span is None or (e.time and (time_span is None or placed is None)):
+            return None
+        return {
+            "claim_id": f"{self.seed.article_id}-{value_span[0]}-{e.property}",
+            "article_id": self.seed.article_id,
+            "organisation_id": e.organisation,
+            "hardware_id": e.hardware,
+            "component_hardware_id": e.component,
+            "property": e.property,
+            "value": float(quantity.value),
+            "unit": unit,
+            "comparator": quantity.comparator,
+            **_span_columns("value_", self.seed, *value_span),
+            **_date_columns("time", placed, e.time.text if e.time else None),
+            "time_relation": placed.relation if placed and e.time and e.time.calendar else None,
+            "time_char_start": time_span[0] if time_span else None,
+            "time_char_end": time_span[1] if time_span else None,
+            "modality": e.modality,
+            "attributed_to": e.attributed_to,
+            "attribution_kind": e.attribution_kind,
+            **_span_columns("", self.seed, *span),
+            "quote_en": self.gloss(entry, e.en),
+            "note": e.note,
+        }
+
+    def event_row(self, e: EventEntry, ref: Reference | None) -> Row | None:
+        entry = f"events[{e.index}] ({e.quote[:40]!r})"
+        span = self.common("events", entry, e)
+        self.vocab.check("events", "event_type", e.type, self.problems, (self.reading.path, entry, "type"))
+        for org in e.organisations:
+            self.known(entry, "organisations", "organisation", org)
+        for hw in e.hardware:
+            self.known(entry, "hardware", "hardware", hw)
+        if span is None:
+            return None
+        date_span = self.within(entry, "date", span, e.date.text) if e.date else None
+        placed = self.place(entry, "date", e.date, ref) if e.date else None
+        if e.date and (date_span is None or placed is None):
+            return None
+        return {
+            "event_id": f"{self.seed.article_id}-{span[0]}-{e.type}",
+            "article_id": self.seed.article_id,
+            "event_type": e.type,
+            "description": e.description,
+            "modality": e.modality,
+            **_date_columns("date", placed, e.date.text if e.date else None),
+            "date_relation": placed.relation if placed and e.date and e.date.calendar else None,
+            "date_char_start": date_span[0] if date_span else None,
+            "date_char_end": date_span[1] if date_span else None,
+            "organisation_ids": "|".join(e.organisations) or None,
+            "hardware_ids": "|".join(e.hardware) or None,
+            "attributed_to": e.attributed_to,
+            "attribution_kind": e.attribution_kind,
+            **_span_columns("", self.seed, *span),
+            "quote_en": self.gloss(entry, e.en),
+            "note": e.note,
+        }
+
+    def mentions(self) -> list[tuple[str, str, int, int]]:
+        """(kind, id, start, end) of the first word-bounded occurrence of each mentioned alias."""
+        found = []
+        for kind, mapping, table in (
+            ("organisation", self.reading.mentions_organisations, self.registry.organisations),
+            ("hardware", self.reading.mentions_hardware, self.registry.hardware),
+        ):
+            for ident, alias in mapping.items():
+                entry = f"mentions.{'organisations' if kind == 'organisation' else 'hardware'}.{ident}"
+                if ident not in table:
+                    self.known(entry, "id", kind, ident)
+                    continue
+                if alias not in table[ident].aliases:
+                    self.add(
+                        entry, "alias", f"{alias!r} is not an alias of {ident}; expected one of {list(table[ident].aliases)} (add it in {self.registry.path})"
+                    )
+                    continue
+                start = word_bounded_first(self.text, alias)
+                if start is None:
+                    self.add(entry, "alias", f"{alias!r} does not occur as a whole word in the seed")
+                    continue
+                found.append((kind, ident, start, start + len(alias)))
+        return found
+
+
+def derive_article(seed: Seed, reading: Reading, registry: Registry, vocab: Vocabulary, problems: Collector) -> tuple[Tables, list[tuple[str, str, int, int]]]:
+    """Rows of one article, and its entity mentions; the per-article unit of work (pure)."""
+    d = _ArticleDeriver(seed, reading, registry, vocab, problems)
+    ref, ref_row = d.reference()
+    claims = [row for e in reading.claims if (row := d.claim_row(e, ref)) is not None]
+    events = [row for e in reading.events if (row := d.event_row(e, ref)) is not None]
+    article = d.article_row(ref_row, len(reading.claims), len(reading.events))
+    return {"articles": [article], "claims": claims, "events": events}, d.mentions()
+
+
+def _entity_rows(kind: str, registry: Registry, mentions: dict[str, list[tuple[Seed, int, int]]], problems: Collector) -> list[Row]:
+    rows = []
+    entities = registry.organisations if kind == "organisation" else registry.hardware
+    for ident, entity in entities.items():
+        seen = sorted(mentions.get(ident, []), key=lambda m: (m[0].article_id, m[1]))
+        if not seen:
+            problems.add(registry.path, f"{kind}.{ident}", "", "is never mentioned in any reading's mentions; every entity must come from a seed")
+            continue
+        seed, start, end = seen[0]
+        row = {f"{kind}_id": ident, "name": entity.name, "aliases": "|".join(entity.aliases), "kind": entity.kind}
+        if kind == "hardware":
+            if entity.organisation not in registry.organisations:
+                problems.add(registry.path, f"hardware.{ident}", "organisation", f"unknown organisation id {entity.organisation!r}")
+            row.update({"organisation_id": entity.organisation, "organisation_role": entity.role})
+        row.update(
+            {
+                "description": entity.description,
+                "article_count": len({m[0].article_id for m in seen}),
+                "mention_article_id": seed.article_id,
+                **_span_columns("mention_", seed, start, end),
+            }
+        )
+        rows.append(row)
+    return rows
+
+
+def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector) -> Tables:
+    """Every table from every article; problems collected, rows in primary-key order."""
+    for table, column in (("organisations", "kind"), ("hardware", "kind"), ("hardware", "organisation_role")):
+        entities = registry.organisations if table == "organisations" else registry.hardware
+        for ident, entity in entities.items():
+            value = getattr(entity, "role" if column == "organisation_role" else column)
+            vocab.check(table, column, value, problems, (registry.path, f"{table}.{ident}", column))
+    if set(vocab.enums[("claims", "property")]) != set(PROPERTY_UNITS):
+        problems.add("schemas/claims.json", "property", "enum", f"differs from derive.PROPERTY_UNITS {sorted(PROPERTY_UNITS)}")
+
+    tables: Tables = {"articles": [], "claims": [], "events": []}
+    mentions: dict[str, dict[str, list[tuple[Seed, int, int]]]] = {"organisation": {}, "hardware": {}}
+    for seed, reading in sorted(pairs, key=lambda p: p[0].article_id):
+        rows, found = derive_article(seed, reading, registry, vocab, problems)
+        for table, table_rows in rows.items():
+            tables[table].extend(table_rows)
+        for kind, ident, start, end in found:
+            mentions[kind].setdefault(ident, []).append((seed, start, end))
+    tables["organisations"] = _entity_rows("organisation", registry, mentions["organisation"], problems)
+    tables["hardware"] = _entity_rows("hardware", registry, mentions["hardware"], problems)
+
+    for table, key in vocab.primary_keys.items():
+        seen: dict[str, int] = {}
+        for row in tables[table]:
+            seen[row[key]] = seen.get(row[key], 0) + 1
+        for ident, count in seen.items():
+            if count > 1:
+                problems.add(f"data/{table}", ident, key, f"duplicate id ({count} entries produce it); expected each to be unique")
+        tables[table].sort(key=lambda row: row[key])
+    return tables

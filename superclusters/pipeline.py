@@ -1,0 +1,135 @@
+"""The build from end to end; I/O lives here, at the edges, around the pure derive step."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .derive import Tables, Vocabulary, derive_tables
+from .errors import BuildError, Collector, Problem
+from .readings import ENTITIES_FILE, Reading, Registry, parse_reading, parse_registry, read_text
+from .schemas import TABLES, frame, load_schemas, markdown_table
+from .seeds import Seed, decode_seed
+
+README_BEGIN = "<!-- BEGIN generated column tables: edit schemas/*.json, then run make build -->"
+README_END = "<!-- END generated column tables -->"
+
+
+@dataclass
+class Inputs:
+    pairs: list[tuple[Seed, Reading]]
+    seed_bytes: list[tuple[str, bytes]]
+    registry: Registry
+    schemas: dict[str, dict]
+
+
+def load_inputs(root: Path) -> Inputs:
+    """Read seeds, readings, registry and schemas; every problem across them is raised together."""
+    problems = Collector()
+    schemas = load_schemas(root / "schemas")
+    registry_text = read_text(root / "readings" / ENTITIES_FILE, f"readings/{ENTITIES_FILE}", problems)
+    registry = parse_registry(registry_text, f"readings/{ENTITIES_FILE}", problems) if registry_text is not None else Registry(f"readings/{ENTITIES_FILE}")
+
+    reading_files = sorted(p for p in (root / "readings").glob("*.yaml") if p.name != ENTITIES_FILE)
+    seed_names = sorted(p.name for p in (root / "seeds").iterdir() if not p.name.startswith(".")) if (root / "seeds").is_dir() else []
+    expected = {p.stem + ".txt" for p in reading_files}
+    for name in seed_names:
+        if name not in expected:
+            problems.add(f"seeds/{name}", "", "", f"unknown file in seeds/: no curated reading readings/{Path(name).stem}.yaml names it")
+
+    pairs, seed_bytes = [], []
+    for path in reading_files:
+        shown = f"readings/{path.name}"
+        text = read_text(path, shown, problems)
+        reading = parse_reading(text, shown, problems) if text is not None else None
+        if reading is None:
+            continue
+        if reading.seed != path.stem + ".txt":
+            problems.add(shown, "", "seed", f"names {reading.seed!r}; expected {path.stem + '.txt'!r} (a reading is named after its seed)")
+            continue
+        seed_path = root / "seeds" / reading.seed
+        if not seed_path.is_file():
+            problems.add(f"seeds/{reading.seed}", "", "", f"seed is missing; {shown} was curated from it (sha256 {reading.seed_sha256})")
+            continue
+        data = seed_path.read_bytes()
+        result = decode_seed(reading.seed, data, reading.seed_sha256)
+        if isinstance(result, Seed):
+            pairs.append((result, reading))
+            seed_bytes.append((reading.seed, data))
+        else:
+            affected = len(reading.claims) + len(reading.events)
+            problems.add(result.file, result.entry, result.field, f"{result.message} ({affected} curated entries in {shown} rest on it)")
+    problems.raise_if_any()
+    return Inputs(pairs, seed_bytes, registry, schemas)
+
+
+def derive(inputs: Inputs) -> Tables:
+    problems = Collector()
+    tables = derive_tables(inputs.pairs, inputs.registry, Vocabulary.from_schemas(inputs.schemas), problems)
+    problems.raise_if_any()
+    return tables
+
+
+def validate(tables: Tables, inputs: Inputs) -> dict[str, Any]:
+    """Typed frames, checked by pandera and the cross-table checks; raises with every problem."""
+    from .validate import validate_frames
+
+    frames = {name: frame(tables[name], inputs.schemas[name]) for name in TABLES}
+    seed_texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
+    problems = validate_frames(frames, inputs.schemas, seed_texts)
+    if problems:
+        raise BuildError(problems)
+    return frames
+
+
+def render_files(root: Path) -> tuple[dict[str, bytes], Inputs]:
+    """All published bytes for the package at `root`, validated, without writing anything."""
+    from .publish import render
+
+    inputs = load_inputs(root)
+    frames = validate(derive(inputs), inputs)
+    return render(frames, inputs.schemas, inputs.seed_bytes), inputs
+
+
+def readme_with_columns(readme: str, schemas: dict[str, dict]) -> str:
+    """README text with its generated column tables replaced from the schemas."""
+    if README_BEGIN not in readme or README_END not in readme:
+        raise BuildError([Problem("README.md", "", "", f"missing the markers {README_BEGIN!r} and {README_END!r} around the column tables")])
+    blocks = [README_BEGIN]
+    for name in TABLES:
+        blocks += ["", f"### {name}", "", schemas[name].get("description", ""), "", markdown_table(schemas[name])]
+    blocks += ["", README_END]
+    pattern = re.escape(README_BEGIN) + ".*?" + re.escape(README_END)
+    return re.sub(pattern, lambda _: "\n".join(blocks), readme, flags=re.S)
+
+
+def build(root: Path) -> dict[str, bytes]:
+    """Render, validate, publish atomically, and refresh the README's column tables."""
+    from .publish import publish
+
+    files, inputs = render_files(root)
+    publish(files, root)
+    readme = root / "README.md"
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        updated = readme_with_columns(text, inputs.schemas)
+        if updated != text:
+            tmp = readme.with_suffix(".md.tmp")
+            tmp.write_bytes(updated.encode("utf-8"))
+            os.replace(tmp, readme)
+    return files
+
+
+def stale_files(root: Path) -> list[str]:
+    """Published files (and README tables) that differ from what the inputs produce now."""
+    files, inputs = render_files(root)
+    stale = [path for path, data in files.items() if not (root / path).is_file() or (root / path).read_bytes() != data]
+    readme = root / "README.md"
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        if readme_with_columns(text, inputs.schemas) != text:
+            stale.append("README.md (column tables)")
+    return stale

@@ -1,0 +1,118 @@
+"""Table Schemas are the single source of truth; everything typed is derived from them here.
+
+- `frame`: rows -> pandas DataFrame with the schema's column order and dtypes;
+- `pandera_schema`: checks for required, unique, enum, pattern, min/max, dates, keys;
+- `arrow_schema`: the Parquet schema, descriptions carried as field metadata;
+- `markdown_table`: the README's column table.
+
+pandera's own `from_frictionless_schema` is not used: it makes integer columns
+non-nullable and does not check dates (pandera 0.35).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+TABLES = ("articles", "claims", "events", "organisations", "hardware")
+
+# Table Schema type -> pandas dtype used in memory. Dates are datetime.date objects,
+# lists are their '|'-joined text (as in the CSV), so both formats hold the same values.
+PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "object", "list": "string", "boolean": "boolean"}
+
+
+def load_schemas(directory: Path) -> dict[str, dict]:
+    return {name: json.loads((directory / f"{name}.json").read_text(encoding="utf-8")) for name in TABLES}
+
+
+def field_names(schema: dict) -> list[str]:
+    return [f["name"] for f in schema["fields"]]
+
+
+def frame(rows: list[dict[str, Any]], schema: dict):
+    """DataFrame in schema column order; a row with a column the schema lacks is an error, not dropped."""
+    import pandas as pd
+
+    names = field_names(schema)
+    extra = sorted({key for row in rows for key in row} - set(names))
+    if extra:
+        raise KeyError(f"rows carry columns not in the schema: {extra}")
+    data = {f["name"]: pd.Series([row.get(f["name"]) for row in rows], dtype=PANDAS_DTYPES[f["type"]]) for f in schema["fields"]}
+    return pd.DataFrame(data, columns=names)
+
+
+def missing(value: Any) -> bool:
+    """True for None, pandas' NA and NaN: the ways a DataFrame spells an empty cell."""
+    import pandas as pd
+
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _is_date(value: Any) -> bool:
+    return value is None or (isinstance(value, date) and not hasattr(value, "hour"))
+
+
+def pandera_schema(schema: dict, name: str):
+    """pandera DataFrameSchema equivalent to the Table Schema's types and constraints."""
+    import pandas as pd
+    import pandera.pandas as pa
+
+    columns = {}
+    for f in schema["fields"]:
+        cons = f.get("constraints", {})
+        checks = []
+        if "enum" in cons:
+            checks.append(pa.Check.isin(cons["enum"]))
+        if "pattern" in cons:
+            checks.append(pa.Check.str_matches(cons["pattern"]))
+        if "minimum" in cons:
+            checks.append(pa.Check.ge(cons["minimum"]))
+        if "maximum" in cons:
+            checks.append(pa.Check.le(cons["maximum"]))
+        if f["type"] == "date":
+            checks.append(pa.Check(lambda s: s.map(lambda v: v is pd.NA or _is_date(v)), element_wise=False, name="iso_date"))
+        columns[f["name"]] = pa.Column(
+            PANDAS_DTYPES[f["type"]],
+            checks=checks,
+            nullable=not cons.get("required", False),
+            unique=bool(cons.get("unique", False)),
+            description=f.get("description"),
+        )
+    return pa.DataFrameSchema(columns, name=name, strict=True, ordered=True, unique=schema.get("primaryKey"))
+
+
+def arrow_schema(schema: dict):
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32(), "list": pa.string(), "boolean": pa.bool_()}
+    return pa.schema(
+        [
+            pa.field(
+                f["name"],
+                types[f["type"]],
+                nullable=not f.get("constraints", {}).get("required", False),
+                metadata={"description": f.get("description", "")},
+            )
+            for f in schema["fields"]
+        ]
+    )
+
+
+def markdown_table(schema: dict) -> str:
+    """README column table: name, type, required, description (with the allowed values)."""
+    lines = ["| column | type | required | description |", "|---|---|---|---|"]
+    for f in schema["fields"]:
+        cons = f.get("constraints", {})
+        description = f.get("description", "")
+        if "enum" in cons:
+            description += " One of: " + ", ".join(f"`{v}`" for v in cons["enum"]) + "."
+        kind = f["type"] + (f" of {f['itemType']} ('{f['delimiter']}')" if f["type"] == "list" else "")
+        description = description.replace("|", "\\|")
+        lines.append(f"| `{f['name']}` | {kind} | {'yes' if cons.get('required') else ''} | {description} |")
+    keys = ", ".join(f"`{k}`" for k in schema.get("primaryKey", []))
+    fks = "; ".join(f"`{fk['fields'][0]}` → `{fk['reference']['resource']}.{fk['reference']['fields'][0]}`" for fk in schema.get("foreignKeys", []))
+    lines.append("")
+    lines.append(f"Primary key: {keys}." + (f" Foreign keys: {fks}." if fks else ""))
+    return "\n".join(lines)
