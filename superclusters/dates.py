@@ -150,11 +150,10 @@ def place(text: str, ref: Reference) -> Placed:
     if _has(TODAY, lowered):
         pub = _published(ref, text)
         return Placed("in", pub.start, pub.end, pub.precision, _relative_anchor(ref))
-    if _has(RECENT, lowered):
+    if _has(RECENT, lowered):  # some time up to publication: an interval open at the start
         if ref.published is not None and ref.published.start is not None:
-            pub = ref.published
-            return Placed("by", pub.start, pub.end, pub.precision, _relative_anchor(ref))
-        return Placed("by", date(ref.year, 1, 1), date(ref.year, 12, 31), "year", year_anchor)
+            return Placed("in", None, ref.published.end, "range", _relative_anchor(ref))
+        return Placed("in", None, date(ref.year, 12, 31), "range", year_anchor)
     if re.search(r"(semana passada|last week|semaine dernière)", lowered):
         pub = _published(ref, text)
         return Placed("in", pub.start - timedelta(days=7), pub.end - timedelta(days=1), "week", _relative_anchor(ref))

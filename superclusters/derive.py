@@ -78,9 +78,9 @@ def _date_columns(prefix: str, placed: Placed | None, text: str | None) -> Row:
     }
 
 
-def _span_columns(prefix: str, seed: Seed, start: int, end: int) -> Row:
+def _span_columns(prefix: str, seed: Seed, start: int, end: int, text_column: str = "quote") -> Row:
     return {
-        f"{prefix}quote": seed.text[start:end],
+        f"{prefix}{text_column}": seed.text[start:end],
         f"{prefix}char_start": start,
         f"{prefix}char_end": end,
         f"{prefix}span_url": span_url(seed.path, start, end),
@@ -233,7 +233,7 @@ class _ArticleDeriver:
             "value": float(quantity.value),
             "unit": unit,
             "comparator": quantity.comparator,
-            **_span_columns("value_", self.seed, *value_span),
+            **_span_columns("value_", self.seed, *value_span, text_column="text"),
             **_date_columns("time", placed, e.time.text if e.time else None),
             "time_relation": placed.relation if placed and e.time and e.time.calendar else None,
             "time_char_start": time_span[0] if time_span else None,

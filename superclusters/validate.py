@@ -55,11 +55,12 @@ def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_
                     continue
                 for ident in value.split("|") if is_list else [value]:
                     if ident not in keys[target]:
-                        problems.append(Problem(f"data/{name}", f"row {rec[key]}", column, f"{ident!r} is not a {target} id"))
+                        problems.append(Problem(f"data/{name}", f"row {rec[key]}", column, f"{ident!r} is not an id in {target}"))
         # Spans: in range, quote exact, link consistent.
         for prefix in _span_prefixes(schema):
             article_column = "mention_article_id" if prefix == "mention_" else "article_id"
-            quote_column = f"{prefix}quote" if f"{prefix}quote" in df else None
+            # The span's text is in <prefix>quote, or <prefix>text for value_ and time_ spans.
+            quote_column = next((c for c in (f"{prefix}quote", f"{prefix}text") if c in df), None)
             for rec in records:
                 start, end = rec[f"{prefix}char_start"], rec[f"{prefix}char_end"]
                 if missing(start):
