@@ -77,7 +77,10 @@ SEASONS = {  # word -> first month of the meteorological season
     "winter": 12,
 }
 BY = r"(d'ici|até|by|until|no later than|avant la fin)"
-AFTER = r"(pas( \w+){0,3} avant|not before|after|après|depois de|em alguns meses|in a few months|dans quelques mois)"
+AFTER = (
+    r"(pas( \w+){0,3} avant|not before|after|après|depois de|em alguns meses|in a few months|dans quelques mois"
+    r"|in the coming months|nos próximos meses|dans les prochains mois)"
+)
 NEXT = r"(próxim[oa]|next|prochaine?)"
 LAST = r"(passad[oa]|last|dernière|dernier|previous)"
 RECENT = r"(recently|recent|récemment|recentemente|récent)"

@@ -33,6 +33,7 @@ def test_stated_publication_dates_keep_their_precision():
         ("na semana passada", IN_MONTH, ("in", date(2024, 5, 25), date(2024, 6, 29), "week", "publication_date")),
         ("há apenas um mês", IN_MONTH, ("in", date(2024, 5, 1), date(2024, 5, 31), "month", "publication_date")),
         ("No início deste mês", IN_MONTH, ("in", date(2024, 6, 1), date(2024, 6, 30), "month", "publication_date")),
+        ("In the coming months", ON_DAY, ("after", date(2024, 8, 27), None, "range", "publication_date")),
         ("em alguns meses", IN_MONTH, ("after", date(2024, 7, 1), None, "range", "publication_date")),
         ("no próximo verão", IN_MONTH, ("in", date(2025, 6, 1), date(2025, 8, 31), "season", "publication_date")),
         ("até o outono do próximo ano", IN_MONTH, ("by", date(2025, 9, 1), date(2025, 11, 30), "season", "publication_date")),
