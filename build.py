@@ -16,13 +16,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
     parser.add_argument("--check", action="store_true", help="build in memory and fail if the published files are not what the inputs produce")
+    parser.add_argument("--verify", action="store_true", help="validate the published data/ files as they are on disk (CSV and Parquet)")
     args = parser.parse_args(argv)
 
     # Heavy libraries load only past --help.
     from superclusters.errors import BuildError
-    from superclusters.pipeline import build, stale_files
+    from superclusters.pipeline import build, stale_files, verify
 
     try:
+        if args.verify:
+            problems = verify(args.root)
+            for problem in problems:
+                print(f"  - {problem}", file=sys.stderr)
+            print(f"{len(problems)} problem(s) in the published files" if problems else "published files are valid")
+            return 1 if problems else 0
         if args.check:
             stale = stale_files(args.root)
             if stale:

@@ -60,10 +60,17 @@ def load_inputs(root: Path) -> Inputs:
             pairs.append((result, reading))
             seed_bytes.append((reading.seed, data))
         else:
-            affected = len(reading.claims) + len(reading.events)
-            problems.add(result.file, result.entry, result.field, f"{result.message} ({affected} curated entries in {shown} rest on it)")
+            problems.add(result.file, result.entry, result.field, f"{result.message}. {affected_entries(reading)}")
     problems.raise_if_any()
     return Inputs(pairs, seed_bytes, registry, schemas)
+
+
+def affected_entries(reading: Reading) -> str:
+    """Which curated entries rest on a seed, for the message when that seed is wrong."""
+    labels = [f"claims[{e.index}] ({e.quote[:30]!r})" for e in reading.claims]
+    labels += [f"events[{e.index}] ({e.quote[:30]!r})" for e in reading.events]
+    shown = "; ".join(labels[:6]) + ("; ..." if len(labels) > 6 else "")
+    return f"Affected: {len(reading.claims)} claims and {len(reading.events)} events in {reading.path}: {shown}"
 
 
 def derive(inputs: Inputs) -> Tables:
@@ -109,9 +116,18 @@ def readme_with_columns(readme: str, schemas: dict[str, dict]) -> str:
 def build(root: Path) -> dict[str, bytes]:
     """Render, validate, publish atomically, and refresh the README's column tables."""
     from .publish import publish
+    from .verify import verify_package
 
     files, inputs = render_files(root)
-    publish(files, root)
+    seed_texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
+
+    def read_back(staging: Path) -> None:
+        """The files as written, read back in both formats, must validate before they replace data/."""
+        problems = verify_package(staging, inputs.schemas, seed_texts)
+        if problems:
+            raise BuildError(problems)
+
+    publish(files, root, check=read_back)
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
@@ -133,3 +149,11 @@ def stale_files(root: Path) -> list[str]:
         if readme_with_columns(text, inputs.schemas) != text:
             stale.append("README.md (column tables)")
     return stale
+
+
+def verify(root: Path) -> list[Problem]:
+    """Problems in the published package at `root` (a checkout or an unpacked release)."""
+    from .verify import verify_package
+
+    seed_texts = {p.stem: p.read_bytes().decode("utf-8") for p in sorted((root / "seeds").glob("*.txt"))}
+    return verify_package(root, load_schemas(root / "schemas"), seed_texts)

@@ -17,9 +17,25 @@ import yaml
 from .errors import Collector
 
 try:  # PyYAML's C loader is many times faster; fall back only where libyaml is missing.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):
+    """Safe loader that refuses duplicate keys: PyYAML would silently keep the last one."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark, f"duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
 
 ENTITIES_FILE = "entities.yaml"
 
@@ -122,7 +138,7 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        problems.add(path, where, "", f"malformed YAML: {getattr(exc, 'problem', exc)}")
+        problems.add(path, where, "", f"malformed YAML: {getattr(exc, 'problem', None) or exc}")
         return None
 
 

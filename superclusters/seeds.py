@@ -37,6 +37,8 @@ def decode_seed(name: str, data: bytes, expected_sha256: str) -> Seed | Problem:
     """Check the pin and the encoding; return the seed or the one problem that stops it."""
     path = f"seeds/{name}"
     actual = sha256_hex(data)
+    if not data:
+        return Problem(path, "", "", "seed is empty; expected the article's text")
     if actual != expected_sha256:
         return Problem(
             path,
@@ -44,8 +46,6 @@ def decode_seed(name: str, data: bytes, expected_sha256: str) -> Seed | Problem:
             "sha256",
             f"seed changed: expected sha256 {expected_sha256}, found {actual}. Seeds are never edited; restore the original file",
         )
-    if not data:
-        return Problem(path, "", "", "seed is empty; expected the article's text")
     if data.startswith(b"\xef\xbb\xbf"):
         return Problem(path, "byte 0", "", "starts with a UTF-8 byte-order mark; expected UTF-8 without BOM")
     if b"\x00" in data:

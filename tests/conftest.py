@@ -23,3 +23,16 @@ def package_copy(tmp_path: Path) -> Path:
     for name in ("README.md", "datapackage.json"):
         shutil.copy2(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+# Property tests: random in development, a fixed sequence in CI so a landing never depends on luck.
+try:
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, deadline=None)
+    settings.register_profile("dev", deadline=None)
+    settings.load_profile("ci" if os.environ.get("CI") else "dev")
+except ImportError:  # pragma: no cover
+    pass

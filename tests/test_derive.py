@@ -220,3 +220,21 @@ def test_rows_are_sorted_by_primary_key(table):
     key = SCHEMAS[table]["primaryKey"][0]
     keys = [row[key] for row in tables[table]]
     assert keys == sorted(keys)
+
+
+def test_a_duplicate_id_is_reported():
+    claim = """  - quote: "Cortex terá 50.000 GPUs até o final do ano"
+    value: "50.000"
+    property: gpu_count
+    hardware: cortex
+    modality: planned
+    attributed_to: Tesla
+    attribution_kind: organisation
+    en: x"""
+    _, problems = run(reading_yaml(claims=claim + "\n" + claim))
+    assert any("duplicate id (2 entries produce it)" in p and "claim_id" in p for p in problems), problems
+
+
+def test_a_duplicate_yaml_key_is_reported_not_silently_dropped():
+    _, problems = run(reading_yaml(extra="language: fr"))
+    assert any("duplicate key 'language'" in p and "line " in p for p in problems), problems

@@ -1,0 +1,84 @@
+"""Check a published package on disk the way a user receives it: every CSV and Parquet file,
+read back, typed from the schemas, and run through the same validation as the build.
+
+Used twice: by the build on its staging folder before anything replaces `data/`,
+and by `build.py --verify` on a checkout or an unpacked release.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .schemas import PANDAS_DTYPES, TABLES, field_names
+from .seeds import sha256_hex
+
+
+def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
+    """CSV -> typed frame; a cell that is not of its column's type is a problem, not a silent NaN."""
+    import pandas as pd
+
+    problems: list[Problem] = []
+    raw = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+    if list(raw.columns) != field_names(schema):
+        problems.append(Problem(shown, "header", "", f"columns {list(raw.columns)}; expected {field_names(schema)}"))
+        return None, problems
+    key = schema["primaryKey"][0]
+    for f in schema["fields"]:
+        name, kind = f["name"], f["type"]
+        column = raw[name]
+        if kind in ("integer", "number"):
+            parsed = pd.to_numeric(column, errors="coerce")
+            bad = column.notna() & (parsed.isna() | ((parsed % 1 != 0) if kind == "integer" else False))
+            raw[name] = parsed.where(~bad).astype(PANDAS_DTYPES[kind])
+        elif kind == "date":
+            parsed = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce")
+            bad = column.notna() & parsed.isna()
+            raw[name] = pd.Series([None if pd.isna(v) else v.date() for v in parsed], dtype="object", index=raw.index)
+        else:
+            continue
+        for index in raw.index[bad]:
+            problems.append(Problem(shown, f"row {raw[key][index]}", name, f"{column[index]!r} is not a valid {kind}"))
+    return raw, problems
+
+
+def read_parquet_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
+    import pyarrow.parquet as pq
+
+    try:
+        df = pq.read_table(path).to_pandas()
+    except Exception as exc:  # a truncated or foreign file: pyarrow's own words say what is wrong
+        return None, [Problem(shown, "", "", f"cannot be read as Parquet: {exc}")]
+    if list(df.columns) != field_names(schema):
+        return None, [Problem(shown, "header", "", f"columns {list(df.columns)}; expected {field_names(schema)}")]
+    for f in schema["fields"]:
+        if str(df[f["name"]].dtype) != PANDAS_DTYPES[f["type"]] and f["type"] != "date":
+            df[f["name"]] = df[f["name"]].astype(PANDAS_DTYPES[f["type"]])
+    return df, []
+
+
+def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str, str]) -> list[Problem]:
+    """Every problem in the data files under `folder` and in the hashes its datapackage.json declares."""
+    from .validate import validate_frames
+
+    problems: list[Problem] = []
+    for fmt, reader in (("csv", read_csv_frame), ("parquet", read_parquet_frame)):
+        frames = {}
+        for table in TABLES:
+            shown = f"data/{table}.{fmt}"
+            df, found = reader(folder / shown, schemas[table], shown)
+            problems += found
+            if df is not None:
+                frames[table] = df
+        if len(frames) == len(TABLES):
+            for p in validate_frames(frames, schemas, seed_texts):
+                problems.append(Problem(p.file + f".{fmt}", p.entry, p.field, p.message))
+    descriptor_path = folder / "datapackage.json"
+    if descriptor_path.exists():
+        for resource in json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]:
+            target = folder / resource["path"]
+            if "hash" in resource and target.exists() and resource["hash"] != f"sha256:{sha256_hex(target.read_bytes())}":
+                problems.append(Problem(resource["path"], "", "hash", f"file does not match datapackage.json's {resource['hash']}"))
+    return problems

@@ -1,0 +1,91 @@
+"""A user's copy of the published package, corrupted: frictionless and the project's own check both catch it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from superclusters.pipeline import verify
+
+
+@pytest.fixture
+def published(tmp_path: Path, root: Path) -> Path:
+    for name in ("data", "schemas", "seeds"):
+        shutil.copytree(root / name, tmp_path / name)
+    shutil.copy2(root / "datapackage.json", tmp_path / "datapackage.json")
+    return tmp_path
+
+
+def rewrite_csv(path: Path, change) -> None:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    change(rows[0], rows[1:], rows)
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def frictionless_errors(folder: Path) -> list[tuple[str, str, int | None, str | None]]:
+    from frictionless import Package
+
+    report = Package(str(folder / "datapackage.json")).validate()
+    return [(task.name, e.type, getattr(e, "row_number", None), getattr(e, "field_name", None)) for task in report.tasks for e in task.errors]
+
+
+def own_problems(folder: Path) -> list[str]:
+    return [str(p) for p in verify(folder)]
+
+
+def test_the_clean_copy_passes_both(published):
+    assert frictionless_errors(published) == []
+    assert own_problems(published) == []
+
+
+def test_duplicate_primary_key(published):
+    def change(header, body, rows):
+        rows.insert(2, list(body[0]))
+
+    rewrite_csv(published / "data" / "claims.csv", change)
+    key = "000_9792f8e7dbbae654-1062-gpu_count"
+    assert ("claims", "primary-key", 3, None) in [(t, e, r, None) for t, e, r, _ in frictionless_errors(published)]
+    assert any(f"data/claims.csv: row {key}: claim_id" in p for p in own_problems(published))
+
+
+def test_dangling_foreign_key(published):
+    def change(header, body, rows):
+        body[0][header.index("hardware_id")] = "colossus"
+
+    rewrite_csv(published / "data" / "claims.csv", change)
+    assert any(t == "claims" and e == "foreign-key" and r == 2 for t, e, r, _ in frictionless_errors(published))
+    assert any("row 000_9792f8e7dbbae654-1062-gpu_count: hardware_id: 'colossus' is not an id in hardware" in p for p in own_problems(published))
+
+
+def test_quote_that_no_longer_matches_its_span(published):
+    def change(header, body, rows):
+        body[0][header.index("quote")] = "Tesla colocaria on-line um cluster de 60.000 GPUs"
+
+    rewrite_csv(published / "data" / "claims.csv", change)
+    # frictionless knows nothing of seeds, but the file no longer matches its declared hash.
+    assert any(t == "claims" and e == "hash-count" for t, e, _, _ in frictionless_errors(published))
+    assert any("data/claims.csv: row 000_9792f8e7dbbae654-1062-gpu_count: char_start: quote" in p for p in own_problems(published))
+
+
+@pytest.mark.parametrize(("column", "value", "check"), [("value", "-5", "greater_than_or_equal_to"), ("modality", "rumoured", "isin")])
+def test_value_outside_its_constraint(published, column, value, check):
+    def change(header, body, rows):
+        body[0][header.index(column)] = value
+
+    rewrite_csv(published / "data" / "claims.csv", change)
+    assert ("claims", "constraint-error", 2, column) in frictionless_errors(published)
+    assert any(f"row 000_9792f8e7dbbae654-1062-gpu_count: {column}: value" in p and check in p for p in own_problems(published))
+
+
+def test_truncated_parquet(published):
+    path = published / "data" / "events.parquet"
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    assert any(t == "events-parquet" for t, _, _, _ in frictionless_errors(published))
+    assert any("data/events.parquet: cannot be read as Parquet" in p for p in own_problems(published))
+    assert any("data/events.parquet: hash: file does not match" in p for p in own_problems(published))
