@@ -72,3 +72,18 @@ def test_all_seed_problems_are_reported_in_one_run(package_copy):
     with pytest.raises(BuildError) as exc:
         load_inputs(package_copy)
     assert len(exc.value.problems) == 2
+
+
+def test_empty_seed_is_named_as_empty_not_as_changed(package_copy):
+    (package_copy / "seeds" / SEED).write_bytes(b"")
+    assert f"seeds/{SEED}: seed is empty" in failing_build(package_copy)
+
+
+def test_invalid_utf8_in_a_pinned_seed_reports_the_byte_offset(package_copy):
+    path = package_copy / "seeds" / SEED
+    data = path.read_bytes().replace("Vídeo".encode(), b"V\xedeo", 1)  # Latin-1 byte in a UTF-8 file
+    path.write_bytes(data)
+    reading = package_copy / "readings" / SEED.replace(".txt", ".yaml")
+    pinned = reading.read_text(encoding="utf-8").split("seed_sha256: ")[1][:64]
+    reading.write_text(reading.read_text(encoding="utf-8").replace(pinned, sha256_hex(data)), encoding="utf-8")  # re-pin
+    assert f"seeds/{SEED}: byte 1: invalid UTF-8" in failing_build(package_copy)
