@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: build test check validate lint clean
+.PHONY: build test check validate verify release lint clean
 
 $(STAMP): requirements.txt
 	rm -rf $(VENV)
@@ -25,6 +25,14 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python build.py --check
 
+## Build dist/<name>-<version>.zip and dist/SHA256SUMS (deterministic; honours SOURCE_DATE_EPOCH), then check them.
+release: $(STAMP)
+	$(BIN)/python -m superclusters.release
+
+## Validate the published files as they are on disk (CSV and Parquet read back, hashes).
+verify: $(STAMP)
+	$(BIN)/python build.py --verify
+
 validate: $(STAMP)
 	$(BIN)/frictionless validate datapackage.json
 
@@ -32,4 +40,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache dist

@@ -98,7 +98,17 @@ def render_files(root: Path) -> tuple[dict[str, bytes], Inputs]:
 
     inputs = load_inputs(root)
     frames = validate(derive(inputs), inputs)
-    return render(frames, inputs.schemas, inputs.seed_bytes), inputs
+    return render(frames, inputs.schemas, inputs.seed_bytes, package_version(root)), inputs
+
+
+def package_version(root: Path) -> str:
+    """The one place the version lives: pyproject.toml's [project] version (SemVer)."""
+    import tomllib
+
+    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    if not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
+        raise BuildError([Problem("pyproject.toml", "project", "version", f"{version!r} is not SemVer MAJOR.MINOR.PATCH")])
+    return version
 
 
 def readme_with_columns(readme: str, schemas: dict[str, dict]) -> str:

@@ -29,6 +29,16 @@ PACKAGE = {
         "taken from five news articles (Portuguese, French, English). Every row carries the exact quote it "
         "comes from and its code-point span in the hash-pinned seed text."
     ),
+    "keywords": ["AI", "supercomputers", "GPU clusters", "Tesla Cortex", "Dojo", "xAI", "provenance"],
+    "licenses": [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0, for the curated readings and derived tables "
+            "(quotes and seed texts remain their publishers'; see LICENSE.md)",
+        }
+    ],
+    "contributors": [{"title": "ai-superclusters-2024 maintainers", "roles": ["creator", "curator"]}],
 }
 
 
@@ -65,7 +75,7 @@ def parquet_bytes(df: Any, schema: dict) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def descriptor(files: dict[str, bytes], seeds: list[tuple[str, bytes]]) -> dict:
+def descriptor(files: dict[str, bytes], seeds: list[tuple[str, bytes]], version: str, articles: Any) -> dict:
     """datapackage.json: a CSV and a Parquet resource per table, plus the seed texts, all hashed."""
     resources = []
     for table in TABLES:
@@ -105,16 +115,20 @@ def descriptor(files: dict[str, bytes], seeds: list[tuple[str, bytes]]) -> dict:
                 "hash": f"sha256:{sha256_hex(data)}",
             }
         )
-    return {**PACKAGE, "resources": resources}
+    sources = [
+        {"title": f"{row.article_id} ({row.language}): {row.title}", "path": row.seed_path}
+        for row in articles.sort_values("article_id").itertuples(index=False)
+    ]
+    return {**PACKAGE, "version": version, "sources": sources, "resources": resources}
 
 
-def render(frames: dict[str, Any], schemas: dict[str, dict], seeds: list[tuple[str, bytes]]) -> dict[str, bytes]:
+def render(frames: dict[str, Any], schemas: dict[str, dict], seeds: list[tuple[str, bytes]], version: str) -> dict[str, bytes]:
     """Every published file as bytes, keyed by its path in the package (pure apart from pyarrow)."""
     files: dict[str, bytes] = {}
     for table in TABLES:
         files[f"data/{table}.csv"] = csv_bytes(frames[table], schemas[table])
         files[f"data/{table}.parquet"] = parquet_bytes(frames[table], schemas[table])
-    files["datapackage.json"] = (json.dumps(descriptor(files, seeds), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files["datapackage.json"] = (json.dumps(descriptor(files, seeds, version, frames["articles"]), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
 
 

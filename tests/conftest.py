@@ -15,14 +15,24 @@ def root() -> Path:
     return ROOT
 
 
+INPUTS = ("seeds", "readings", "schemas", "data", "README.md", "datapackage.json", "pyproject.toml")
+
+
+def copy_package(target: Path) -> Path:
+    """Copy everything the build reads (and the published files) into `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in INPUTS:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, target / name)
+        else:
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
-    """A copy of everything the build reads (and the published files), to break safely."""
-    for name in ("seeds", "readings", "schemas", "data"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("README.md", "datapackage.json"):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    return tmp_path
+    """A copy of the package's inputs and outputs, to break safely."""
+    return copy_package(tmp_path / "package")
 
 
 # Property tests: random in development, a fixed sequence in CI so a landing never depends on luck.

@@ -5,15 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from conftest import copy_package
+
 from superclusters.pipeline import build
-
-
-def copy_inputs(root: Path, target: Path) -> Path:
-    for name in ("seeds", "readings", "schemas", "data"):
-        shutil.copytree(root / name, target / name)
-    for name in ("README.md", "datapackage.json"):
-        shutil.copy2(root / name, target / name)
-    return target
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -23,8 +17,8 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 
 def test_two_builds_in_separate_folders_are_byte_identical(root, tmp_path):
-    first = copy_inputs(root, tmp_path / "first")
-    second = copy_inputs(root, tmp_path / "second")
+    first = copy_package(tmp_path / "first")
+    second = copy_package(tmp_path / "second")
     shutil.rmtree(first / "data")
     shutil.rmtree(second / "data")
     build(first)
@@ -34,7 +28,7 @@ def test_two_builds_in_separate_folders_are_byte_identical(root, tmp_path):
 
 
 def test_output_does_not_depend_on_file_listing_order(root, tmp_path, monkeypatch):
-    folder = copy_inputs(root, tmp_path / "reversed")
+    folder = copy_package(tmp_path / "reversed")
     real_iterdir, real_glob = Path.iterdir, Path.glob
     monkeypatch.setattr(Path, "iterdir", lambda self: iter(sorted(real_iterdir(self), reverse=True)))
     monkeypatch.setattr(Path, "glob", lambda self, pattern: iter(sorted(real_glob(self, pattern), reverse=True)))
