@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: build test check validate verify release lint clean
+.PHONY: build test check figure validate verify release lint clean
 
 $(STAMP): requirements.txt
 	rm -rf $(VENV)
@@ -15,7 +15,12 @@ $(STAMP): requirements.txt
 ## Build data/ and datapackage.json from seeds/ and readings/, then validate the result with frictionless.
 build: $(STAMP)
 	$(BIN)/python build.py
+	$(BIN)/python -m superclusters.figure
 	$(BIN)/frictionless validate datapackage.json
+
+## Draw figures/claims_by_source.png from the published tables.
+figure: $(STAMP)
+	$(BIN)/python -m superclusters.figure
 
 ## Run the test suite (it also checks that the committed data matches the inputs).
 test: $(STAMP)

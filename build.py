@@ -17,13 +17,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
     parser.add_argument("--check", action="store_true", help="build in memory and fail if the published files are not what the inputs produce")
     parser.add_argument("--verify", action="store_true", help="validate the published data/ files as they are on disk (CSV and Parquet)")
+    parser.add_argument("--names", action="store_true", help="report capitalised words in the seeds that match no alias (where a missing entity would show)")
     args = parser.parse_args(argv)
 
     # Heavy libraries load only past --help.
     from superclusters.errors import BuildError
-    from superclusters.pipeline import build, stale_files, verify
+    from superclusters.pipeline import build, names_report, stale_files, verify
 
     try:
+        if args.names:
+            lines = names_report(args.root)
+            print("\n".join(lines) if lines else "every capitalised word is an alias mention")
+            return 0
         if args.verify:
             problems = verify(args.root)
             for problem in problems:

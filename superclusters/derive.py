@@ -10,11 +10,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .anchoring import AnchorError, anchor, anchor_within, span_url
+from .anchoring import AnchorError, anchor, anchor_within, find_all, span_url
+from .audit import context, numbers_in, uncovered, unmatched_names
 from .dates import UNPLACED, DateError, Placed, Reference, place
 from .errors import Collector
+from .mentions import Mention, alias_pattern, find_mentions
 from .numbers import NumberError, parse_quantity
 from .readings import ClaimEntry, EventEntry, Phrase, Reading, Registry
+from .reconcile import reconcile
 from .seeds import Seed
 
 # Each property's normalised unit. Counts name what is counted; the surface form
@@ -93,13 +96,17 @@ class _ArticleDeriver:
     def __init__(self, seed: Seed, reading: Reading, registry: Registry, vocab: Vocabulary, problems: Collector):
         self.seed, self.reading, self.registry, self.vocab, self.problems = seed, reading, registry, vocab, problems
         self.text = seed.text
+        self.covered: list[tuple[int, int]] = []  # curated spans, for the completeness audit
 
     def add(self, entry: str, field: str, message: str) -> None:
         self.problems.add(self.reading.path, entry, field, message)
 
     def anchor(self, entry: str, quote: str, prefix: str, suffix: str) -> tuple[int, int] | None:
+        """Offsets of a curated quote; each anchored span also accounts for the numbers inside it."""
         try:
-            return anchor(self.text, quote, prefix, suffix)
+            span = anchor(self.text, quote, prefix, suffix)
+            self.covered.append(span)
+            return span
         except AnchorError as exc:
             self.add(entry, "quote", str(exc))
             return None
@@ -112,9 +119,26 @@ class _ArticleDeriver:
             return None
 
     def known(self, entry: str, field: str, kind: str, ident: str | None) -> None:
-        table = self.registry.organisations if kind == "organisation" else self.registry.hardware
+        table = self.registry.table(kind)
         if ident is not None and ident not in table:
             self.add(entry, field, f"unknown {kind} id {ident!r}; expected one of {', '.join(sorted(table))} (from {self.registry.path})")
+
+    def attribution(self, entry: str, e: ClaimEntry | EventEntry) -> Row:
+        """Resolve attributed_to: an id for a person or organisation, 'the outlet', or a description of unnamed sources."""
+        person = organisation = None
+        text = e.attributed_to
+        if e.attribution_kind == "person":
+            self.known(entry, "attributed_to", "person", e.attributed_to)
+            person = e.attributed_to
+            text = self.registry.people[person].name if person in self.registry.people else text
+        elif e.attribution_kind == "organisation" or (e.attribution_kind == "outlet" and e.attributed_to != "the outlet"):
+            self.known(entry, "attributed_to", "organisation", e.attributed_to)
+            organisation = e.attributed_to
+            text = self.registry.organisations[organisation].name if organisation in self.registry.organisations else text
+        elif e.attribution_kind == "outlet" and self.reading.outlet:
+            organisation = self.reading.outlet
+            text = self.registry.organisations[organisation].name if organisation in self.registry.organisations else text
+        return {"attributed_to": text, "attributed_person_id": person, "attributed_organisation_id": organisation}
 
     def place(self, entry: str, field: str, phrase: Phrase, ref: Reference | None) -> Placed | None:
         if not phrase.calendar:
@@ -139,6 +163,7 @@ class _ArticleDeriver:
         pub_text = None
         if r.published:
             span = self.anchor("published", r.published, "", "")
+            self.covered.extend([span] if span else [])
             pub_text = r.published
             if span:
                 try:  # a year-less date ("fin août") takes the reference year, checked just below
@@ -194,6 +219,7 @@ class _ArticleDeriver:
     def claim_row(self, e: ClaimEntry, ref: Reference | None) -> Row | None:
         entry = f"claims[{e.index}] ({e.quote[:40]!r})"
         span = self.common("claims", entry, e)
+        attribution = self.attribution(entry, e)
         if e.property not in PROPERTY_UNITS:
             self.add(entry, "property", f"unknown property {e.property!r}; expected one of {', '.join(PROPERTY_UNITS)}")
         self.known(entry, "organisation", "organisation", e.organisation)
@@ -239,8 +265,8 @@ class _ArticleDeriver:
             "time_char_start": time_span[0] if time_span else None,
             "time_char_end": time_span[1] if time_span else None,
             "modality": e.modality,
-            "attributed_to": e.attributed_to,
             "attribution_kind": e.attribution_kind,
+            **attribution,
             **_span_columns("", self.seed, *span),
             "quote_en": self.gloss(entry, e.en),
             "note": e.note,
@@ -254,6 +280,9 @@ class _ArticleDeriver:
             self.known(entry, "organisations", "organisation", org)
         for hw in e.hardware:
             self.known(entry, "hardware", "hardware", hw)
+        for person in e.people:
+            self.known(entry, "people", "person", person)
+        attribution = self.attribution(entry, e)
         if span is None:
             return None
         date_span = self.within(entry, "date", span, e.date.text) if e.date else None
@@ -272,76 +301,179 @@ class _ArticleDeriver:
             "date_char_end": date_span[1] if date_span else None,
             "organisation_ids": "|".join(e.organisations) or None,
             "hardware_ids": "|".join(e.hardware) or None,
-            "attributed_to": e.attributed_to,
+            "person_ids": "|".join(e.people) or None,
             "attribution_kind": e.attribution_kind,
+            **attribution,
             **_span_columns("", self.seed, *span),
             "quote_en": self.gloss(entry, e.en),
             "note": e.note,
         }
 
-    def mentions(self) -> list[tuple[str, str, int, int]]:
-        """(kind, id, start, end) of the first word-bounded occurrence of each mentioned alias."""
-        found = []
-        for kind, mapping, table in (
-            ("organisation", self.reading.mentions_organisations, self.registry.organisations),
-            ("hardware", self.reading.mentions_hardware, self.registry.hardware),
-        ):
-            for ident, alias in mapping.items():
-                entry = f"mentions.{'organisations' if kind == 'organisation' else 'hardware'}.{ident}"
-                if ident not in table:
-                    self.known(entry, "id", kind, ident)
-                    continue
-                if alias not in table[ident].aliases:
-                    self.add(
-                        entry, "alias", f"{alias!r} is not an alias of {ident}; expected one of {list(table[ident].aliases)} (add it in {self.registry.path})"
-                    )
-                    continue
-                start = word_bounded_first(self.text, alias)
-                if start is None:
-                    self.add(entry, "alias", f"{alias!r} does not occur as a whole word in the seed")
-                    continue
-                found.append((kind, ident, start, start + len(alias)))
-        return found
+    def dismissals(self) -> None:
+        """Anchor each dismissal (every occurrence when `every` is set); a dismissal must cover a number."""
+        numbers = numbers_in(self.text, self.reading.language)
+        for e in self.reading.dismissed:
+            entry = f"dismissed[{e.index}] ({e.quote[:40]!r})"
+            if not e.reason:
+                continue  # the missing reason is already reported by the reader
+            if e.every:
+                spans = [(h + len(e.prefix), h + len(e.prefix) + len(e.quote)) for h in find_all(self.text, e.prefix + e.quote + e.suffix)]
+                if not spans:
+                    self.add(entry, "quote", f"quote {e.quote!r} not found in the seed; expected an exact copy of the seed's text")
+            else:
+                try:
+                    spans = [anchor(self.text, e.quote, e.prefix, e.suffix)]
+                except AnchorError as exc:
+                    self.add(entry, "quote", str(exc))
+                    spans = []
+            if spans and len(uncovered(numbers, spans)) == len(numbers):
+                self.add(entry, "quote", f"{e.quote!r} contains no number; a dismissal is only for numbers")
+            self.covered.extend(spans)
+
+    def audit(self) -> None:
+        """Every number in the seed must be inside a curated span or dismissed; fail naming each one."""
+        self.dismissals()
+        for start, end in uncovered(numbers_in(self.text, self.reading.language), self.covered):
+            self.problems.add(
+                self.seed.path,
+                f"char {start}",
+                "",
+                f"number {self.text[start:end]!r} in {context(self.text, start, end)!r} is in no curated claim, event, role, "
+                f"title or date and is not dismissed; add what it states to {self.reading.path}, or dismiss it there with a reason",
+            )
+
+    def roles(self) -> list[Row]:
+        """Each stated role, anchored; people rows take the first one."""
+        rows = []
+        for e in self.reading.roles:
+            entry = f"roles[{e.index}] ({e.quote[:40]!r})"
+            self.known(entry, "person", "person", e.person)
+            self.known(entry, "organisation", "organisation", e.organisation)
+            span = self.anchor(entry, e.quote, e.prefix, e.suffix)
+            if span is not None:
+                rows.append(
+                    {
+                        "person_id": e.person,
+                        "role": e.role,
+                        "organisation_id": e.organisation,
+                        "role_article_id": self.seed.article_id,
+                        **_span_columns("role_", self.seed, *span),
+                    }
+                )
+        return rows
 
 
-def derive_article(seed: Seed, reading: Reading, registry: Registry, vocab: Vocabulary, problems: Collector) -> tuple[Tables, list[tuple[str, str, int, int]]]:
+@dataclass(frozen=True)
+class Aliases:
+    """Every alias of every entity, compiled once for the whole corpus."""
+
+    surface: dict[str, tuple[str, str]]  # alias -> (kind, entity id)
+    pattern: Any
+
+    @classmethod
+    def from_registry(cls, registry: Registry, problems: Collector) -> Aliases:
+        surface: dict[str, tuple[str, str]] = {}
+        for kind in ("organisation", "person", "hardware"):
+            for ident, entity in registry.table(kind).items():
+                for alias in entity.aliases:
+                    if alias in surface and surface[alias] != (kind, ident):
+                        problems.add(
+                            registry.path,
+                            f"{kind}.{ident}",
+                            "aliases",
+                            f"alias {alias!r} is also an alias of {surface[alias][0]} {surface[alias][1]}; an alias must name one entity",
+                        )
+                    surface[alias] = (kind, ident)
+        return cls(surface, alias_pattern(surface))
+
+
+def derive_article(
+    seed: Seed, reading: Reading, registry: Registry, vocab: Vocabulary, aliases: Aliases, problems: Collector, names: list | None = None
+) -> tuple[Tables, list[Mention]]:
     """Rows of one article, and its entity mentions; the per-article unit of work (pure)."""
     d = _ArticleDeriver(seed, reading, registry, vocab, problems)
     ref, ref_row = d.reference()
     claims = [row for e in reading.claims if (row := d.claim_row(e, ref)) is not None]
     events = [row for e in reading.events if (row := d.event_row(e, ref)) is not None]
     article = d.article_row(ref_row, len(reading.claims), len(reading.events))
-    return {"articles": [article], "claims": claims, "events": events}, d.mentions()
+    roles = d.roles()
+    d.audit()
+    found = find_mentions(seed.text, aliases.pattern, aliases.surface)
+    if names is not None:
+        names.extend((seed.article_id, start, name) for start, name in unmatched_names(seed.text, [(m.start, m.end) for m in found]))
+    mentions = [
+        {
+            "mention_id": f"{seed.article_id}-{m.start}",
+            "article_id": seed.article_id,
+            "entity_type": m.kind,
+            "entity_id": m.entity_id,
+            "organisation_id": m.entity_id if m.kind == "organisation" else None,
+            "person_id": m.entity_id if m.kind == "person" else None,
+            "hardware_id": m.entity_id if m.kind == "hardware" else None,
+            **_span_columns("", seed, m.start, m.end),
+        }
+        for m in found
+    ]
+    return {"articles": [article], "claims": claims, "events": events, "mentions": mentions, "roles": roles}, found
 
 
-def _entity_rows(kind: str, registry: Registry, mentions: dict[str, list[tuple[Seed, int, int]]], problems: Collector) -> list[Row]:
+def _entity_rows(kind: str, registry: Registry, mentions: list[Row], roles: list[Row], problems: Collector) -> list[Row]:
+    """organisations, people or hardware rows, with counts and first mention derived from the mentions table."""
+    by_entity: dict[str, list[Row]] = {}
+    for m in mentions:
+        if m["entity_type"] == kind:
+            by_entity.setdefault(m["entity_id"], []).append(m)
     rows = []
-    entities = registry.organisations if kind == "organisation" else registry.hardware
-    for ident, entity in entities.items():
-        seen = sorted(mentions.get(ident, []), key=lambda m: (m[0].article_id, m[1]))
+    for ident, entity in registry.table(kind).items():
+        seen = sorted(by_entity.get(ident, []), key=lambda m: (m["article_id"], m["char_start"]))
         if not seen:
-            problems.add(registry.path, f"{kind}.{ident}", "", "is never mentioned in any reading's mentions; every entity must come from a seed")
+            problems.add(
+                registry.path,
+                f"{kind}.{ident}",
+                "aliases",
+                f"none of {list(entity.aliases)} occurs as a whole word in any seed; every entity must come from a seed",
+            )
             continue
-        seed, start, end = seen[0]
-        row = {f"{kind}_id": ident, "name": entity.name, "aliases": "|".join(entity.aliases), "kind": entity.kind}
+        first = seen[0]
+        row: Row = {f"{kind}_id": ident, "name": entity.name, "aliases": "|".join(entity.aliases)}
+        if kind != "person":
+            row["kind"] = entity.kind
         if kind == "hardware":
             if entity.organisation not in registry.organisations:
                 problems.add(registry.path, f"hardware.{ident}", "organisation", f"unknown organisation id {entity.organisation!r}")
             row.update({"organisation_id": entity.organisation, "organisation_role": entity.role})
+        row["description"] = entity.description
+        if kind == "person":
+            stated = sorted((r for r in roles if r["person_id"] == ident), key=lambda r: (r["role_article_id"], r["role_char_start"]))
+            head = stated[0] if stated else {}
+            row.update(
+                {
+                    "role": head.get("role"),
+                    "affiliation_organisation_id": head.get("organisation_id"),
+                    "roles_stated": "|".join(dict.fromkeys(f"{r['role']}@{r['organisation_id']}" for r in stated)) or None,
+                    **{k: head.get(k) for k in ("role_article_id", "role_quote", "role_char_start", "role_char_end", "role_span_url")},
+                }
+            )
         row.update(
             {
-                "description": entity.description,
-                "article_count": len({m[0].article_id for m in seen}),
-                "mention_article_id": seed.article_id,
-                **_span_columns("mention_", seed, start, end),
+                "article_count": len({m["article_id"] for m in seen}),
+                "mention_count": len(seen),
+                "mention_article_id": first["article_id"],
+                "mention_quote": first["quote"],
+                "mention_char_start": first["char_start"],
+                "mention_char_end": first["char_end"],
+                "mention_span_url": first["span_url"],
             }
         )
         rows.append(row)
     return rows
 
 
-def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector) -> Tables:
-    """Every table from every article; problems collected, rows in primary-key order."""
+def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, names: list | None = None) -> Tables:
+    """Every table from every article; problems collected, rows in primary-key order.
+
+    `names`, when given, receives (article_id, offset, name) for capitalised names that match no alias.
+    """
     for table, column in (("organisations", "kind"), ("hardware", "kind"), ("hardware", "organisation_role")):
         entities = registry.organisations if table == "organisations" else registry.hardware
         for ident, entity in entities.items():
@@ -350,16 +482,18 @@ def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: 
     if set(vocab.enums[("claims", "property")]) != set(PROPERTY_UNITS):
         problems.add("schemas/claims.json", "property", "enum", f"differs from derive.PROPERTY_UNITS {sorted(PROPERTY_UNITS)}")
 
-    tables: Tables = {"articles": [], "claims": [], "events": []}
-    mentions: dict[str, dict[str, list[tuple[Seed, int, int]]]] = {"organisation": {}, "hardware": {}}
+    aliases = Aliases.from_registry(registry, problems)
+    tables: Tables = {"articles": [], "claims": [], "events": [], "mentions": []}
+    roles: list[Row] = []
     for seed, reading in sorted(pairs, key=lambda p: p[0].article_id):
-        rows, found = derive_article(seed, reading, registry, vocab, problems)
-        for table, table_rows in rows.items():
-            tables[table].extend(table_rows)
-        for kind, ident, start, end in found:
-            mentions[kind].setdefault(ident, []).append((seed, start, end))
-    tables["organisations"] = _entity_rows("organisation", registry, mentions["organisation"], problems)
-    tables["hardware"] = _entity_rows("hardware", registry, mentions["hardware"], problems)
+        rows, _ = derive_article(seed, reading, registry, vocab, aliases, problems, names)
+        for table in tables:
+            tables[table].extend(rows[table])
+        roles.extend(rows["roles"])
+    tables["organisations"] = _entity_rows("organisation", registry, tables["mentions"], roles, problems)
+    tables["people"] = _entity_rows("person", registry, tables["mentions"], roles, problems)
+    tables["hardware"] = _entity_rows("hardware", registry, tables["mentions"], roles, problems)
+    tables.update(reconcile(tables["claims"]))
 
     for table, key in vocab.primary_keys.items():
         seen: dict[str, int] = {}

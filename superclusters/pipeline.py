@@ -16,6 +16,8 @@ from .seeds import Seed, decode_seed
 
 README_BEGIN = "<!-- BEGIN generated column tables: edit schemas/*.json, then run make build -->"
 README_END = "<!-- END generated column tables -->"
+AGREEMENT_BEGIN = "<!-- BEGIN generated agreement summary: computed from the claims by make build -->"
+AGREEMENT_END = "<!-- END generated agreement summary -->"
 
 
 @dataclass
@@ -73,11 +75,28 @@ def affected_entries(reading: Reading) -> str:
     return f"Affected: {len(reading.claims)} claims and {len(reading.events)} events in {reading.path}: {shown}"
 
 
-def derive(inputs: Inputs) -> Tables:
+def derive(inputs: Inputs, names: list | None = None) -> Tables:
     problems = Collector()
-    tables = derive_tables(inputs.pairs, inputs.registry, Vocabulary.from_schemas(inputs.schemas), problems)
+    tables = derive_tables(inputs.pairs, inputs.registry, Vocabulary.from_schemas(inputs.schemas), problems, names)
     problems.raise_if_any()
     return tables
+
+
+def names_report(root: Path) -> list[str]:
+    """Capitalised words that match no alias, one line per distinct word, most frequent first (a report, not a check)."""
+    names: list = []
+    inputs = load_inputs(root)
+    derive(inputs, names)
+    texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
+    by_word: dict[str, list] = {}
+    for article_id, start, word in names:
+        by_word.setdefault(word, []).append((article_id, start))
+    lines = []
+    for word, places in sorted(by_word.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        article_id, start = places[0]
+        text = texts[article_id]
+        lines.append(f"{len(places):3d}  {word:<16} first in {article_id} at {start}: {text[max(0, start - 25) : start + 30]!r}")
+    return lines
 
 
 def validate(tables: Tables, inputs: Inputs) -> dict[str, Any]:
@@ -92,13 +111,13 @@ def validate(tables: Tables, inputs: Inputs) -> dict[str, Any]:
     return frames
 
 
-def render_files(root: Path) -> tuple[dict[str, bytes], Inputs]:
+def render_files(root: Path) -> tuple[dict[str, bytes], Inputs, dict[str, Any]]:
     """All published bytes for the package at `root`, validated, without writing anything."""
     from .publish import render
 
     inputs = load_inputs(root)
     frames = validate(derive(inputs), inputs)
-    return render(frames, inputs.schemas, inputs.seed_bytes, package_version(root)), inputs
+    return render(frames, inputs.schemas, inputs.seed_bytes, package_version(root)), inputs, frames
 
 
 def package_version(root: Path) -> str:
@@ -111,16 +130,38 @@ def package_version(root: Path) -> str:
     return version
 
 
+def _replace_block(readme: str, begin: str, end: str, body: list[str]) -> str:
+    if begin not in readme or end not in readme:
+        raise BuildError([Problem("README.md", "", "", f"missing the markers {begin!r} and {end!r} around a generated block")])
+    pattern = re.escape(begin) + ".*?" + re.escape(end)
+    return re.sub(pattern, lambda _: "\n".join([begin, *body, end]), readme, flags=re.S)
+
+
 def readme_with_columns(readme: str, schemas: dict[str, dict]) -> str:
     """README text with its generated column tables replaced from the schemas."""
-    if README_BEGIN not in readme or README_END not in readme:
-        raise BuildError([Problem("README.md", "", "", f"missing the markers {README_BEGIN!r} and {README_END!r} around the column tables")])
-    blocks = [README_BEGIN]
+    blocks: list[str] = []
     for name in TABLES:
         blocks += ["", f"### {name}", "", schemas[name].get("description", ""), "", markdown_table(schemas[name])]
-    blocks += ["", README_END]
-    pattern = re.escape(README_BEGIN) + ".*?" + re.escape(README_END)
-    return re.sub(pattern, lambda _: "\n".join(blocks), readme, flags=re.S)
+    return _replace_block(readme, README_BEGIN, README_END, blocks + [""])
+
+
+def agreement_summary(frames: dict[str, Any]) -> list[str]:
+    """README lines: every claim group that more than one article reports, with its verdict."""
+    groups = frames["claim_groups"]
+    order = {"differ": 0, "differ_by_time": 1, "agree": 2, "single_source": 3}
+    shown = groups[groups["article_count"] > 1].sort_values(["status", "group_id"], key=lambda c: c.map(order) if c.name == "status" else c)
+    counts = groups["status"].value_counts()
+    lines = ["", "| group (property / hardware / organisation) | status | what each source says |", "|---|---|---|"]
+    for row in shown.itertuples():
+        lines.append(f"| `{row.group_id}` | **{row.status}** | {row.summary.split(': ', 1)[1].replace('|', '/')} |")
+    totals = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("differ", "differ_by_time", "agree", "single_source"))
+    lines += ["", f"All {len(groups)} groups: {totals}. Values read `comparator value unit (article, modality, time, source)`.", ""]
+    return lines
+
+
+def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any]) -> str:
+    text = readme_with_columns(readme, schemas)
+    return _replace_block(text, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
 
 
 def build(root: Path) -> dict[str, bytes]:
@@ -128,7 +169,7 @@ def build(root: Path) -> dict[str, bytes]:
     from .publish import publish
     from .verify import verify_package
 
-    files, inputs = render_files(root)
+    files, inputs, frames = render_files(root)
     seed_texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
 
     def read_back(staging: Path) -> None:
@@ -141,7 +182,7 @@ def build(root: Path) -> dict[str, bytes]:
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
-        updated = readme_with_columns(text, inputs.schemas)
+        updated = readme_updated(text, inputs.schemas, frames)
         if updated != text:
             tmp = readme.with_suffix(".md.tmp")
             tmp.write_bytes(updated.encode("utf-8"))
@@ -151,13 +192,13 @@ def build(root: Path) -> dict[str, bytes]:
 
 def stale_files(root: Path) -> list[str]:
     """Published files (and README tables) that differ from what the inputs produce now."""
-    files, inputs = render_files(root)
+    files, inputs, frames = render_files(root)
     stale = [path for path, data in files.items() if not (root / path).is_file() or (root / path).read_bytes() != data]
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
-        if readme_with_columns(text, inputs.schemas) != text:
-            stale.append("README.md (column tables)")
+        if readme_updated(text, inputs.schemas, frames) != text:
+            stale.append("README.md (generated blocks)")
     return stale
 
 

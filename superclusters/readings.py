@@ -79,10 +79,36 @@ class EventEntry:
     date: Phrase | None
     organisations: tuple[str, ...]
     hardware: tuple[str, ...]
+    people: tuple[str, ...]
     attributed_to: str
     attribution_kind: str
     en: str | None
     note: str | None
+
+
+@dataclass(frozen=True)
+class RoleEntry:
+    """A person's role as the seed states it, anchored by the quote that states it."""
+
+    index: int
+    person: str
+    role: str
+    organisation: str
+    quote: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    """A number in the seed that states no quantity (the '2' of 'Grok 2'), with the reason."""
+
+    index: int
+    quote: str
+    reason: str
+    every: bool  # dismiss every occurrence of the quote, not just one anchored occurrence
+    prefix: str
+    suffix: str
 
 
 @dataclass(frozen=True)
@@ -98,10 +124,10 @@ class Reading:
     reference_year: int | None
     reference_year_basis: str | None
     outlet: str | None
-    mentions_organisations: dict[str, str]
-    mentions_hardware: dict[str, str]
+    roles: tuple[RoleEntry, ...]
     claims: tuple[ClaimEntry, ...]
     events: tuple[EventEntry, ...]
+    dismissed: tuple[Dismissal, ...]
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,14 @@ class Organisation:
     id: str
     name: str
     kind: str
+    aliases: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
     aliases: tuple[str, ...]
     description: str
 
@@ -128,7 +162,12 @@ class Hardware:
 class Registry:
     path: str
     organisations: dict[str, Organisation] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
     hardware: dict[str, Hardware] = field(default_factory=dict)
+
+    def table(self, kind: str) -> dict:
+        """The entities of one kind: organisation, person or hardware."""
+        return {"organisation": self.organisations, "person": self.people, "hardware": self.hardware}[kind]
 
 
 def parse_yaml(text: str, path: str, problems: Collector) -> Any:
@@ -179,15 +218,6 @@ class _Fields:
         if bad:
             self.problems.add(self.path, self.entry, name, f"got {bad!r}; expected ids as text")
         return tuple(v for v in value if isinstance(v, str))
-
-    def mapping(self, name: str) -> dict[str, str]:
-        value = self._get(name, (dict,), False, "a mapping of id: alias")
-        if value is None:
-            return {}
-        bad = {k: v for k, v in value.items() if not isinstance(k, str) or not isinstance(v, str)}
-        if bad:
-            self.problems.add(self.path, self.entry, name, f"got {bad!r}; expected id: alias text")
-        return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 
     def phrase(self, name: str) -> Phrase | None:
         value = self.data.get(name)
@@ -241,6 +271,7 @@ EVENT_FIELDS = {
     "date",
     "organisations",
     "hardware",
+    "people",
     "attributed_to",
     "attribution_kind",
     "en",
@@ -257,9 +288,10 @@ READING_FIELDS = {
     "reference_year",
     "reference_year_basis",
     "outlet",
-    "mentions",
+    "roles",
     "claims",
     "events",
+    "dismissed",
 }
 
 
@@ -270,8 +302,31 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
         return None
     top = _Fields(data, path, "", problems)
     top.unknown(READING_FIELDS)
-    mentions = _Fields(top.data.get("mentions") or {}, path, "mentions", problems)
-    mentions.unknown({"organisations", "hardware"})
+    roles = []
+    for index, item in enumerate(top.data.get("roles") or []):
+        f = _Fields(item, path, _entry_label("roles", index, item), problems)
+        f.unknown({"person", "role", "organisation", "quote", "prefix", "suffix"})
+        roles.append(
+            RoleEntry(
+                index,
+                f.text("person") or "",
+                f.text("role") or "",
+                f.text("organisation") or "",
+                f.text("quote") or "",
+                f.text("prefix", False) or "",
+                f.text("suffix", False) or "",
+            )
+        )
+    dismissed = []
+    for index, item in enumerate(top.data.get("dismissed") or []):
+        f = _Fields(item, path, _entry_label("dismissed", index, item), problems)
+        f.unknown({"quote", "reason", "every", "prefix", "suffix"})
+        every = f.data.get("every", False)
+        if not isinstance(every, bool):
+            problems.add(path, f.entry, "every", f"got {every!r}; expected true or false")
+        dismissed.append(
+            Dismissal(index, f.text("quote") or "", f.text("reason") or "", every is True, f.text("prefix", False) or "", f.text("suffix", False) or "")
+        )
 
     claims = []
     for index, item in enumerate(top.data.get("claims") or []):
@@ -312,6 +367,7 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
                 f.phrase("date"),
                 f.ids("organisations"),
                 f.ids("hardware"),
+                f.ids("people"),
                 f.text("attributed_to") or "",
                 f.text("attribution_kind") or "",
                 f.text("en", False),
@@ -330,21 +386,25 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
         reference_year=top.integer("reference_year", False),
         reference_year_basis=top.text("reference_year_basis", False),
         outlet=top.text("outlet", False),
-        mentions_organisations=mentions.mapping("organisations"),
-        mentions_hardware=mentions.mapping("hardware"),
+        roles=tuple(roles),
         claims=tuple(claims),
         events=tuple(events),
+        dismissed=tuple(dismissed),
     )
 
 
 def parse_registry(text: str, path: str, problems: Collector) -> Registry:
-    """The organisations and hardware every reading refers to by id."""
+    """The organisations, people and hardware every reading refers to by id."""
     data = parse_yaml(text, path, problems)
     registry = Registry(path)
     if data is None:
         return registry
     top = _Fields(data, path, "", problems)
-    top.unknown({"organisations", "hardware"})
+    top.unknown({"organisations", "people", "hardware"})
+    for person_id, item in (top.data.get("people") or {}).items():
+        f = _Fields(item, path, f"people.{person_id}", problems)
+        f.unknown({"name", "aliases", "description"})
+        registry.people[person_id] = Person(person_id, f.text("name") or "", f.ids("aliases"), f.text("description") or "")
     for org_id, item in (top.data.get("organisations") or {}).items():
         f = _Fields(item, path, f"organisations.{org_id}", problems)
         f.unknown({"name", "kind", "aliases", "description"})

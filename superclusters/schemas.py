@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-TABLES = ("articles", "claims", "events", "organisations", "hardware")
+TABLES = ("articles", "claims", "events", "organisations", "people", "hardware", "mentions", "claim_groups", "claim_group_members")
 
 # Table Schema type -> pandas dtype used in memory. Dates are datetime.date objects,
 # lists are their '|'-joined text (as in the CSV), so both formats hold the same values.

@@ -58,7 +58,7 @@ def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_
                         problems.append(Problem(f"data/{name}", f"row {rec[key]}", column, f"{ident!r} is not an id in {target}"))
         # Spans: in range, quote exact, link consistent.
         for prefix in _span_prefixes(schema):
-            article_column = "mention_article_id" if prefix == "mention_" else "article_id"
+            article_column = f"{prefix}article_id" if f"{prefix}article_id" in df else "article_id"
             # The span's text is in <prefix>quote, or <prefix>text for value_ and time_ spans.
             quote_column = next((c for c in (f"{prefix}quote", f"{prefix}text") if c in df), None)
             for rec in records:

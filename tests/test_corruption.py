@@ -89,3 +89,21 @@ def test_truncated_parquet(published):
     assert any(t == "events-parquet" for t, _, _, _ in frictionless_errors(published))
     assert any("data/events.parquet: cannot be read as Parquet" in p for p in own_problems(published))
     assert any("data/events.parquet: hash: file does not match" in p for p in own_problems(published))
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "target"),
+    [
+        ("mentions", "person_id", "elon", "people"),
+        ("claim_group_members", "group_id", "nope", "claim_groups"),
+        ("claims", "attributed_person_id", "someone", "people"),
+    ],
+)
+def test_foreign_keys_of_the_new_tables(published, table, column, value, target):
+    def change(header, body, rows):
+        row = next(r for r in body if r[header.index(column)])
+        row[header.index(column)] = value
+
+    rewrite_csv(published / "data" / f"{table}.csv", change)
+    assert any(t == table and e == "foreign-key" for t, e, _, _ in frictionless_errors(published))
+    assert any(f"'{value}' is not an id in {target}" in p for p in own_problems(published))

@@ -37,9 +37,6 @@ title_source: lead_sentence
 title_en: Tesla says Cortex will have 50,000 GPUs by the end of the year.
 published: "2024-06"
 {extra}
-mentions:
-  organisations: {{tesla: Tesla, x_platform: X}}
-  hardware: {{cortex: Cortex}}
 claims:
 {
         claims
@@ -49,7 +46,7 @@ claims:
     hardware: cortex
     time: "até o final do ano"
     modality: planned
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: Cortex will have 50,000 GPUs by the end of the year'''
     }
@@ -61,7 +58,7 @@ events:
     description: Tesla confirms on X.
     modality: reported
     organisations: [tesla, x_platform]
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: Tesla confirmed on X'''
     }
@@ -91,6 +88,7 @@ def test_a_good_reading_gives_rows_with_computed_offsets_values_and_dates():
     assert article["reference_year"] == 2024 and article["claim_count"] == 1
     orgs = {row["organisation_id"]: row for row in tables["organisations"]}
     assert orgs["x_platform"]["mention_char_start"] == TEXT.index(" X.") + 1  # whole word, not inside a word
+    assert orgs["tesla"]["mention_count"] == 2 and orgs["tesla"]["article_count"] == 1
 
 
 def test_every_mistake_is_reported_at_once_with_file_entry_and_field():
@@ -99,7 +97,7 @@ def test_every_mistake_is_reported_at_once_with_file_entry_and_field():
     property: gpu_count
     hardware: cortex
     modality: planned
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: x
   - quote: "Tesla"
@@ -107,7 +105,7 @@ def test_every_mistake_is_reported_at_once_with_file_entry_and_field():
     property: gpu_count
     hardware: cortex
     modality: planned
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: x
   - quote: "Cortex terá 50.000 GPUs"
@@ -116,7 +114,7 @@ def test_every_mistake_is_reported_at_once_with_file_entry_and_field():
     hardware: dojo
     organisation: spacex
     modality: rumoured
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: x
   - quote: "Cortex terá 50.000 GPUs até o final do ano"
@@ -152,7 +150,7 @@ def test_an_unplaceable_date_is_reported():
     hardware: cortex
     time: "o final"
     modality: planned
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: x"""
     _, problems = run(reading_yaml(claims=claims))
@@ -170,7 +168,7 @@ def test_wrong_unit_for_a_property_is_reported():
     property: power_mw
     hardware: cortex
     modality: planned
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: x"""
     _, problems = run(reading_yaml(claims=claims))
@@ -188,14 +186,14 @@ def test_ids_are_stable_when_entries_are_reordered():
     type: statement
     description: Tesla confirms on X.
     modality: reported
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: Tesla confirmed on X
   - quote: "Tesla diz que Cortex"
     type: announcement
     description: Tesla speaks.
     modality: reported
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: Tesla says"""
     tables_b, problems = run(reading_yaml(events=extra_event))
@@ -228,7 +226,7 @@ def test_a_duplicate_id_is_reported():
     property: gpu_count
     hardware: cortex
     modality: planned
-    attributed_to: Tesla
+    attributed_to: tesla
     attribution_kind: organisation
     en: x"""
     _, problems = run(reading_yaml(claims=claim + "\n" + claim))

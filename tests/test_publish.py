@@ -133,5 +133,7 @@ def test_cross_table_checks_catch_tampering(root, table, column, value, fragment
 
 
 def test_readme_without_markers_is_a_clear_error(root):
+    from superclusters.schemas import load_schemas
+
     with pytest.raises(BuildError, match="missing the markers"):
-        pipeline.readme_with_columns("# no markers", {})
+        pipeline.readme_with_columns("# no markers", load_schemas(root / "schemas"))

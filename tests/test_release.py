@@ -13,6 +13,7 @@ import pytest
 
 from superclusters.loader import LoaderError, load, load_all
 from superclusters.release import build_release, check_release
+from superclusters.schemas import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,7 @@ def test_download_verifies_loads_and_then_uses_the_cache(release, tmp_path, root
     assert first == [f"/v{version}/SHA256SUMS", f"/v{version}/{archive.name}"]
     local = load("claims", data_dir=root / "data")
     pd.testing.assert_frame_equal(claims, local)
-    assert set(tables) == {"articles", "claims", "events", "organisations", "hardware"}
+    assert set(tables) == set(TABLES)
     assert str(claims["char_start"].dtype) == "Int64"
     assert all(type(d).__name__ == "date" for d in claims["time_start"].dropna())
 

@@ -105,6 +105,10 @@ def test_published_schemas_are_v2_and_carry_the_column_contract(root):
         ],
         "organisations": ["organisation_id", "name", "aliases", "kind", "mention_quote", "mention_char_start"],
         "hardware": ["hardware_id", "name", "aliases", "kind", "organisation_id", "mention_quote"],
+        "people": ["person_id", "name", "role", "affiliation_organisation_id", "mention_count"],
+        "mentions": ["mention_id", "article_id", "entity_type", "entity_id", "quote", "char_start", "char_end"],
+        "claim_groups": ["group_id", "property", "status", "claim_count"],
+        "claim_group_members": ["claim_id", "group_id", "conflicts_with"],
         "events": [
             "event_id",
             "article_id",
