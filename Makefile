@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: build test check figure validate verify release lint clean
+.PHONY: build test check figure validate verify release bench lint clean
 
 $(STAMP): requirements.txt
 	rm -rf $(VENV)
@@ -40,6 +40,10 @@ verify: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/frictionless validate datapackage.json
+
+## Benchmark the build (floor, scaling to 10,000 synthetic articles, validation throughput); prints JSON.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

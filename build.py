@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", action="store_true", help="report capitalised words in the seeds that match no alias (where a missing entity would show)")
     args = parser.parse_args(argv)
 
+    # pandera imports its optional data-synthesis strategies whenever hypothesis (a test dependency) is
+    # installed, which costs about 0.3 s; the build never synthesises data, so it is kept out.
+    sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
+
     # Heavy libraries load only past --help.
     from superclusters.errors import BuildError
     from superclusters.pipeline import build, names_report, stale_files, verify

@@ -12,6 +12,7 @@ about sites in Texas and Tennessee).
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -87,8 +88,13 @@ RECENT = r"(recently|recent|récemment|recentemente|récent)"
 TODAY = r"(today|hoje|aujourd'hui)"
 
 
+@functools.cache
+def _word_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + pattern + r"(?!\w)", re.IGNORECASE)
+
+
 def _has(pattern: str, text: str) -> bool:
-    return re.search(r"(?<!\w)" + pattern + r"(?!\w)", text, re.IGNORECASE) is not None
+    return _word_pattern(pattern).search(text) is not None
 
 
 def month_interval(year: int, month: int) -> tuple[date, date]:

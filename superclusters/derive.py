@@ -14,7 +14,7 @@ from .anchoring import AnchorError, anchor, anchor_within, find_all, span_url
 from .audit import context, numbers_in, uncovered, unmatched_names
 from .dates import UNPLACED, DateError, Placed, Reference, place
 from .errors import Collector
-from .mentions import Mention, alias_pattern, find_mentions
+from .mentions import AliasIndex, Mention, alias_index, find_mentions
 from .numbers import NumberError, parse_quantity
 from .readings import ClaimEntry, EventEntry, Phrase, Reading, Registry
 from .reconcile import reconcile
@@ -309,9 +309,8 @@ class _ArticleDeriver:
             "note": e.note,
         }
 
-    def dismissals(self) -> None:
+    def dismissals(self, numbers: list[tuple[int, int]]) -> None:
         """Anchor each dismissal (every occurrence when `every` is set); a dismissal must cover a number."""
-        numbers = numbers_in(self.text, self.reading.language)
         for e in self.reading.dismissed:
             entry = f"dismissed[{e.index}] ({e.quote[:40]!r})"
             if not e.reason:
@@ -332,8 +331,9 @@ class _ArticleDeriver:
 
     def audit(self) -> None:
         """Every number in the seed must be inside a curated span or dismissed; fail naming each one."""
-        self.dismissals()
-        for start, end in uncovered(numbers_in(self.text, self.reading.language), self.covered):
+        numbers = numbers_in(self.text, self.reading.language)
+        self.dismissals(numbers)
+        for start, end in uncovered(numbers, self.covered):
             self.problems.add(
                 self.seed.path,
                 f"char {start}",
@@ -368,7 +368,7 @@ class Aliases:
     """Every alias of every entity, compiled once for the whole corpus."""
 
     surface: dict[str, tuple[str, str]]  # alias -> (kind, entity id)
-    pattern: Any
+    index: AliasIndex
 
     @classmethod
     def from_registry(cls, registry: Registry, problems: Collector) -> Aliases:
@@ -384,7 +384,12 @@ class Aliases:
                             f"alias {alias!r} is also an alias of {surface[alias][0]} {surface[alias][1]}; an alias must name one entity",
                         )
                     surface[alias] = (kind, ident)
-        return cls(surface, alias_pattern(surface))
+        try:
+            index = alias_index(surface)
+        except ValueError as exc:
+            problems.add(registry.path, "", "aliases", str(exc))
+            index = alias_index({})
+        return cls(surface, index)
 
 
 def derive_article(
@@ -398,7 +403,7 @@ def derive_article(
     article = d.article_row(ref_row, len(reading.claims), len(reading.events))
     roles = d.roles()
     d.audit()
-    found = find_mentions(seed.text, aliases.pattern, aliases.surface)
+    found = find_mentions(seed.text, aliases.index)
     if names is not None:
         names.extend((seed.article_id, start, name) for start, name in unmatched_names(seed.text, [(m.start, m.end) for m in found]))
     mentions = [

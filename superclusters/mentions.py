@@ -1,15 +1,21 @@
 """Find every whole-word occurrence of every alias of every organisation, person and product.
 
-One regular expression holds all aliases, longest first, so that at any position
-the longest alias wins ("Michael Dell" over "Dell", "Grok 2" over "Grok") and
-matches never overlap. Word boundaries are Unicode-aware on both sides, so the
-platform "X" never matches inside "xAI" or "Texas".
+Aliases are indexed by their first word and then by length. The text is walked
+word by word; at each word the text is sliced at each candidate length, longest
+first, and looked up, so the longest alias wins ("Michael Dell" over "Dell", "Grok 2" over "Grok") and matches
+never overlap. A match must end at a word boundary, so the platform "X" never
+matches inside "xAI" or "Texas". The cost is linear in the text and independent
+of the number of aliases (however many share a first word), which keeps the
+build linear as the registry grows.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+WORD = re.compile(r"\w+")
+WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -20,11 +26,41 @@ class Mention:
     entity_id: str
 
 
-def alias_pattern(aliases: dict[str, tuple[str, str]]) -> re.Pattern[str]:
-    """aliases: surface form -> (kind, entity id). Longest alias first, so it wins at a shared start."""
-    ordered = sorted(aliases, key=lambda a: (-len(a), a))
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in ordered) + r")(?!\w)")
+@dataclass(frozen=True)
+class AliasIndex:
+    # first word -> [(length, {alias: (kind, entity id)})], longest length first
+    by_first_word: dict[str, list[tuple[int, dict[str, tuple[str, str]]]]]
+    candidates: re.Pattern[str]  # words that start with a character some alias starts with
 
 
-def find_mentions(text: str, pattern: re.Pattern[str], aliases: dict[str, tuple[str, str]]) -> list[Mention]:
-    return [Mention(m.start(), m.end(), *aliases[m.group()]) for m in pattern.finditer(text)]
+def alias_index(aliases: dict[str, tuple[str, str]]) -> AliasIndex:
+    """aliases: surface form -> (kind, entity id). Raises ValueError for an alias that does not start with a word."""
+    grouped: dict[str, dict[int, dict[str, tuple[str, str]]]] = {}
+    for alias, target in aliases.items():
+        first = WORD.match(alias)
+        if first is None:
+            raise ValueError(f"alias {alias!r} of {target[0]} {target[1]} must start with a letter or digit")
+        grouped.setdefault(first.group(), {}).setdefault(len(alias), {})[alias] = target
+    index = {word: sorted(by_length.items(), reverse=True) for word, by_length in grouped.items()}
+    first_chars = "".join(sorted({word[0] for word in index}))
+    # Only words starting with one of these characters can begin a mention; the regex skips the rest in C.
+    pattern = re.compile(r"(?<!\w)[" + re.escape(first_chars) + r"]\w*") if first_chars else re.compile(r"(?!)")
+    return AliasIndex(index, pattern)
+
+
+def find_mentions(text: str, index: AliasIndex) -> list[Mention]:
+    found: list[Mention] = []
+    blocked_until = 0
+    by_first_word = index.by_first_word
+    for word in index.candidates.finditer(text):
+        start = word.start()
+        if start < blocked_until:
+            continue
+        for length, aliases in by_first_word.get(word.group(), ()):
+            end = start + length
+            target = aliases.get(text[start:end])
+            if target is not None and not WORD_CHAR.match(text, end):
+                found.append(Mention(start, end, *target))
+                blocked_until = end
+                break
+    return found

@@ -110,6 +110,10 @@ def _whole_word(phrase: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", re.IGNORECASE)
 
 
+_COMPARATOR_PATTERNS = [(_whole_word(phrase), symbol) for phrase, symbol in COMPARATORS]
+_NUMBER_WORD_PATTERNS = [(_whole_word(word), word, spec) for word, spec in NUMBER_WORDS.items()]
+
+
 def parse_digits(digits: str, language: str) -> float | int:
     """Read '70 000', '50.000', '100,000', '1,5' by the language's grouping rules."""
     if language not in GROUPING:
@@ -133,14 +137,14 @@ def parse_quantity(text: str, language: str) -> Quantity:
     """Value, unit and comparator of a quantity's surface form; raises NumberError on anything left over."""
     rest = text
     comparator = "="
-    for phrase, symbol in COMPARATORS:
-        rest, hits = _whole_word(phrase).subn(" ", rest, count=1)
+    for pattern, symbol in _COMPARATOR_PATTERNS:
+        rest, hits = pattern.subn(" ", rest, count=1)
         if hits:
             comparator = symbol
             break
 
-    for word, (value, unit, implied) in NUMBER_WORDS.items():
-        rest, hits = _whole_word(word).subn(" ", rest, count=1)
+    for pattern, word, (value, unit, implied) in _NUMBER_WORD_PATTERNS:
+        rest, hits = pattern.subn(" ", rest, count=1)
         if hits:
             if rest.strip():
                 raise NumberError(f"{text!r}: unexpected {rest.strip()!r} beside {word!r}")

@@ -174,7 +174,7 @@ def build(root: Path) -> dict[str, bytes]:
 
     def read_back(staging: Path) -> None:
         """The files as written, read back in both formats, must validate before they replace data/."""
-        problems = verify_package(staging, inputs.schemas, seed_texts)
+        problems = verify_package(staging, inputs.schemas, seed_texts, expected=frames)
         if problems:
             raise BuildError(problems)
 

@@ -28,7 +28,8 @@ class _Loader(_BaseLoader):
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         seen: dict = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
+            # Keys here are plain scalars; compare their text rather than constructing them twice.
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping", node.start_mark, f"duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .anchoring import span_url
 from .errors import Problem
-from .schemas import missing, pandera_schema
+from .schemas import dtype_problems, missing, pandera_schema
 
 
 def pandera_problems(frames: dict[str, Any], schemas: dict[str, dict]) -> list[Problem]:
@@ -19,6 +18,7 @@ def pandera_problems(frames: dict[str, Any], schemas: dict[str, dict]) -> list[P
     problems = []
     for name, df in frames.items():
         key = schemas[name]["primaryKey"][0]
+        problems += [Problem(f"data/{name}", "(column)", column, message) for column, message in dtype_problems(df, schemas[name])]
         try:
             pandera_schema(schemas[name], name).validate(df, lazy=True)
         except pandera.errors.SchemaErrors as exc:
@@ -35,50 +35,49 @@ def _span_prefixes(schema: dict) -> list[str]:
 
 
 def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_texts: dict[str, str]) -> list[Problem]:
-    """Foreign keys (including list columns), and every span against its seed text."""
+    """Foreign keys (including '|'-separated list columns), and every span against its seed text.
+
+    Vectorised where pandas can do it; the span comparison walks plain Python lists, which stays
+    linear and cheap even for hundreds of thousands of rows.
+    """
     problems = []
+    table_by_key = {s["primaryKey"][0]: t for t, s in schemas.items()}
     keys = {name: set(frames[name][schemas[name]["primaryKey"][0]].dropna()) for name in frames}
     seed_paths = dict(zip(frames["articles"]["article_id"], frames["articles"]["seed_path"], strict=True))
     for name, df in frames.items():
         schema = schemas[name]
         key = schema["primaryKey"][0]
-        records = df.to_dict("records")
-        # Foreign keys, plain and '|'-separated lists of ids.
+        row_keys = df[key].tolist()
         references = [(fk["fields"][0], fk["reference"]["resource"], False) for fk in schema.get("foreignKeys", [])]
         # A list column 'x_ids' refers to the table whose primary key is 'x_id'.
-        table_by_key = {s["primaryKey"][0]: t for t, s in schemas.items()}
         references += [(f["name"], table_by_key[f["name"][:-1]], True) for f in schema["fields"] if f["type"] == "list" and f["name"][:-1] in table_by_key]
         for column, target, is_list in references:
-            for rec in records:
-                value = rec[column]
-                if missing(value):
-                    continue
-                for ident in value.split("|") if is_list else [value]:
-                    if ident not in keys[target]:
-                        problems.append(Problem(f"data/{name}", f"row {rec[key]}", column, f"{ident!r} is not an id in {target}"))
-        # Spans: in range, quote exact, link consistent.
+            values = df[column].str.split("|").explode() if is_list else df[column]
+            bad = values.notna() & ~values.isin(keys[target])
+            for position, ident in zip(values.index[bad.to_numpy()], values[bad].tolist(), strict=True):
+                problems.append(Problem(f"data/{name}", f"row {row_keys[position]}", column, f"{ident!r} is not an id in {target}"))
         for prefix in _span_prefixes(schema):
             article_column = f"{prefix}article_id" if f"{prefix}article_id" in df else "article_id"
             # The span's text is in <prefix>quote, or <prefix>text for value_ and time_ spans.
             quote_column = next((c for c in (f"{prefix}quote", f"{prefix}text") if c in df), None)
-            for rec in records:
-                start, end = rec[f"{prefix}char_start"], rec[f"{prefix}char_end"]
+            url_column = f"{prefix}span_url" if f"{prefix}span_url" in df else None
+            columns = [df[article_column], df[f"{prefix}char_start"], df[f"{prefix}char_end"]]
+            columns.append(df[quote_column] if quote_column else df["title"])
+            columns.append(df[url_column] if url_column else df[article_column])
+            for row_key, article, start, end, quote, url in zip(row_keys, *(c.tolist() for c in columns), strict=True):
                 if missing(start):
                     continue
-                text = seed_texts.get(rec[article_column])
-                where = (f"data/{name}", f"row {rec[key]}", f"{prefix}char_start")
+                where = (f"data/{name}", f"row {row_key}", f"{prefix}char_start")
+                text = seed_texts.get(article)
                 if text is None:
-                    problems.append(Problem(*where, f"article {rec[article_column]!r} has no seed text"))
-                    continue
-                if not 0 <= start < end <= len(text):
+                    problems.append(Problem(*where, f"article {article!r} has no seed text"))
+                elif not 0 <= start < end <= len(text):
                     problems.append(Problem(*where, f"span {start},{end} is outside the seed (0,{len(text)})"))
-                    continue
-                if quote_column and rec[quote_column] != text[start:end]:
-                    problems.append(Problem(*where, f"quote {rec[quote_column]!r} != seed text {text[start:end]!r}"))
-                if f"{prefix}span_url" in rec and rec[f"{prefix}span_url"] != span_url(seed_paths.get(rec[article_column], ""), start, end):
-                    problems.append(Problem(*where, f"span_url {rec[f'{prefix}span_url']!r} does not match the span"))
-                if prefix == "title_" and rec["title"] != text[start:end]:
-                    problems.append(Problem(*where, f"title {rec['title']!r} != seed text {text[start:end]!r}"))
+                else:
+                    if quote != text[start:end]:
+                        problems.append(Problem(*where, f"quote {quote!r} != seed text {text[start:end]!r}"))
+                    if url_column and url != f"{seed_paths.get(article, '')}#char={start},{end}":
+                        problems.append(Problem(*where, f"span_url {url!r} does not match the span"))
     return problems
 
 

@@ -59,8 +59,15 @@ def read_parquet_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[
     return df, []
 
 
-def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str, str]) -> list[Problem]:
-    """Every problem in the data files under `folder` and in the hashes its datapackage.json declares."""
+def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str, str], expected: dict[str, Any] | None = None) -> list[Problem]:
+    """Every problem in the data files under `folder` and in the hashes its datapackage.json declares.
+
+    With `expected` (the frames the build has just validated), each file read back must equal its frame,
+    which proves it as valid as the frame without running the validation twice more; without it (a
+    user's copy), every file is validated from scratch.
+    """
+    import pandas as pd
+
     from .validate import validate_frames
 
     problems: list[Problem] = []
@@ -70,9 +77,15 @@ def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str,
             shown = f"data/{table}.{fmt}"
             df, found = reader(folder / shown, schemas[table], shown)
             problems += found
-            if df is not None:
-                frames[table] = df
-        if len(frames) == len(TABLES):
+            if df is None:
+                continue
+            frames[table] = df
+            if expected is not None:
+                try:
+                    pd.testing.assert_frame_equal(df, expected[table], check_dtype=True, check_exact=True)
+                except AssertionError as exc:
+                    problems.append(Problem(shown, "", "", f"does not read back as the validated table: {exc}"))
+        if expected is None and len(frames) == len(TABLES):
             for p in validate_frames(frames, schemas, seed_texts):
                 problems.append(Problem(p.file + f".{fmt}", p.entry, p.field, p.message))
     descriptor_path = folder / "datapackage.json"

@@ -1,6 +1,6 @@
 """Mentions: every whole-word alias occurrence, the longest alias winning."""
 
-from superclusters.mentions import alias_pattern, find_mentions
+from superclusters.mentions import alias_index, find_mentions
 
 ALIASES = {
     "X": ("organisation", "x_platform"),
@@ -14,7 +14,7 @@ ALIASES = {
 
 
 def found(text):
-    return [(text[m.start : m.end], m.entity_id) for m in find_mentions(text, alias_pattern(ALIASES), ALIASES)]
+    return [(text[m.start : m.end], m.entity_id) for m in find_mentions(text, alias_index(ALIASES))]
 
 
 def test_x_the_platform_never_matches_inside_words():
