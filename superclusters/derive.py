@@ -71,7 +71,6 @@ def word_bounded_first(text: str, alias: str) -> int | None:
 
 
 def _date_columns(prefix: str, placed: Placed | None, text: str | None) -> Row:
-    placed = placed if placed is not None else None
     return {
         f"{prefix}_text": text,
         f"{prefix}_start": placed.start if placed else None,
@@ -150,6 +149,21 @@ class _ArticleDeriver:
         except DateError as exc:
             self.add(entry, field, str(exc))
             return None
+
+    def phrase_columns(self, entry: str, prefix: str, span: tuple[int, int], phrase: Phrase | None, ref: Reference | None) -> Row | None:
+        """The <prefix>_* columns of a time or date phrase inside the quote; None (problem recorded) if it fails."""
+        if phrase is None:
+            return {**_date_columns(prefix, None, None), f"{prefix}_relation": None, f"{prefix}_char_start": None, f"{prefix}_char_end": None}
+        inner = self.within(entry, prefix, span, phrase.text)
+        placed = self.place(entry, prefix, phrase, ref)
+        if inner is None or placed is None:
+            return None
+        return {
+            **_date_columns(prefix, placed, phrase.text),
+            f"{prefix}_relation": placed.relation if phrase.calendar else None,
+            f"{prefix}_char_start": inner[0],
+            f"{prefix}_char_end": inner[1],
+        }
 
     def gloss(self, entry: str, en: str | None) -> str | None:
         if self.reading.language != "en" and not en:
@@ -245,9 +259,8 @@ class _ArticleDeriver:
         if span is None:
             return None
         value_span = self.within(entry, "value", span, e.value)
-        time_span = self.within(entry, "time", span, e.time.text) if e.time else None
-        placed = self.place(entry, "time", e.time, ref) if e.time else None
-        if quantity is None or value_span is None or (e.time and (time_span is None or placed is None)):
+        time_columns = self.phrase_columns(entry, "time", span, e.time, ref)
+        if quantity is None or value_span is None or time_columns is None:
             return None
         return {
             "claim_id": f"{self.seed.article_id}-{value_span[0]}-{e.property}",
@@ -260,10 +273,7 @@ class _ArticleDeriver:
             "unit": unit,
             "comparator": quantity.comparator,
             **_span_columns("value_", self.seed, *value_span, text_column="text"),
-            **_date_columns("time", placed, e.time.text if e.time else None),
-            "time_relation": placed.relation if placed and e.time and e.time.calendar else None,
-            "time_char_start": time_span[0] if time_span else None,
-            "time_char_end": time_span[1] if time_span else None,
+            **time_columns,
             "modality": e.modality,
             "attribution_kind": e.attribution_kind,
             **attribution,
@@ -285,9 +295,8 @@ class _ArticleDeriver:
         attribution = self.attribution(entry, e)
         if span is None:
             return None
-        date_span = self.within(entry, "date", span, e.date.text) if e.date else None
-        placed = self.place(entry, "date", e.date, ref) if e.date else None
-        if e.date and (date_span is None or placed is None):
+        date_columns = self.phrase_columns(entry, "date", span, e.date, ref)
+        if date_columns is None:
             return None
         return {
             "event_id": f"{self.seed.article_id}-{span[0]}-{e.type}",
@@ -295,10 +304,7 @@ class _ArticleDeriver:
             "event_type": e.type,
             "description": e.description,
             "modality": e.modality,
-            **_date_columns("date", placed, e.date.text if e.date else None),
-            "date_relation": placed.relation if placed and e.date and e.date.calendar else None,
-            "date_char_start": date_span[0] if date_span else None,
-            "date_char_end": date_span[1] if date_span else None,
+            **date_columns,
             "organisation_ids": "|".join(e.organisations) or None,
             "hardware_ids": "|".join(e.hardware) or None,
             "person_ids": "|".join(e.people) or None,
