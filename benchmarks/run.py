@@ -40,7 +40,9 @@ def _best(code: str, repeat: int = 5) -> float:
 def build_against_floor(workdir: Path) -> dict:
     package = workdir / "package"  # a copy, so the benchmark never rewrites the checkout's data/
     package.mkdir()
-    for name in ("seeds", "readings", "schemas", "data", "README.md", "datapackage.json", "pyproject.toml"):
+    from superclusters.pipeline import BUILD_INPUTS, PUBLISHED
+
+    for name in BUILD_INPUTS + PUBLISHED:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, package / name)
         else:

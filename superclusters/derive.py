@@ -6,7 +6,6 @@ everything else (offsets, values, units, dates, ids, counts) is computed here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,12 +61,6 @@ class Vocabulary:
         allowed = self.enums[(table, column)]
         if value not in allowed:
             problems.add(*where, f"unknown value {value!r}; expected one of {', '.join(map(str, allowed))}")
-
-
-def word_bounded_first(text: str, alias: str) -> int | None:
-    """First occurrence of alias that is not part of a longer word ('X' never matches inside 'xAI')."""
-    m = re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", text)
-    return m.start() if m else None
 
 
 def _date_columns(prefix: str, placed: Placed | None, text: str | None) -> Row:

@@ -23,9 +23,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from .publish import PACKAGE
 from .schemas import TABLES
 
-NAME = "ai-superclusters-2024"
+NAME = PACKAGE["name"]
 # Where releases are published; each version's assets live under <RELEASES_URL>/v<version>/.
 # Override per call with base_url=, or for a session with the AI_SUPERCLUSTERS_RELEASES variable.
 RELEASES_URL = os.environ.get("AI_SUPERCLUSTERS_RELEASES", "https://github.com/ai-superclusters-2024/ai-superclusters-2024/releases/download")

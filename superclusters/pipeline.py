@@ -14,6 +14,10 @@ from .readings import ENTITIES_FILE, Reading, Registry, parse_reading, parse_reg
 from .schemas import TABLES, frame, load_schemas, markdown_table
 from .seeds import Seed, decode_seed
 
+# What the build reads, and what it publishes: copy these to build the package somewhere else.
+BUILD_INPUTS = ("seeds", "readings", "schemas", "pyproject.toml", "README.md")
+PUBLISHED = ("data", "datapackage.json")
+
 README_BEGIN = "<!-- BEGIN generated column tables: edit schemas/*.json, then run make build -->"
 README_END = "<!-- END generated column tables -->"
 AGREEMENT_BEGIN = "<!-- BEGIN generated agreement summary: computed from the claims by make build -->"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .anchoring import span_url
 from .errors import Problem
 from .schemas import dtype_problems, missing, pandera_schema
 
@@ -76,7 +77,7 @@ def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_
                 else:
                     if quote != text[start:end]:
                         problems.append(Problem(*where, f"quote {quote!r} != seed text {text[start:end]!r}"))
-                    if url_column and url != f"{seed_paths.get(article, '')}#char={start},{end}":
+                    if url_column and url != span_url(seed_paths.get(article, ""), start, end):
                         problems.append(Problem(*where, f"span_url {url!r} does not match the span"))
     return problems
 

@@ -15,7 +15,9 @@ def root() -> Path:
     return ROOT
 
 
-INPUTS = ("seeds", "readings", "schemas", "data", "README.md", "datapackage.json", "pyproject.toml")
+from superclusters.pipeline import BUILD_INPUTS, PUBLISHED  # noqa: E402
+
+INPUTS = BUILD_INPUTS + PUBLISHED
 
 
 def copy_package(target: Path) -> Path:
