@@ -84,7 +84,13 @@ AFTER = (
 )
 NEXT = r"(próxim[oa]|next|prochaine?)"
 LAST = r"(passad[oa]|last|dernière|dernier|previous)"
-RECENT = r"(recently|recent|récemment|recentemente|récent)"
+RECENT = r"(recently|recent|récemment|recentemente|récent|previously|auparavant|anteriormente)"
+# The part of a month a phrase names: its first, middle or last dekad (1-10, 11-20, 21-end).
+MONTH_PART = [
+    (r"(início|inicio|começo|début|early|beginning of|start of)", 0),
+    (r"(meados|mid|mi-)", 1),
+    (r"(fin|final|end of|late)", 2),
+]
 TODAY = r"(today|hoje|aujourd'hui)"
 
 
@@ -99,6 +105,31 @@ def _has(pattern: str, text: str) -> bool:
 
 def month_interval(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def dekad_interval(year: int, month: int, part: int) -> tuple[date, date]:
+    """The first (0), middle (1) or last (2) third of a month: days 1-10, 11-20, 21-end."""
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, 1 + 10 * part), date(year, month, (10, 20, last)[part])
+
+
+def _month_part(text: str) -> int | None:
+    return next((part for pattern, part in MONTH_PART if _has(pattern, text)), None)
+
+
+def _month_placed(relation: str, year: int, month: int, text: str, anchor: str) -> Placed:
+    part = _month_part(text)
+    if part is None:
+        start, end = month_interval(year, month)
+        return Placed(relation, start, end, "month", anchor)
+    start, end = dekad_interval(year, month, part)
+    return Placed(relation, start, end, "dekad", anchor)
+
+
+def add_months_to_day(day: date, months: int) -> date:
+    """The same day of the month `months` later, clamped to the month's last day."""
+    year, month = add_months(day, months)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def add_months(day: date, months: int) -> tuple[int, int]:
@@ -142,13 +173,18 @@ def place(text: str, ref: Reference) -> Placed:
         start, end = month_interval(int(m[1]), int(m[2]))
         return Placed(relation, start, end, "month", "absolute")
 
-    # "in the next 18 months", "nos próximos 18 meses", "dans les 18 prochains mois"
+    # "in the next 18 months", "nos próximos 18 meses", "dans les 18 prochains mois": a deadline counted
+    # from when the words were said (ref.published is that time; open at the start where the statement
+    # is undated), so the interval is never later or finer than the words allow.
     if m := re.search(r"(next|próximos|prochains)\s+(\d+)\s+(months|meses|mois)|(\d+)\s+prochains\s+mois", lowered):
         months = int(m[2] or m[4])
-        pub = _published(ref, text)
-        year, month = add_months(pub.end, months)
-        start, end = month_interval(year, month)
-        return Placed("by", start, end, "month", _relative_anchor(ref))
+        said = ref.published
+        if said is None or said.end is None:
+            raise DateError(f"{text!r} is relative to when it was said, which this seed does not date; set calendar: false on the entry")
+        start = add_months_to_day(said.start, months) if said.start is not None else None
+        end = add_months_to_day(said.end, months)
+        precision = "day" if said.precision == "day" else "range"
+        return Placed("by", start, end, precision, _relative_anchor(ref))
 
     # An explicit year in digits.
     if m := re.search(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)", text):
@@ -164,8 +200,13 @@ def place(text: str, ref: Reference) -> Placed:
             return Placed("in", None, ref.published.end, "range", _relative_anchor(ref))
         return Placed("in", None, date(ref.year, 12, 31), "range", year_anchor)
     if re.search(r"(semana passada|last week|semaine dernière)", lowered):
+        # Either the calendar week (Monday to Sunday) before publication or the seven days before it:
+        # the interval covers both readings, for every day the publication date allows.
         pub = _published(ref, text)
-        return Placed("in", pub.start - timedelta(days=7), pub.end - timedelta(days=1), "week", _relative_anchor(ref))
+        monday = pub.start - timedelta(days=pub.start.weekday())
+        start = min(monday - timedelta(days=7), pub.start - timedelta(days=7))
+        precision = "week" if pub.precision == "day" else "range"
+        return Placed("in", start, pub.end - timedelta(days=1), precision, _relative_anchor(ref))
     if m := re.search(r"há (apenas )?(um|1) mês|(one|a|1) month ago|il y a (un|1) mois", lowered):
         pub = _published(ref, text)
         year, month = add_months(pub.start, -1)
@@ -175,8 +216,7 @@ def place(text: str, ref: Reference) -> Placed:
         pub = _published(ref, text)
         if pub.precision not in ("day", "month"):
             raise DateError(f"{text!r} needs a publication month; the seed states only {pub.precision}")
-        start, end = month_interval(pub.start.year, pub.start.month)
-        return Placed(relation, start, end, "month", _relative_anchor(ref))
+        return _month_placed(relation, pub.start.year, pub.start.month, lowered, _relative_anchor(ref))
     if _has(AFTER, lowered) and re.search(r"meses|months|mois", lowered):
         pub = _published(ref, text)
         return Placed("after", pub.end + timedelta(days=1), None, "range", _relative_anchor(ref))
@@ -196,14 +236,19 @@ def place(text: str, ref: Reference) -> Placed:
 
     for word, month in MONTHS.items():
         if _has(word, lowered):
-            start, end = month_interval(ref.year, month)
-            return Placed(relation, start, end, "month", year_anchor)
+            return _month_placed(relation, ref.year, month, lowered, year_anchor)
 
     # Year-relative phrases; "earlier this year" runs from 1 January to publication.
     if re.search(r"(plus tôt|earlier|no início) (cette|this|deste) (année|year|ano)", lowered):
         end = ref.published.end if ref.published is not None and ref.published.end else date(ref.year, 12, 31)
         return Placed("in", date(ref.year, 1, 1), end, "range", year_anchor)
-    if re.search(r"(this|cette|este|deste) (year|année|ano)|(final|fin|end) (do|de l'|of the) ?(ano|année|year)", lowered):
+    if re.search(r"(final|fin|end) (do|de l'|of the) ?(ano|année|year)", lowered):
+        # "até o final do ano": a deadline at the year's end, i.e. its last day; "at the end of the
+        # year" without a deadline is its last dekad.
+        if relation == "by":
+            return Placed("by", date(ref.year, 12, 31), date(ref.year, 12, 31), "day", year_anchor)
+        return Placed(relation, date(ref.year, 12, 21), date(ref.year, 12, 31), "dekad", year_anchor)
+    if re.search(r"(this|cette|este|deste) (year|année|ano)", lowered):
         return Placed(relation, date(ref.year, 1, 1), date(ref.year, 12, 31), "year", year_anchor)
     if re.search(r"(last|previous) year|l'année dernière|ano passado", lowered):
         year = ref.year - 1

@@ -2,9 +2,11 @@
 
 Aliases are indexed by their first word and then by length. The text is walked
 word by word; at each word the text is sliced at each candidate length, longest
-first, and looked up, so the longest alias wins ("Michael Dell" over "Dell", "Grok 2" over "Grok") and matches
-never overlap. A match must end at a word boundary, so the platform "X" never
-matches inside "xAI" or "Texas". The cost is linear in the text and independent
+first, and looked up, so the longest alias wins ("Michael Dell" over "Dell", "Grok 2" over "Grok").
+A longer mention may contain mentions of other entities (the "xAI" of "cluster de treinamento xAI",
+the "Tesla" of "sede da Tesla"), except inside a person's name ("Dell" in "Michael Dell" is his
+surname, not the company) and except other aliases of the same entity. A match must end at a word
+boundary, so the platform "X" never matches inside "xAI" or "Texas". The cost is linear in the text and independent
 of the number of aliases (however many share a first word), which keeps the
 build linear as the registry grows.
 """
@@ -50,17 +52,23 @@ def alias_index(aliases: dict[str, tuple[str, str]]) -> AliasIndex:
 
 def find_mentions(text: str, index: AliasIndex) -> list[Mention]:
     found: list[Mention] = []
-    blocked_until = 0
+    outer: Mention | None = None  # the mention the current word lies inside, if any
     by_first_word = index.by_first_word
     for word in index.candidates.finditer(text):
         start = word.start()
-        if start < blocked_until:
+        inside = outer is not None and start < outer.end
+        if inside and outer.kind == "person":
             continue
         for length, aliases in by_first_word.get(word.group(), ()):
             end = start + length
             target = aliases.get(text[start:end])
-            if target is not None and not WORD_CHAR.match(text, end):
-                found.append(Mention(start, end, *target))
-                blocked_until = end
-                break
+            if target is None or WORD_CHAR.match(text, end):
+                continue
+            if inside and (target[1] == outer.entity_id or end > outer.end):
+                continue
+            mention = Mention(start, end, *target)
+            found.append(mention)
+            if not inside:
+                outer = mention
+            break
     return found

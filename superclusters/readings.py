@@ -47,6 +47,7 @@ class Phrase:
 
     text: str
     calendar: bool = True
+    prefix: str = ""  # context, only for a phrase anchored outside the entry's quote (e.g. `stated`)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ class ClaimEntry:
     attribution_kind: str
     en: str | None
     note: str | None
+    stated: Phrase | None = None
+    phase: str | None = None
+    links: tuple[tuple[str, str], ...] = ()  # (entity id, basis) for entities the quote's sentence does not name
+    ambiguity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,60 @@ class EventEntry:
     attributed_to: str
     attribution_kind: str
     en: str | None
+    note: str | None
+    places: tuple[str, ...] = ()
+    status: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    ambiguity: str | None = None
+
+
+@dataclass(frozen=True)
+class RelationEntry:
+    """A statement linking two entities (or an entity and a purpose in words)."""
+
+    index: int
+    quote: str
+    prefix: str
+    suffix: str
+    subject: str
+    predicate: str
+    object: str | None
+    object_text: str | None
+    time: Phrase | None
+    stated: Phrase | None
+    modality: str
+    attributed_to: str
+    attribution_kind: str
+    links: tuple[tuple[str, str], ...]
+    en: str | None
+    ambiguity: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PartyEntry:
+    """People or a group the seed refers to without naming them."""
+
+    index: int
+    label: str
+    kind: str
+    quote: str
+    prefix: str
+    suffix: str
+    affiliation: str | None
+    en: str | None
+
+
+@dataclass(frozen=True)
+class SentenceDismissal:
+    """A sentence that states no checkable fact, with the reason (from a closed vocabulary)."""
+
+    index: int
+    quote: str
+    prefix: str
+    suffix: str
+    reason: str
+    restates: str | None
     note: str | None
 
 
@@ -129,6 +188,9 @@ class Reading:
     claims: tuple[ClaimEntry, ...]
     events: tuple[EventEntry, ...]
     dismissed: tuple[Dismissal, ...]
+    relations: tuple[RelationEntry, ...] = ()
+    unnamed: tuple[PartyEntry, ...] = ()
+    dismissed_sentences: tuple[SentenceDismissal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,15 +222,32 @@ class Hardware:
 
 
 @dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    description: str
+
+
+ENTITY_KINDS = ("organisation", "person", "hardware", "place")
+
+
+@dataclass(frozen=True)
 class Registry:
     path: str
     organisations: dict[str, Organisation] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
     hardware: dict[str, Hardware] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
 
     def table(self, kind: str) -> dict:
-        """The entities of one kind: organisation, person or hardware."""
-        return {"organisation": self.organisations, "person": self.people, "hardware": self.hardware}[kind]
+        """The entities of one kind: organisation, person, hardware or place."""
+        return {"organisation": self.organisations, "person": self.people, "hardware": self.hardware, "place": self.places}[kind]
+
+    def kind_of(self, ident: str) -> str | None:
+        """The kind of a registered id (ids are unique across kinds), or None."""
+        return next((kind for kind in ENTITY_KINDS if ident in self.table(kind)), None)
 
 
 def parse_yaml(text: str, path: str, problems: Collector) -> Any:
@@ -227,12 +306,26 @@ class _Fields:
         if isinstance(value, str):
             return Phrase(value)
         sub = _Fields(value, self.path, f"{self.entry}.{name}", self.problems)
+        sub.unknown({"text", "calendar", "prefix"})
         text = sub.text("text")
         calendar = sub.data.get("calendar", True)
         if not isinstance(calendar, bool):
             self.problems.add(self.path, self.entry, f"{name}.calendar", f"got {calendar!r}; expected true or false")
             calendar = True
-        return Phrase(text or "", calendar)
+        return Phrase(text or "", calendar, sub.text("prefix", False) or "")
+
+    def links(self, name: str = "links") -> tuple[tuple[str, str], ...]:
+        """`links: {entity_id: coreference|inferred}` for entities the quote's sentence does not name."""
+        value = self._get(name, (dict,), False, "a mapping of entity id to coreference or inferred")
+        if value is None:
+            return ()
+        pairs = []
+        for ident, basis in value.items():
+            if not isinstance(ident, str) or basis not in ("coreference", "inferred"):
+                self.problems.add(self.path, self.entry, f"{name}.{ident}", f"got {basis!r}; expected coreference or inferred")
+                continue
+            pairs.append((ident, basis))
+        return tuple(sorted(pairs))
 
     def unknown(self, allowed: set[str]) -> None:
         for key in self.data:
@@ -261,6 +354,10 @@ CLAIM_FIELDS = {
     "attribution_kind",
     "en",
     "note",
+    "stated",
+    "phase",
+    "links",
+    "ambiguity",
 }
 EVENT_FIELDS = {
     "quote",
@@ -277,6 +374,28 @@ EVENT_FIELDS = {
     "attribution_kind",
     "en",
     "note",
+    "places",
+    "status",
+    "links",
+    "ambiguity",
+}
+RELATION_FIELDS = {
+    "quote",
+    "prefix",
+    "suffix",
+    "subject",
+    "predicate",
+    "object",
+    "object_text",
+    "time",
+    "stated",
+    "modality",
+    "attributed_to",
+    "attribution_kind",
+    "links",
+    "en",
+    "ambiguity",
+    "note",
 }
 READING_FIELDS = {
     "seed",
@@ -292,7 +411,10 @@ READING_FIELDS = {
     "roles",
     "claims",
     "events",
-    "dismissed",
+    "relations",
+    "unnamed",
+    "dismissed_numbers",
+    "dismissed_sentences",
 }
 
 
@@ -319,8 +441,8 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
             )
         )
     dismissed = []
-    for index, item in enumerate(top.data.get("dismissed") or []):
-        f = _Fields(item, path, _entry_label("dismissed", index, item), problems)
+    for index, item in enumerate(top.data.get("dismissed_numbers") or []):
+        f = _Fields(item, path, _entry_label("dismissed_numbers", index, item), problems)
         f.unknown({"quote", "reason", "every", "prefix", "suffix"})
         every = f.data.get("every", False)
         if not isinstance(every, bool):
@@ -350,6 +472,10 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
                 f.text("attribution_kind") or "",
                 f.text("en", False),
                 f.text("note", False),
+                f.phrase("stated"),
+                f.text("phase", False),
+                f.links(),
+                f.text("ambiguity", False),
             )
         )
     events = []
@@ -373,6 +499,66 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
                 f.text("attribution_kind") or "",
                 f.text("en", False),
                 f.text("note", False),
+                f.ids("places"),
+                f.text("status", False),
+                f.links(),
+                f.text("ambiguity", False),
+            )
+        )
+    relations = []
+    for index, item in enumerate(top.data.get("relations") or []):
+        f = _Fields(item, path, _entry_label("relations", index, item), problems)
+        f.unknown(RELATION_FIELDS)
+        relations.append(
+            RelationEntry(
+                index,
+                f.text("quote") or "",
+                f.text("prefix", False) or "",
+                f.text("suffix", False) or "",
+                f.text("subject") or "",
+                f.text("predicate") or "",
+                f.text("object", False),
+                f.text("object_text", False),
+                f.phrase("time"),
+                f.phrase("stated"),
+                f.text("modality") or "",
+                f.text("attributed_to") or "",
+                f.text("attribution_kind") or "",
+                f.links(),
+                f.text("en", False),
+                f.text("ambiguity", False),
+                f.text("note", False),
+            )
+        )
+    unnamed = []
+    for index, item in enumerate(top.data.get("unnamed") or []):
+        f = _Fields(item, path, _entry_label("unnamed", index, item), problems)
+        f.unknown({"label", "kind", "quote", "prefix", "suffix", "affiliation", "en"})
+        unnamed.append(
+            PartyEntry(
+                index,
+                f.text("label") or "",
+                f.text("kind") or "",
+                f.text("quote") or "",
+                f.text("prefix", False) or "",
+                f.text("suffix", False) or "",
+                f.text("affiliation", False),
+                f.text("en", False),
+            )
+        )
+    sentence_dismissals = []
+    for index, item in enumerate(top.data.get("dismissed_sentences") or []):
+        f = _Fields(item, path, _entry_label("dismissed_sentences", index, item), problems)
+        f.unknown({"quote", "prefix", "suffix", "reason", "restates", "note"})
+        sentence_dismissals.append(
+            SentenceDismissal(
+                index,
+                f.text("quote") or "",
+                f.text("prefix", False) or "",
+                f.text("suffix", False) or "",
+                f.text("reason") or "",
+                f.text("restates", False),
+                f.text("note", False),
             )
         )
     return Reading(
@@ -391,6 +577,9 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
         claims=tuple(claims),
         events=tuple(events),
         dismissed=tuple(dismissed),
+        relations=tuple(relations),
+        unnamed=tuple(unnamed),
+        dismissed_sentences=tuple(sentence_dismissals),
     )
 
 
@@ -401,7 +590,7 @@ def parse_registry(text: str, path: str, problems: Collector) -> Registry:
     if data is None:
         return registry
     top = _Fields(data, path, "", problems)
-    top.unknown({"organisations", "people", "hardware"})
+    top.unknown({"organisations", "people", "hardware", "places"})
     for person_id, item in (top.data.get("people") or {}).items():
         f = _Fields(item, path, f"people.{person_id}", problems)
         f.unknown({"name", "aliases", "description"})
@@ -422,6 +611,16 @@ def parse_registry(text: str, path: str, problems: Collector) -> Registry:
             f.text("role") or "",
             f.text("description") or "",
         )
+    for place_id, item in (top.data.get("places") or {}).items():
+        f = _Fields(item, path, f"places.{place_id}", problems)
+        f.unknown({"name", "kind", "aliases", "description"})
+        registry.places[place_id] = Place(place_id, f.text("name") or "", f.text("kind") or "", f.ids("aliases"), f.text("description") or "")
+    seen: dict[str, str] = {}
+    for kind in ENTITY_KINDS:
+        for ident in registry.table(kind):
+            if ident in seen:
+                problems.add(path, f"{kind}.{ident}", "", f"id is also a {seen[ident]} id; ids must be unique across kinds")
+            seen[ident] = kind
     return registry
 
 

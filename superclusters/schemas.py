@@ -16,7 +16,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-TABLES = ("articles", "claims", "events", "organisations", "people", "hardware", "mentions", "claim_groups", "claim_group_members")
+TABLES = (
+    "articles",
+    "sentences",
+    "claims",
+    "events",
+    "relations",
+    "organisations",
+    "people",
+    "hardware",
+    "places",
+    "unnamed_parties",
+    "entities",
+    "entity_links",
+    "mentions",
+    "claim_groups",
+    "claim_group_members",
+    "claim_pairs",
+)
 
 # Table Schema type -> pandas dtype used in memory. Dates are datetime.date objects,
 # lists are their '|'-joined text (as in the CSV), so both formats hold the same values.

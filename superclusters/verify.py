@@ -33,6 +33,10 @@ def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Prob
             parsed = pd.to_numeric(column, errors="coerce")
             bad = column.notna() & (parsed.isna() | ((parsed % 1 != 0) if kind == "integer" else False))
             raw[name] = parsed.where(~bad).astype(PANDAS_DTYPES[kind])
+        elif kind == "boolean":
+            parsed = column.map({"true": True, "false": False}, na_action="ignore")
+            bad = column.notna() & parsed.isna()
+            raw[name] = parsed.astype("boolean")
         elif kind == "date":
             parsed = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce")
             bad = column.notna() & parsed.isna()

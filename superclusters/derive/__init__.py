@@ -1,0 +1,141 @@
+"""The pure middle of the build: seed texts plus curated readings -> rows of every table.
+
+Nothing here touches the disk. Every human judgement comes from a Reading; everything else
+(offsets, values, units, dates, ids, counts, link bases, verdicts) is computed. One module per
+row kind: articles, claims, events, relations, accounting (sentences, numbers, roles, unnamed
+parties), entities; `context` holds what they share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..audit import unmatched_names
+from ..errors import Collector
+from ..mentions import AliasIndex, Mention, alias_index, find_mentions
+from ..readings import ENTITY_KINDS, Reading, Registry
+from ..reconcile import reconcile
+from ..seeds import Seed
+from .accounting import audit_numbers, party_rows, role_rows, sentence_rows
+from .articles import article_row, reference
+from .claims import PROPERTY_UNITS, claim_rows
+from .context import ArticleContext, Row, Vocabulary, span_columns
+from .entities import entity_index, entity_rows
+from .events import event_rows
+from .relations import relation_rows
+
+Tables = dict[str, list[Row]]
+__all__ = ["Aliases", "Tables", "Vocabulary", "derive_article", "derive_tables", "PROPERTY_UNITS"]
+PER_ARTICLE = ("articles", "claims", "events", "relations", "mentions", "sentences", "unnamed_parties", "entity_links")
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """Every alias of every entity, compiled once for the whole corpus."""
+
+    surface: dict[str, tuple[str, str]]  # alias -> (kind, entity id)
+    index: AliasIndex
+
+    @classmethod
+    def from_registry(cls, registry: Registry, problems: Collector) -> Aliases:
+        surface: dict[str, tuple[str, str]] = {}
+        for kind in ENTITY_KINDS:
+            for ident, entity in registry.table(kind).items():
+                for alias in entity.aliases:
+                    if alias in surface and surface[alias] != (kind, ident):
+                        problems.add(
+                            registry.path,
+                            f"{kind}.{ident}",
+                            "aliases",
+                            f"alias {alias!r} is also an alias of {surface[alias][0]} {surface[alias][1]}; an alias must name one entity",
+                        )
+                    surface[alias] = (kind, ident)
+        try:
+            index = alias_index(surface)
+        except ValueError as exc:
+            problems.add(registry.path, "", "aliases", str(exc))
+            index = alias_index({})
+        return cls(surface, index)
+
+
+def mention_row(seed: Seed, m: Mention) -> Row:
+    return {
+        "mention_id": f"{seed.article_id}-{m.start}",
+        "article_id": seed.article_id,
+        "entity_type": m.kind,
+        "entity_id": m.entity_id,
+        **{f"{kind}_id": (m.entity_id if m.kind == kind else None) for kind in ENTITY_KINDS},
+        **span_columns("", seed, m.start, m.end),
+    }
+
+
+def derive_article(
+    seed: Seed, reading: Reading, registry: Registry, vocab: Vocabulary, aliases: Aliases, problems: Collector, names: list | None = None
+) -> tuple[Tables, list[Mention]]:
+    """Rows of one article, and its entity mentions; the per-article unit of work (pure)."""
+    found = find_mentions(seed.text, aliases.index)
+    ctx = ArticleContext(seed, reading, registry, vocab, problems, found)
+    ref_row = reference(ctx)
+    parties = party_rows(ctx)
+    tables: Tables = {"claims": [], "events": [], "relations": [], "entity_links": []}
+    for table, entries, make in (("claims", reading.claims, claim_rows), ("events", reading.events, event_rows), ("relations", reading.relations, relation_rows)):
+        for e in entries:
+            row, links = make(ctx, e)
+            if row is not None:
+                tables[table].append(row)
+                tables["entity_links"].extend(links)
+    roles = role_rows(ctx)
+    article = article_row(ctx, ref_row, {"claim_count": len(reading.claims), "event_count": len(reading.events), "relation_count": len(reading.relations)})
+    audit_numbers(ctx)
+    sentences = sentence_rows(ctx)
+    article["sentence_count"] = len(sentences)
+    article["dismissed_sentence_count"] = sum(s["status"] == "dismissed" for s in sentences)
+    if names is not None:
+        names.extend((seed.article_id, start, name) for start, name in unmatched_names(seed.text, [(m.start, m.end) for m in found]))
+    tables.update(
+        {
+            "articles": [article],
+            "mentions": [mention_row(seed, m) for m in found],
+            "sentences": sentences,
+            "unnamed_parties": parties,
+            "roles": roles,
+        }
+    )
+    return tables, found
+
+
+def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, names: list | None = None) -> Tables:
+    """Every table from every article; problems collected, rows in primary-key order.
+
+    `names`, when given, receives (article_id, offset, name) for capitalised names that match no alias.
+    """
+    for table, column, kind in (("organisations", "kind", "organisation"), ("hardware", "kind", "hardware"), ("hardware", "organisation_role", "hardware"), ("places", "kind", "place")):
+        for ident, entity in registry.table(kind).items():
+            value = getattr(entity, "role" if column == "organisation_role" else column)
+            vocab.check(table, column, value, problems, (registry.path, f"{table}.{ident}", column))
+    if set(vocab.enums[("claims", "property")]) != set(PROPERTY_UNITS):
+        problems.add("schemas/claims.json", "property", "enum", f"differs from derive.claims.PROPERTY_UNITS {sorted(PROPERTY_UNITS)}")
+
+    aliases = Aliases.from_registry(registry, problems)
+    tables: Tables = {name: [] for name in PER_ARTICLE}
+    roles: list[Row] = []
+    for seed, reading in sorted(pairs, key=lambda p: p[0].article_id):
+        rows, _ = derive_article(seed, reading, registry, vocab, aliases, problems, names)
+        for table in PER_ARTICLE:
+            tables[table].extend(rows[table])
+        roles.extend(rows["roles"])
+    for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
+        tables[table] = entity_rows(kind, registry, tables["mentions"], roles, problems)
+    tables["entities"] = entity_index(tables)
+    inferred = {link["row_id"] for link in tables["entity_links"] if link["row_table"] == "claims" and link["role"] in ("hardware", "organisation") and link["basis"] == "inferred"}
+    tables.update(reconcile(tables["claims"], inferred))
+
+    for table, key in vocab.primary_keys.items():
+        seen: dict[str, int] = {}
+        for row in tables[table]:
+            seen[row[key]] = seen.get(row[key], 0) + 1
+        for ident, count in seen.items():
+            if count > 1:
+                problems.add(f"data/{table}", ident, key, f"duplicate id ({count} entries produce it); expected each to be unique")
+        tables[table].sort(key=lambda row: row[key])
+    return tables

@@ -1,0 +1,54 @@
+"""Events: one row per thing an article says happened, is planned, or is the state of a system."""
+
+from __future__ import annotations
+
+from ..readings import EventEntry
+from .context import ArticleContext, Row, span_columns
+
+
+def event_rows(ctx: ArticleContext, e: EventEntry) -> tuple[Row | None, list[Row]]:
+    entry = f"events[{e.index}] ({e.quote[:40]!r})"
+    path = ctx.reading.path
+    ctx.vocab.check("events", "modality", e.modality, ctx.problems, (path, entry, "modality"))
+    ctx.vocab.check("events", "event_type", e.type, ctx.problems, (path, entry, "type"))
+    if (e.type == "status") != (e.status is not None):
+        ctx.add(entry, "status", "a status event (type: status) needs a status, and only it may have one")
+    if e.status is not None:
+        ctx.vocab.check("events", "status", e.status, ctx.problems, (path, entry, "status"))
+    span = ctx.anchor(entry, e.quote, e.prefix, e.suffix)
+    roles = []
+    for field, kind, ids in (("organisations", "organisation", e.organisations), ("hardware", "hardware", e.hardware), ("people", "person", e.people), ("places", "place", e.places)):
+        for ident in ids:
+            ctx.known(entry, field, kind, ident)
+            roles.append(("participant", ident, kind))
+    attribution, attributed = ctx.attribution(entry, e)
+    if attributed is not None and attributed[0] not in {ident for _, ident, _ in roles}:
+        roles.append(("attributed", *attributed))
+    if span is None:
+        return None, []
+    event_id = f"{ctx.seed.article_id}-{span[0]}-{e.type}" + (f"-{e.status}" if e.status else "")
+    links, basis = ctx.links("events", event_id, entry, span, roles, e.links, e.note)
+    date_columns = ctx.phrase_columns(entry, "date", span, e.date, ctx.ref)
+    if date_columns is None:
+        return None, []
+    row = {
+        "event_id": event_id,
+        "article_id": ctx.seed.article_id,
+        "event_type": e.type,
+        "status": e.status,
+        "description": e.description,
+        "modality": e.modality,
+        **date_columns,
+        "organisation_ids": "|".join(e.organisations) or None,
+        "hardware_ids": "|".join(e.hardware) or None,
+        "person_ids": "|".join(e.people) or None,
+        "place_ids": "|".join(e.places) or None,
+        "attribution_kind": e.attribution_kind,
+        **attribution,
+        **span_columns("", ctx.seed, *span),
+        "link_basis": basis,
+        "quote_en": ctx.gloss(entry, e.en),
+        "ambiguity": e.ambiguity,
+        "note": e.note,
+    }
+    return row, links
