@@ -46,7 +46,7 @@ def _cell(value: Any) -> str:
     """CSV text of one cell: empty for missing, integers without '.0', ISO 8601 dates."""
     if missing(value):
         return ""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):  # numpy bool is no Python bool
         return "true" if value else "false"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)

@@ -106,7 +106,11 @@ def compare(a: Row, b: Row) -> tuple[str, str, str]:
         return "agree", "values_compatible", f"{said}: same time, compatible values"
     if stated_before(a, b) or stated_before(b, a):
         earlier, later = (a, b) if stated_before(a, b) else (b, a)
-        return "revision", "later_statement_revises", f"{said}: same time, incompatible values; {later['claim_id']} was stated after {earlier['claim_id']} and revises it"
+        return (
+            "revision",
+            "later_statement_revises",
+            f"{said}: same time, incompatible values; {later['claim_id']} was stated after {earlier['claim_id']} and revises it",
+        )
     return "conflict", "values_incompatible", f"{said}: same time, incompatible values, and neither statement is dated before the other"
 
 
@@ -162,7 +166,10 @@ def reconcile(claims: list[Row], inferred: set[str] | None = None) -> dict[str, 
         if decisive is not None:
             reason = f"{decisive['verdict']} ({decisive['rule']}): {decisive['reason']}"
         elif len(counted_articles) < 2 and decisive_all is not None:
-            reason = f"only one article counts (the other claims rest on an inferred link); counting those: {decisive_all['verdict']} ({decisive_all['rule']}): {decisive_all['reason']}"
+            reason = (
+                "only one article counts (the other claims rest on an inferred link); "
+                f"counting those: {decisive_all['verdict']} ({decisive_all['rule']}): {decisive_all['reason']}"
+            )
         else:
             reason = "only one article states it"
         first = members[0]
@@ -195,7 +202,8 @@ def reconcile(claims: list[Row], inferred: set[str] | None = None) -> dict[str, 
             revised_by = sorted(
                 (p["other_claim_id"] if p["claim_id"] == c["claim_id"] else p["claim_id"])
                 for p in mine
-                if p["verdict"] == "revision" and stated_before(c, next(m for m in members if m["claim_id"] in (p["claim_id"], p["other_claim_id"]) and m is not c))
+                if p["verdict"] == "revision"
+                and stated_before(c, next(m for m in members if m["claim_id"] in (p["claim_id"], p["other_claim_id"]) and m is not c))
             )
             member_rows.append(
                 {

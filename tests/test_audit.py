@@ -39,16 +39,24 @@ def test_a_claim_removed_from_a_reading_is_caught(package_copy):
 
 
 def test_a_dismissal_removed_from_a_reading_is_caught(package_copy):
-    reading = package_copy / "readings" / "000_9792f8e7dbbae654.yaml"
+    reading = package_copy / "readings" / "002_0336e88edfd704cd.yaml"
     text = reading.read_text(encoding="utf-8")
-    reading.write_text(text.replace('  - quote: "GPT-5"\n    reason: Model name (OpenAI); no quantity.\n', ""), encoding="utf-8")
-    with pytest.raises(BuildError, match=r"number '5' in .*GPT-\[5\] da OpenAI"):
+    start = text.index("dismissed_numbers:")
+    reading.write_text(text[:start] + text[text.index("dismissed_sentences:") :], encoding="utf-8")
+    with pytest.raises(BuildError, match=r"number 'thousands' in .*of the \[thousands\] of GPUs"):
         build(package_copy)
+
+
+def test_digits_inside_an_entity_name_need_no_dismissal(package_copy):
+    """'GPT-5', 'Grok 3', 'H100' are whole-word mentions of registered entities, so their digits are accounted for."""
+    reading = package_copy / "readings" / "000_9792f8e7dbbae654.yaml"
+    assert "GPT-5" not in reading.read_text(encoding="utf-8").split("dismissed_sentences:")[1]
+    build(package_copy)
 
 
 def test_a_dismissal_must_cover_a_number(package_copy):
     reading = package_copy / "readings" / "000_9792f8e7dbbae654.yaml"
     text = reading.read_text(encoding="utf-8")
-    reading.write_text(text + '  - quote: "Fuente"\n    reason: no number here\n', encoding="utf-8")
+    reading.write_text(text + 'dismissed_numbers:\n  - quote: "Fuente"\n    reason: no number here\n', encoding="utf-8")
     with pytest.raises(BuildError, match="'Fuente' contains no number"):
         build(package_copy)

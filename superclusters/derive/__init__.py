@@ -78,7 +78,11 @@ def derive_article(
     ref_row = reference(ctx)
     parties = party_rows(ctx)
     tables: Tables = {"claims": [], "events": [], "relations": [], "entity_links": []}
-    for table, entries, make in (("claims", reading.claims, claim_rows), ("events", reading.events, event_rows), ("relations", reading.relations, relation_rows)):
+    for table, entries, make in (
+        ("claims", reading.claims, claim_rows),
+        ("events", reading.events, event_rows),
+        ("relations", reading.relations, relation_rows),
+    ):
         for e in entries:
             row, links = make(ctx, e)
             if row is not None:
@@ -109,7 +113,12 @@ def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: 
 
     `names`, when given, receives (article_id, offset, name) for capitalised names that match no alias.
     """
-    for table, column, kind in (("organisations", "kind", "organisation"), ("hardware", "kind", "hardware"), ("hardware", "organisation_role", "hardware"), ("places", "kind", "place")):
+    for table, column, kind in (
+        ("organisations", "kind", "organisation"),
+        ("hardware", "kind", "hardware"),
+        ("hardware", "organisation_role", "hardware"),
+        ("places", "kind", "place"),
+    ):
         for ident, entity in registry.table(kind).items():
             value = getattr(entity, "role" if column == "organisation_role" else column)
             vocab.check(table, column, value, problems, (registry.path, f"{table}.{ident}", column))
@@ -127,7 +136,11 @@ def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: 
     for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
         tables[table] = entity_rows(kind, registry, tables["mentions"], roles, problems)
     tables["entities"] = entity_index(tables)
-    inferred = {link["row_id"] for link in tables["entity_links"] if link["row_table"] == "claims" and link["role"] in ("hardware", "organisation") and link["basis"] == "inferred"}
+    inferred = {
+        link["row_id"]
+        for link in tables["entity_links"]
+        if link["row_table"] == "claims" and link["role"] in ("hardware", "organisation") and link["basis"] == "inferred"
+    }
     tables.update(reconcile(tables["claims"], inferred))
 
     for table, key in vocab.primary_keys.items():

@@ -118,7 +118,15 @@ def role_rows(ctx: ArticleContext) -> list[Row]:
         ctx.known(entry, "organisation", "organisation", e.organisation)
         span = ctx.anchor(entry, e.quote, e.prefix, e.suffix)
         if span is not None:
-            rows.append({"person_id": e.person, "role": e.role, "organisation_id": e.organisation, "role_article_id": ctx.seed.article_id, **span_columns("role_", ctx.seed, *span)})
+            rows.append(
+                {
+                    "person_id": e.person,
+                    "role": e.role,
+                    "organisation_id": e.organisation,
+                    "role_article_id": ctx.seed.article_id,
+                    **span_columns("role_", ctx.seed, *span),
+                }
+            )
     return rows
 
 

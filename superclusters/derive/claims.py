@@ -66,7 +66,11 @@ def claim_rows(ctx: ArticleContext, e: ClaimEntry) -> tuple[Row | None, list[Row
         and e.organisation is not None
         and e.organisation == ctx.registry.hardware[e.hardware].organisation
     ):
-        ctx.add(entry, "organisation", f"{e.organisation} owns {e.hardware} already (readings/entities.yaml); give organisation only for another role (supplier, builder, recipient)")
+        ctx.add(
+            entry,
+            "organisation",
+            f"{e.organisation} owns {e.hardware} already (readings/entities.yaml); give organisation only for another role (supplier, builder, recipient)",
+        )
     quantity = None
     try:
         quantity = parse_quantity(e.value, ctx.reading.language)
@@ -86,7 +90,15 @@ def claim_rows(ctx: ArticleContext, e: ClaimEntry) -> tuple[Row | None, list[Row
     stated_columns, ref = ctx.statement_time(entry, span, e.stated)
     time_columns = ctx.phrase_columns(entry, "time", span, e.time, ref)
     claim_id = f"{ctx.seed.article_id}-{value_span[0] if value_span else span[0]}-{e.property}"
-    roles = [(role, ident, kind) for role, ident, kind in (("hardware", e.hardware, "hardware"), ("organisation", e.organisation, "organisation"), ("component", e.component, "hardware")) if ident]
+    roles = [
+        (role, ident, kind)
+        for role, ident, kind in (
+            ("hardware", e.hardware, "hardware"),
+            ("organisation", e.organisation, "organisation"),
+            ("component", e.component, "hardware"),
+        )
+        if ident
+    ]
     if attributed is not None:
         roles.append(("attributed", *attributed))
     links, basis = ctx.links("claims", claim_id, entry, span, roles, e.links, e.note)

@@ -151,7 +151,11 @@ class ArticleContext:
             text = self.registry.organisations[organisation].name if organisation in self.registry.organisations else "the outlet"
         elif e.attribution_kind == "unnamed_source":
             if e.attributed_to not in self.parties:
-                self.add(entry, "attributed_to", f"unknown unnamed party {e.attributed_to!r}; expected a label from this reading's `unnamed`: {', '.join(sorted(self.parties)) or 'none'}")
+                self.add(
+                    entry,
+                    "attributed_to",
+                    f"unknown unnamed party {e.attributed_to!r}; expected a label from this reading's `unnamed`: {', '.join(sorted(self.parties)) or 'none'}",
+                )
             else:
                 party = self.parties[e.attributed_to]["party_id"]
                 text = self.parties[e.attributed_to]["quote"]
@@ -183,7 +187,9 @@ class ArticleContext:
             return found
         return self.within(entry, field, span, phrase.text)
 
-    def phrase_columns(self, entry: str, prefix: str, span: tuple[int, int], phrase: Phrase | None, ref: Reference | None, anywhere: bool = False) -> Row | None:
+    def phrase_columns(
+        self, entry: str, prefix: str, span: tuple[int, int], phrase: Phrase | None, ref: Reference | None, anywhere: bool = False
+    ) -> Row | None:
         """The <prefix>_* columns of a time or date phrase; None (problem recorded) if it fails."""
         if phrase is None:
             return {**date_columns(prefix, None, None), f"{prefix}_relation": None, f"{prefix}_char_start": None, f"{prefix}_char_end": None}
@@ -247,7 +253,16 @@ class ArticleContext:
                 return f"{self.seed.article_id}-{m.start}"
         return None
 
-    def links(self, table: str, row_id: str, entry: str, span: tuple[int, int], roles: list[tuple[str, str, str]], curated: tuple[tuple[str, str], ...], note: str | None) -> tuple[list[Row], str]:
+    def links(
+        self,
+        table: str,
+        row_id: str,
+        entry: str,
+        span: tuple[int, int],
+        roles: list[tuple[str, str, str]],
+        curated: tuple[tuple[str, str], ...],
+        note: str | None,
+    ) -> tuple[list[Row], str]:
         """entity_links rows for (role, entity id, kind) triples, and the weakest basis among them.
 
         stated: a sentence the quote lies in names the entity. Otherwise the curator must say
@@ -256,7 +271,7 @@ class ArticleContext:
         marks = dict(curated)
         sentences = self.sentence_indices(span)
         rows, weakest = [], "stated"
-        for ident, basis in curated:
+        for ident, _ in curated:
             if ident not in {entity for _, entity, _ in roles} and ident not in self.parties:
                 self.add(entry, f"links.{ident}", "names an entity this entry does not link; expected one of its ids")
         for role, entity_id, kind in roles:
@@ -272,7 +287,9 @@ class ArticleContext:
                 basis = "coreference"
                 earlier = [i for i in range(sentences[0] - 1, -1, -1) if self._named_in(entity_id, kind, i) is not None] if sentences else []
                 if not earlier:
-                    self.add(entry, f"links.{label}", f"no earlier sentence names {label}, so this is no coreference; mark it inferred and give the reason in note")
+                    self.add(
+                        entry, f"links.{label}", f"no earlier sentence names {label}, so this is no coreference; mark it inferred and give the reason in note"
+                    )
                 else:
                     antecedent = sentence_id(self.seed.article_id, earlier[0])
             elif mark == "inferred":
@@ -283,7 +300,8 @@ class ArticleContext:
                 self.add(
                     entry,
                     "links",
-                    f"{label} ({role}) is not named in the quote's sentence; add links: {{{label}: coreference}} if an earlier sentence names it, or {{{label}: inferred}} with a note",
+                    f"{label} ({role}) is not named in the quote's sentence; add links: {{{label}: coreference}} "
+                    f"if an earlier sentence names it, or {{{label}: inferred}} with a note",
                 )
                 continue
             weakest = max(weakest, basis, key=BASIS_ORDER.__getitem__)

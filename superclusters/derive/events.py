@@ -17,7 +17,12 @@ def event_rows(ctx: ArticleContext, e: EventEntry) -> tuple[Row | None, list[Row
         ctx.vocab.check("events", "status", e.status, ctx.problems, (path, entry, "status"))
     span = ctx.anchor(entry, e.quote, e.prefix, e.suffix)
     roles = []
-    for field, kind, ids in (("organisations", "organisation", e.organisations), ("hardware", "hardware", e.hardware), ("people", "person", e.people), ("places", "place", e.places)):
+    for field, kind, ids in (
+        ("organisations", "organisation", e.organisations),
+        ("hardware", "hardware", e.hardware),
+        ("people", "person", e.people),
+        ("places", "place", e.places),
+    ):
         for ident in ids:
             ctx.known(entry, field, kind, ident)
             roles.append(("participant", ident, kind))
