@@ -22,6 +22,8 @@ README_BEGIN = "<!-- BEGIN generated column tables: edit schemas/*.json, then ru
 README_END = "<!-- END generated column tables -->"
 AGREEMENT_BEGIN = "<!-- BEGIN generated agreement summary: computed from the claims by make build -->"
 AGREEMENT_END = "<!-- END generated agreement summary -->"
+ACCOUNTING_BEGIN = "<!-- BEGIN generated sentence accounting: computed from the readings by make build -->"
+ACCOUNTING_END = "<!-- END generated sentence accounting -->"
 
 
 @dataclass
@@ -150,22 +152,49 @@ def readme_with_columns(readme: str, schemas: dict[str, dict]) -> str:
 
 
 def agreement_summary(frames: dict[str, Any]) -> list[str]:
-    """README lines: every claim group that more than one article reports, with its verdict."""
+    """README lines: every claim group that more than one article reports, with its verdict and the reason."""
+    from .reconcile import STATUS_ORDER
+
     groups = frames["claim_groups"]
-    order = {"differ": 0, "differ_by_time": 1, "agree": 2, "single_source": 3}
+    order = {status: i for i, status in enumerate(STATUS_ORDER + ("single_source",))}
     shown = groups[groups["article_count"] > 1].sort_values(["status", "group_id"], key=lambda c: c.map(order) if c.name == "status" else c)
     counts = groups["status"].value_counts()
-    lines = ["", "| group (property / hardware / organisation) | status | what each source says |", "|---|---|---|"]
+    lines = ["", "| group (property / hardware / organisation) | status (with inferred links) | why | what each source says |", "|---|---|---|---|"]
     for row in shown.itertuples():
-        lines.append(f"| `{row.group_id}` | **{row.status}** | {row.summary.split(': ', 1)[1].replace('|', '/')} |")
-    totals = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("differ", "differ_by_time", "agree", "single_source"))
-    lines += ["", f"All {len(groups)} groups: {totals}. Values read `comparator value unit (article, modality, time, source)`.", ""]
+        # the rule in words: the last clause of the reason (the pair's claims are listed beside it)
+        reason = (row.reason.split("; counting those")[0] if row.reason.startswith("only one") else row.reason.rsplit(": ", 1)[-1]).replace("|", "/")
+        lines.append(f"| `{row.group_id}` | **{row.status}** ({row.status_with_inferred}) | {reason} | {row.summary.split(': ', 1)[1].replace('|', '/')} |")
+    totals = ", ".join(f"{counts.get(s, 0)} {s}" for s in order if counts.get(s, 0))
+    lines += [
+        "",
+        f"All {len(groups)} groups: {totals}. Values read `comparator value unit (article, modality, time, phase, source)`; "
+        "each group's full reason, naming the pair of claims that decided it, is in `claim_groups.reason`, every compared pair in `claim_pairs`.",
+        "",
+    ]
+    return lines
+
+
+def accounting_summary(frames: dict[str, Any]) -> list[str]:
+    """README lines: per article, how many sentences yield rows and how many are dismissed, and why."""
+    sentences, articles = frames["sentences"], frames["articles"]
+    lines = ["", "| article | language | sentences | yield rows | dismissed (reasons) | claims | events | relations |", "|---|---|---|---|---|---|---|---|"]
+    for a in articles.sort_values("article_id").itertuples():
+        own = sentences[sentences["article_id"] == a.article_id]
+        dismissed = own[own["status"] == "dismissed"]
+        reasons = ", ".join(f"{n} {r}" for r, n in sorted(dismissed["dismissal_reason"].value_counts().items()))
+        lines.append(
+            f"| {a.article_id[:3]} | {a.language} | {len(own)} | {int((own['status'] == 'yields_rows').sum())} | {len(dismissed)}"
+            f"{f' ({reasons})' if reasons else ''} | {a.claim_count} | {a.event_count} | {a.relation_count} |"
+        )
+    yielding, dismissed_count = int((sentences["status"] == "yields_rows").sum()), int((sentences["status"] == "dismissed").sum())
+    lines += ["", f"All {len(sentences)} sentences: {yielding} yield rows, {dismissed_count} are dismissed.", ""]
     return lines
 
 
 def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any]) -> str:
     text = readme_with_columns(readme, schemas)
-    return _replace_block(text, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
+    text = _replace_block(text, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
+    return _replace_block(text, ACCOUNTING_BEGIN, ACCOUNTING_END, accounting_summary(frames))
 
 
 def build(root: Path) -> dict[str, bytes]:

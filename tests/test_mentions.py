@@ -41,3 +41,16 @@ def test_published_mentions_respect_word_boundaries(root):
         assert not before.isalnum() and not after.isalnum(), (m.article_id, m.char_start, m.quote)
     x = mentions[mentions["entity_id"] == "x_platform"]
     assert set(x["quote"]) == {"X"}
+
+
+def test_a_mention_may_hold_another_entity_but_a_person_name_holds_none():
+    aliases = {**ALIASES, "cluster de treinamento": ("hardware", "xai_h100_cluster"), "sede da Tesla": ("place", "tesla_hq")}
+    text = "o cluster de treinamento xAI 100k na sede da Tesla; Michael Dell"
+    found_here = [(text[m.start : m.end], m.entity_id) for m in find_mentions(text, alias_index(aliases))]
+    assert found_here == [
+        ("cluster de treinamento", "xai_h100_cluster"),
+        ("xAI", "xai"),  # after the outer mention: a separate word
+        ("sede da Tesla", "tesla_hq"),
+        ("Tesla", "tesla"),  # nested inside the place's alias
+        ("Michael Dell", "michael_dell"),  # and no 'Dell' (the company) inside his name
+    ]

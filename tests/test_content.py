@@ -1,0 +1,143 @@
+"""What the seeds say beyond numbers: sentences, relations, link bases, and the build's refusals."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from superclusters.errors import BuildError
+from superclusters.pipeline import build
+from superclusters.sentences import segment
+
+SEED_003 = "003_013686575329e581"
+
+
+def test_the_sentence_rule_on_every_seed(root):
+    counts = {p.stem[:3]: len(segment(p.read_bytes().decode("utf-8"))) for p in sorted((root / "seeds").glob("*.txt"))}
+    assert counts == {"000": 17, "001": 12, "002": 46, "003": 21, "004": 32}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A é isto. B é aquilo.", ["A é isto.", "B é aquilo."]),
+        ("Headline\n\nBody one? “Quoted.” Next", ["Headline", "Body one?", "“Quoted.”", "Next"]),
+        ("da Safe Superintelligence Inc. (SSI) de Ilya.", ["da Safe Superintelligence Inc. (SSI) de Ilya."]),  # abbreviation
+        ("Tesla avait 70 000 serveurs. 2026 sera", ["Tesla avait 70 000 serveurs.", "2026 sera"]),
+        ("version 1.5 and so on", ["version 1.5 and so on"]),
+    ],
+)
+def test_sentence_boundaries(text, expected):
+    assert [text[s:e] for s, e in segment(text)] == expected
+
+
+def test_every_sentence_is_accounted_for_in_the_published_data(root):
+    sentences = pd.read_parquet(root / "data" / "sentences.parquet")
+    assert set(sentences["status"]) == {"yields_rows", "dismissed"}
+    assert (sentences.loc[sentences["status"] == "yields_rows", "row_count"] > 0).all()
+    assert sentences.loc[sentences["status"] == "dismissed", "dismissal_reason"].notna().all()
+    assert (sentences.loc[sentences["status"] == "dismissed", "row_count"] == 0).all()
+
+
+def test_an_unaccounted_sentence_fails_the_build_naming_seed_and_offset(package_copy):
+    reading = package_copy / "readings" / f"{SEED_003}.yaml"
+    text = reading.read_text(encoding="utf-8")
+    reading.write_text(text.replace('  - {quote: "Le point de vue d\'Electrek", reason: section_heading}\n', ""), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        build(package_copy)
+    assert f'seeds/{SEED_003}.txt: char 1979: sentence 13 "Le point de vue d\'Electrek" yields no claim' in str(exc.value)
+
+
+def test_a_sentence_that_yields_rows_cannot_be_dismissed(package_copy):
+    reading = package_copy / "readings" / f"{SEED_003}.yaml"
+    reading.write_text(reading.read_text(encoding="utf-8") + '  - {quote: "De plus, Tesla a besoin", reason: rhetoric}\n', encoding="utf-8")
+    with pytest.raises(BuildError, match=r"sentence 11 yields 1 row\(s\) already"):
+        build(package_copy)
+
+
+def test_an_unmarked_link_the_sentence_does_not_state_is_refused(package_copy):
+    reading = package_copy / "readings" / f"{SEED_003}.yaml"
+    text = reading.read_text(encoding="utf-8")
+    marked = '    links: {cortex: coreference}\n    modality: planned\n    attributed_to: elon_musk\n    attribution_kind: person\n    en: "Tesla planned'
+    assert marked in text
+    reading.write_text(text.replace(marked, marked.replace("    links: {cortex: coreference}\n", ""), 1), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"cortex \(hardware\) is not named in the quote's sentence; add links"):
+        build(package_copy)
+
+
+def test_a_coreference_needs_an_earlier_sentence_that_names_it(package_copy):
+    reading = package_copy / "readings" / "004_4cf1754e8857eae4.yaml"
+    text = reading.read_text(encoding="utf-8")
+    reading.write_text(text.replace("    links: {michael_dell: inferred}\n", "    links: {michael_dell: coreference}\n", 1), encoding="utf-8")
+    with pytest.raises(BuildError, match="no earlier sentence names michael_dell, so this is no coreference"):
+        build(package_copy)
+
+
+def test_an_inferred_link_needs_a_note(package_copy):
+    reading = package_copy / "readings" / "000_9792f8e7dbbae654.yaml"
+    text = reading.read_text(encoding="utf-8")
+    start = text.index("    note: \"'O cluster' is the 50,000-GPU cluster")
+    end = text.index("\n", start)
+    reading.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    with pytest.raises(BuildError, match="the link to cortex is inferred; expected a note"):
+        build(package_copy)
+
+
+def test_link_bases_in_the_published_data(root):
+    links = pd.read_parquet(root / "data" / "entity_links.parquet")
+    sentences = pd.read_parquet(root / "data" / "sentences.parquet").set_index("sentence_id")
+    mentions = pd.read_parquet(root / "data" / "mentions.parquet").set_index("mention_id")
+    stated = links[links["basis"] == "stated"]
+    assert stated["mention_id"].notna().sum() == (stated["entity_id"].str.contains("-") == False).sum()  # noqa: E712 (parties have no mention)
+    for link in stated.dropna(subset=["mention_id"]).itertuples():
+        assert mentions.loc[link.mention_id, "entity_id"] == link.entity_id
+    for link in links[links["basis"] == "coreference"].itertuples():
+        antecedent = sentences.loc[link.antecedent_sentence_id]
+        assert antecedent["article_id"] == link.article_id
+    claims = pd.read_parquet(root / "data" / "claims.parquet").set_index("claim_id")
+    fifty = claims[claims["value"] == 50_000].iloc[0]
+    assert fifty["link_basis"] == "inferred" and "inference" in fifty["note"]
+
+
+def test_the_announced_xai_supercomputer_and_the_h100_cluster_are_kept_apart(root):
+    relations = pd.read_parquet(root / "data" / "relations.parquet")
+    supplies = relations[(relations["predicate"] == "supplies") & (relations["object_id"] == "xai_h100_cluster")]
+    assert set(supplies["subject_id"]) == {"dell", "supermicro"} and set(supplies["modality"]) == {"speculation"}
+    claims = pd.read_parquet(root / "data" / "claims.parquet")
+    assert claims.loc[(claims["value"] == 100_000) & (claims["article_id"].str.startswith("004")), "hardware_id"].tolist() == ["xai_h100_cluster"]
+
+
+def test_relations_and_places_cover_what_people_look_up(root):
+    relations = pd.read_parquet(root / "data" / "relations.parquet")
+    triples = set(zip(relations["subject_id"], relations["predicate"], relations["object_id"], strict=True))
+    for triple in [
+        ("cortex", "located_in", "tesla_hq"),
+        ("tesla_hq", "located_in", "austin"),
+        ("cortex", "part_of", "giga_texas"),
+        ("cortex", "uses_component", "h100"),
+        ("supermicro", "builds_part_of", "xai_supercomputer"),
+        ("ilya_sutskever", "co_founded", "openai"),
+        ("ilya_sutskever", "associated_with", "ssi"),  # a possessive, never 'founded'
+        ("elon_musk", "owns", "xai"),
+        ("dojo_buffalo", "located_in", "buffalo"),
+    ]:
+        assert triple in triples, triple
+    assert not any(p == "co_founded" and o == "ssi" for _, p, o in triples)
+    events = pd.read_parquet(root / "data" / "events.parquet")
+    statuses = set(events.loc[events["event_type"] == "status", "status"])
+    assert {"under_construction", "not_finished", "postponed", "operating_provisionally"} <= statuses
+    parties = pd.read_parquet(root / "data" / "unnamed_parties.parquet")
+    assert {"a Tesla insider familiar with the project", "Les actionnaires de Tesla"} <= set(parties["quote"])
+
+
+def test_a_relation_needs_an_object_or_words(package_copy):
+    reading = package_copy / "readings" / "004_4cf1754e8857eae4.yaml"
+    text = reading.read_text(encoding="utf-8")
+    broken = text.replace("    subject: ssi\n    predicate: partner_of\n    object: xai\n", "    subject: ssi\n    predicate: befriends\n")
+    assert broken != text
+    reading.write_text(broken, encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        build(package_copy)
+    message = str(exc.value)
+    assert "predicate: unknown value 'befriends'" in message
+    assert "expected exactly one of object (an entity id) and object_text" in message
