@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .croissant import croissant_bytes
 from .schemas import TABLES, arrow_schema, field_names, list_fields, missing
 from .seeds import sha256_hex
 
@@ -196,12 +197,14 @@ def render(frames: dict[str, Any], schemas: dict[str, dict], seeds: list[tuple[s
     for table in TABLES:
         files[f"data/{table}.csv"] = csv_bytes(frames[table], schemas[table])
         files[f"data/{table}.parquet"] = parquet_bytes(frames[table], schemas[table])
-    files["datapackage.json"] = (json.dumps(descriptor(files, seeds, version, frames, schemas), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    package = descriptor(files, seeds, version, frames, schemas)
+    files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files["croissant.json"] = croissant_bytes(package, schemas, files)
     return files
 
 
 def publish(files: dict[str, bytes], root: Path, check=None) -> None:
-    """Write into a temporary folder, run `check` on it, then swap it in for data/ and datapackage.json."""
+    """Write into a temporary folder, run `check` on it, then swap in everything render made (data/, the descriptors)."""
     staging = Path(tempfile.mkdtemp(prefix=".publish-", dir=root))
     backup = root / ".publish-previous"
     try:
@@ -214,14 +217,15 @@ def publish(files: dict[str, bytes], root: Path, check=None) -> None:
         shutil.rmtree(backup, ignore_errors=True)
         backup.mkdir()
         moved = []
+        names = sorted({path.split("/")[0] for path in files})  # data, datapackage.json, croissant.json: all render makes
         try:
-            for name in ("data", "datapackage.json"):
+            for name in names:
                 if (root / name).exists():
                     os.replace(root / name, backup / name)
                     moved.append(name)
                 os.replace(staging / name, root / name)
         except BaseException:
-            for name in ("data", "datapackage.json"):  # put the previous files back
+            for name in names:  # put the previous files back
                 if name in moved:
                     if (root / name).is_dir():
                         shutil.rmtree(root / name)
