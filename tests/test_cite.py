@@ -81,3 +81,10 @@ def test_zenodo_metadata_agrees_with_the_package(root, package, version):
     assert zenodo["description"].startswith(package["description"])
     assert [c["name"] for c in zenodo["creators"]] == [c["title"] for c in package["contributors"] if "creator" in c["roles"]]
     assert {r["identifier"] for r in zenodo["related_identifiers"]} == {package["homepage"]}
+
+
+def test_readme_bibtex_is_the_one_croissant_states(root):
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Cite", 1)[1].split("\n## ", 1)[0]
+    bibtex = section.split("```bibtex\n", 1)[1].split("```", 1)[0].strip()
+    assert bibtex == json.loads((root / "croissant.json").read_text(encoding="utf-8"))["citeAs"]
