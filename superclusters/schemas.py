@@ -12,6 +12,7 @@ non-nullable and does not check dates (pandera 0.35).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -119,9 +120,18 @@ def pandera_schema(schema: dict, name: str):
     for f in schema["fields"]:
         cons = f.get("constraints", {})
         checks = []
-        if "enum" in cons:
+        if f["type"] == "list":
+            # A list cell holds several values: enum and pattern apply to each item (pandera's isin and
+            # str_matches would compare the whole list and fail on every non-empty cell).
+            if "enum" in cons:
+                allowed = set(cons["enum"])
+                checks.append(pa.Check(lambda s, a=allowed: s.map(lambda v: v is None or set(v) <= a), element_wise=False, name="isin"))
+            if "pattern" in cons:
+                regex = re.compile(cons["pattern"])
+                checks.append(pa.Check(lambda s, r=regex: s.map(lambda v: v is None or all(r.fullmatch(x) for x in v)), element_wise=False, name="str_matches"))
+        elif "enum" in cons:
             checks.append(pa.Check.isin(cons["enum"]))
-        if "pattern" in cons:
+        if "pattern" in cons and f["type"] != "list":
             checks.append(pa.Check.str_matches(cons["pattern"]))
         if "minimum" in cons:
             checks.append(pa.Check.ge(cons["minimum"]))

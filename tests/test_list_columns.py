@@ -142,3 +142,17 @@ def test_verify_catches_a_dangling_id_inside_a_csv_list(published):
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
     problems = [str(p) for p in verify(published)]
     assert any("data/events.csv" in p and "hardware_ids: 'colossus' is not an id in hardware" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(("constraint", "good", "bad"), [({"enum": ["x", "y"]}, "x|y", "x|z"), ({"pattern": "[a-z]+"}, "ab|c", "ab|C1")])
+def test_enum_and_pattern_on_a_list_field_apply_to_each_item(constraint, good, bad):
+    import pandera.errors
+
+    schema = json.loads(json.dumps(SCHEMA))
+    schema["fields"][1]["constraints"] = constraint
+    rows = [{"item_id": "a", "tags": good, "day": None}, {"item_id": "b", "tags": None, "day": None}]
+    pandera_schema(schema, "t").validate(frame(rows, schema), lazy=True)
+    rows[1]["tags"] = bad
+    with pytest.raises(pandera.errors.SchemaErrors) as exc:
+        pandera_schema(schema, "t").validate(frame(rows, schema), lazy=True)
+    assert set(exc.value.failure_cases["column"]) == {"tags"}
