@@ -16,7 +16,7 @@ from .seeds import Seed, decode_seed
 
 # What the build reads, and what it publishes: copy these to build the package somewhere else.
 BUILD_INPUTS = ("seeds", "readings", "schemas", "pyproject.toml", "README.md")
-PUBLISHED = ("data", "datapackage.json")
+PUBLISHED = ("data", "datapackage.json", "croissant.json")
 
 README_BEGIN = "<!-- BEGIN generated column tables: edit schemas/*.json, then run make build -->"
 README_END = "<!-- END generated column tables -->"

@@ -12,6 +12,7 @@ non-nullable and does not check dates (pandera 0.35).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,11 @@ TABLES = (
     "claim_pairs",
 )
 
-# Table Schema type -> pandas dtype used in memory. Dates are datetime.date objects,
-# lists are their '|'-joined text (as in the CSV), so both formats hold the same values.
-PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "object", "list": "string", "boolean": "boolean"}
+# Table Schema type -> pandas dtype used in memory. Dates are datetime.date objects and lists are
+# Python lists of strings (Arrow list<string> in Parquet); only the CSV joins them with the field's
+# delimiter, as the Table Schema `list` type describes. A missing list is None, never [] (an empty CSV
+# cell cannot tell the two apart, so the build never makes an empty list).
+PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "object", "list": "object", "boolean": "boolean"}
 
 
 def load_schemas(directory: Path) -> dict[str, dict]:
@@ -48,11 +51,29 @@ def field_names(schema: dict) -> list[str]:
     return [f["name"] for f in schema["fields"]]
 
 
+def list_fields(schema: dict) -> dict[str, str]:
+    """Name -> delimiter of every `list` field (the Table Schema default delimiter is ',')."""
+    return {f["name"]: f.get("delimiter", ",") for f in schema["fields"] if f["type"] == "list"}
+
+
+def split_list(value: Any, delimiter: str) -> list[str] | None:
+    """A list cell as a Python list: delimited text is split, a list or array is copied, missing or '' is None.
+
+    Any other value is returned as it is, for validation to report rather than for this to hide.
+    """
+    if isinstance(value, str):
+        return value.split(delimiter) if value else None
+    if hasattr(value, "__len__"):
+        return list(value) if len(value) else None
+    return None if missing(value) else value
+
+
 def frame(rows: list[dict[str, Any]], schema: dict):
     """DataFrame in schema column order; a row with a column the schema lacks is an error, not dropped.
 
     Built through pyarrow (one C++ pass instead of a Python one per column), so the frame has exactly
-    the dtypes a Parquet file written from it reads back with.
+    the dtypes a Parquet file written from it reads back with. `list` cells may come as delimited text
+    (what derive makes) or as lists; both become Python lists here, so derive need not know the type.
     """
     import pandas as pd
     import pyarrow as pa
@@ -61,6 +82,9 @@ def frame(rows: list[dict[str, Any]], schema: dict):
     extra = sorted({key for row in rows for key in row} - set(names))
     if extra:
         raise KeyError(f"rows carry columns not in the schema: {extra}")
+    lists = list_fields(schema)
+    if lists:
+        rows = [{**row, **{n: split_list(row[n], d) for n, d in lists.items() if n in row}} for row in rows]
     try:
         table = pa.Table.from_pylist(rows, schema=arrow_schema(schema).remove_metadata()) if rows else arrow_schema(schema).empty_table()
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -74,7 +98,18 @@ def frame(rows: list[dict[str, Any]], schema: dict):
                 data[f["name"]] = pd.Series(values, dtype="object")
         return pd.DataFrame(data, columns=names)
     types = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype()}
-    return table.to_pandas(types_mapper=types.get, date_as_object=True)
+    return with_python_lists(table.to_pandas(types_mapper=types.get, date_as_object=True), schema)
+
+
+def with_python_lists(df: Any, schema: dict):
+    """`df` with every `list` column holding Python lists (pyarrow's to_pandas gives numpy arrays,
+    which compare element-wise and print unlike the lists a user builds)."""
+    import pandas as pd
+
+    for name, delimiter in list_fields(schema).items():
+        if name in df:
+            df[name] = pd.Series([split_list(v, delimiter) for v in df[name].tolist()], index=df.index, dtype="object")
+    return df
 
 
 def missing(value: Any) -> bool:
@@ -88,6 +123,11 @@ def _is_date(value: Any) -> bool:
     return value is None or (isinstance(value, date) and not hasattr(value, "hour"))
 
 
+def _is_string_list(value: Any, delimiter: str) -> bool:
+    """None, or a non-empty list of non-empty strings none of which holds the delimiter (the CSV could not split it back)."""
+    return value is None or (isinstance(value, list) and len(value) > 0 and all(isinstance(item, str) and item and delimiter not in item for item in value))
+
+
 def pandera_schema(schema: dict, name: str):
     """pandera DataFrameSchema equivalent to the Table Schema's types and constraints."""
     import pandas as pd
@@ -97,9 +137,18 @@ def pandera_schema(schema: dict, name: str):
     for f in schema["fields"]:
         cons = f.get("constraints", {})
         checks = []
-        if "enum" in cons:
+        if f["type"] == "list":
+            # A list cell holds several values: enum and pattern apply to each item (pandera's isin and
+            # str_matches would compare the whole list and fail on every non-empty cell).
+            if "enum" in cons:
+                allowed = set(cons["enum"])
+                checks.append(pa.Check(lambda s, a=allowed: s.map(lambda v: v is None or set(v) <= a), element_wise=False, name="isin"))
+            if "pattern" in cons:
+                regex = re.compile(cons["pattern"])
+                checks.append(pa.Check(lambda s, r=regex: s.map(lambda v: v is None or all(r.fullmatch(x) for x in v)), element_wise=False, name="str_matches"))
+        elif "enum" in cons:
             checks.append(pa.Check.isin(cons["enum"]))
-        if "pattern" in cons:
+        if "pattern" in cons and f["type"] != "list":
             checks.append(pa.Check.str_matches(cons["pattern"]))
         if "minimum" in cons:
             checks.append(pa.Check.ge(cons["minimum"]))
@@ -107,6 +156,9 @@ def pandera_schema(schema: dict, name: str):
             checks.append(pa.Check.le(cons["maximum"]))
         if f["type"] == "date":
             checks.append(pa.Check(lambda s: s.map(lambda v: v is pd.NA or _is_date(v)), element_wise=False, name="iso_date"))
+        if f["type"] == "list":
+            delimiter = f.get("delimiter", ",")
+            checks.append(pa.Check(lambda s, d=delimiter: s.map(lambda v: _is_string_list(v, d)), element_wise=False, name="list_of_strings"))
         # dtype=None: pandera's own dtype check costs about 1 ms per column; dtype_problems() below
         # compares the exact dtype strings instead, which is equivalent for the dtypes we build.
         columns[f["name"]] = pa.Column(
@@ -132,12 +184,17 @@ def dtype_problems(df: Any, schema: dict) -> list[tuple[str, str]]:
 def arrow_schema(schema: dict):
     import pyarrow as pa
 
-    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32(), "list": pa.string(), "boolean": pa.bool_()}
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32(), "boolean": pa.bool_()}
+
+    def arrow_type(f: dict):
+        # A list field is a native Arrow list of its itemType (Table Schema's default itemType is string).
+        return pa.list_(types[f.get("itemType", "string")]) if f["type"] == "list" else types[f["type"]]
+
     return pa.schema(
         [
             pa.field(
                 f["name"],
-                types[f["type"]],
+                arrow_type(f),
                 nullable=not f.get("constraints", {}).get("required", False),
                 metadata={"description": f.get("description", "")},
             )

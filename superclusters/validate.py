@@ -36,7 +36,7 @@ def _span_prefixes(schema: dict) -> list[str]:
 
 
 def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_texts: dict[str, str]) -> list[Problem]:
-    """Foreign keys (including '|'-separated list columns), and every span against its seed text.
+    """Foreign keys (including the items of list columns), and every span against its seed text.
 
     Vectorised where pandas can do it; the span comparison walks plain Python lists, which stays
     linear and cheap even for hundreds of thousands of rows.
@@ -53,7 +53,8 @@ def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_
         # A list column 'x_ids' refers to the table whose primary key is 'x_id'.
         references += [(f["name"], table_by_key[f["name"][:-1]], True) for f in schema["fields"] if f["type"] == "list" and f["name"][:-1] in table_by_key]
         for column, target, is_list in references:
-            values = df[column].str.split("|").explode() if is_list else df[column]
+            # A list column holds real lists (schemas.frame makes them): explode keeps each item's row index.
+            values = df[column].explode() if is_list else df[column]
             bad = values.notna() & ~values.isin(keys[target])
             for position, ident in zip(values.index[bad.to_numpy()], values[bad].tolist(), strict=True):
                 problems.append(Problem(f"data/{name}", f"row {row_keys[position]}", column, f"{ident!r} is not an id in {target}"))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .schemas import PANDAS_DTYPES, TABLES, field_names
+from .schemas import PANDAS_DTYPES, TABLES, field_names, with_python_lists
 from .seeds import sha256_hex
 
 
@@ -37,6 +37,9 @@ def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Prob
             parsed = column.map({"true": True, "false": False}, na_action="ignore")
             bad = column.notna() & parsed.isna()
             raw[name] = parsed.astype("boolean")
+        elif kind == "list":  # delimited text in CSV, a list in memory (as in Parquet)
+            raw[name] = with_python_lists(raw[[name]], schema)[name]
+            continue
         elif kind == "date":
             parsed = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce")
             bad = column.notna() & parsed.isna()
@@ -58,9 +61,9 @@ def read_parquet_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[
     if list(df.columns) != field_names(schema):
         return None, [Problem(shown, "header", "", f"columns {list(df.columns)}; expected {field_names(schema)}")]
     for f in schema["fields"]:
-        if str(df[f["name"]].dtype) != PANDAS_DTYPES[f["type"]] and f["type"] != "date":
+        if str(df[f["name"]].dtype) != PANDAS_DTYPES[f["type"]] and f["type"] not in ("date", "list"):
             df[f["name"]] = df[f["name"]].astype(PANDAS_DTYPES[f["type"]])
-    return df, []
+    return with_python_lists(df, schema), []
 
 
 def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str, str], expected: dict[str, Any] | None = None) -> list[Problem]:
@@ -93,21 +96,27 @@ def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str,
 def read_back_problems(folder: Path, schemas: dict[str, dict], expected: dict[str, Any]) -> list[Problem]:
     """Each written file, parsed by pyarrow (C++), must equal the validated frame it was written from."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from .schemas import arrow_schema
+    from .schemas import arrow_schema, list_fields
 
     problems = []
     for table in TABLES:
         schema = arrow_schema(schemas[table]).remove_metadata()
         want = pa.Table.from_pandas(expected[table], schema=schema, preserve_index=False).replace_schema_metadata(None)
-        options = pacsv.ConvertOptions(column_types=schema, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False)
+        # pyarrow's CSV reader cannot parse list columns: read them as text and split on each field's delimiter.
+        lists = list_fields(schemas[table])
+        text_schema = pa.schema([pa.field(f.name, pa.string()) if f.name in lists else f for f in schema])
+        options = pacsv.ConvertOptions(column_types=text_schema, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False)
         for fmt in ("csv", "parquet"):
             shown = f"data/{table}.{fmt}"
             try:
                 if fmt == "csv":
                     got = pacsv.read_csv(folder / shown, convert_options=options)
+                    for name, delimiter in lists.items():
+                        got = got.set_column(got.schema.get_field_index(name), name, pc.split_pattern(got[name], delimiter))
                 else:
                     got = pq.read_table(folder / shown)
                 got = got.cast(schema).replace_schema_metadata(None)

@@ -106,7 +106,7 @@ def test_a_failure_at_any_stage_changes_nothing(package_copy, monkeypatch, break
 
 def test_a_successful_build_replaces_everything_and_is_byte_identical(package_copy, root):
     files = build(package_copy)
-    assert set(files) == {f"data/{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")} | {"datapackage.json"}
+    assert set(files) == {f"data/{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")} | {"datapackage.json", "croissant.json"}
     for path, data in files.items():
         assert (root / path).read_bytes() == data, f"{path} differs from the committed file"
     assert (package_copy / "README.md").read_bytes() == (root / "README.md").read_bytes()

@@ -42,10 +42,14 @@ def test_frictionless_validates_every_resource(root_dir):
     assert {f"{t}-parquet" for t in TABLES} | set(TABLES) <= names
 
 
-def test_every_resource_declares_utf8(root_dir):
+def test_every_text_resource_declares_utf8_and_parquet_none(root_dir):
     descriptor = json.loads((root_dir / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
-    assert all(r["encoding"] == "utf-8" for r in descriptor["resources"])
+    text = [r for r in descriptor["resources"] if r["format"] != "parquet"]
+    parquet = [r for r in descriptor["resources"] if r["format"] == "parquet"]
+    assert len(parquet) == len(TABLES) and len(text) > len(TABLES)
+    assert all(r["encoding"] == "utf-8" for r in text)
+    assert not any("encoding" in r for r in parquet), "encoding applies to text only"
 
 
 @pytest.mark.parametrize("table", TABLES)
