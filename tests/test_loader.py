@@ -16,7 +16,7 @@ import pytest
 
 from superclusters import loader
 from superclusters.loader import LoaderError, load, release_url
-from superclusters.release import build_release, read_pins
+from superclusters.release import DEFAULT_EPOCH, members, read_pins, zip_bytes
 from tests.http_site import Site, body, status, trickle
 
 VERSION = "9.9.9"  # a version the package pins nothing for, so each test states its own trust
@@ -29,11 +29,9 @@ def sha(data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory, root) -> bytes:
-    """The bytes of a real release zip of this checkout."""
-    dist = tmp_path_factory.mktemp("dist")
-    archive, _ = build_release(root, dist)
-    return archive.read_bytes()
+def good(root) -> bytes:
+    """The bytes of this checkout's release zip, as build_release makes them (tests/test_release.py checks the rest)."""
+    return zip_bytes(members(root), DEFAULT_EPOCH)
 
 
 @pytest.fixture
@@ -227,6 +225,24 @@ def test_a_cache_that_cannot_be_written_gets_advice_that_fits(good, tmp_path):
     with Site(routes={ZIP: body(good)}) as site:
         with pytest.raises(LoaderError, match=r"cannot store .* in the cache folder .*pass cache_dir= a folder you can write to"):
             load("claims", VERSION, base_url=site.url, sha256=sha(good), cache_dir=blocker / "cache")
+
+
+def test_a_read_only_cache_gets_advice_that_fits_even_as_root(good, cache, monkeypatch):
+    """Root ignores chmod, so the failure a read-only folder gives (EACCES on creating the download file) is injected."""
+    import tempfile
+
+    real = tempfile.NamedTemporaryFile
+    cache.mkdir()
+
+    def read_only(*args, **kwargs):
+        if Path(kwargs.get("dir") or ".").resolve() == cache.resolve():
+            raise PermissionError(13, "Permission denied", str(cache))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", read_only)
+    with Site(routes={ZIP: body(good)}) as site:
+        message = fails(site, cache, r"cannot store .* in the cache folder .*Permission denied.*pass cache_dir= a folder you can write to", sha256=sha(good))
+    assert "sha256=" not in message.split("cache folder", 1)[1], "the advice fits the failure"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
