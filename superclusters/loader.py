@@ -58,6 +58,8 @@ MAX_UNCOMPRESSED_BYTES = 256 * 2**20  # all members of the zip together, as unpa
 DOWNLOAD_DEADLINE_SECONDS = 300.0  # a whole download, however slowly the server trickles bytes
 SOCKET_TIMEOUT_SECONDS = 30.0  # connecting, and waiting for the next bytes
 SHA256 = re.compile(r"[0-9a-f]{64}")
+VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]*")  # SemVer characters: a version never adds path segments to a URL
+CACHE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]*\.zip")  # a URL's last segment used as is only if it is a plain zip name
 
 
 class LoaderError(Exception):
@@ -297,6 +299,8 @@ def _expected_sha256(url: str, version: str | None, sha256: str | None, trust_se
 
 def release_url(version: str, base_url: str | None = None) -> str:
     """Where `version`'s zip is published: <base>/v<version>/<name>-<version>.zip."""
+    if not isinstance(version, str) or not VERSION.fullmatch(version):
+        raise LoaderError(f"version={str(version)[:40]!r} is not a version number such as '1.0.0'; see CHANGELOG.md for the released versions")
     return f"{(base_url or RELEASES_URL).rstrip('/')}/v{version}/{NAME}-{version}.zip"
 
 
@@ -321,11 +325,15 @@ def release_zip(
     deadline = DOWNLOAD_DEADLINE_SECONDS if timeout is None else float(timeout)
     expected = _expected_sha256(url, version, sha256, trust_server_checksums, deadline)
     cache = Path(cache_dir) if cache_dir else Path(pooch.os_cache(NAME))
+    # The cache file is named after the URL when that is a plain zip name, else after the content's hash:
+    # a URL ending in "..", "/" or a query can never name a file outside the cache or a hidden one.
+    last = url.split("?", 1)[0].rsplit("/", 1)[-1]
+    fname = last if CACHE_NAME.fullmatch(last) else f"{NAME}-sha256-{expected[:16]}.zip"
     try:
         path = pooch.retrieve(
             url,
             known_hash=f"sha256:{expected}",
-            fname=url.rsplit("/", 1)[1] or f"{NAME}.zip",
+            fname=fname,
             path=cache,
             downloader=_VerifiedDownload(expected, deadline),
             progressbar=False,

@@ -271,6 +271,18 @@ def test_a_cached_release_loads_offline_from_a_read_only_cache(good, cache, monk
 
 def test_release_url_is_the_layout_make_release_writes():
     assert release_url("1.2.3", "http://h/x/") == "http://h/x/v1.2.3/ai-superclusters-2024-1.2.3.zip"
+    for bad in ("../../etc", "1.0/../2", "", " 1.0.0"):
+        with pytest.raises(LoaderError, match="not a version number"):
+            release_url(bad)
+
+
+@pytest.mark.parametrize("path", ["/files/..", "/files/", "/get?name=../../x.zip", "/.hidden.zip"])
+def test_an_odd_url_never_names_a_file_outside_the_cache(good, tmp_path, path):
+    cache = tmp_path / "deep" / "cache"
+    with Site(routes={path: body(good), "/": body(good)}) as site:  # the client may normalise "/files/.." to "/"
+        archive = loader.release_zip(url=site.url + path, sha256=sha(good), cache_dir=cache)
+    assert archive.parent == cache.resolve() and not archive.name.startswith(".")
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [archive.name]
 
 
 # --- types ---------------------------------------------------------------------------------------------
