@@ -106,7 +106,7 @@ def _schema(table: str, folder: Path | None) -> dict:
                 return json.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise LoaderError(f"schema {path} is unreadable ({exc}); reinstall the package or rebuild with `make build`") from None
-    return {"fields": []}  # no schema anywhere: the Parquet types are used as they are
+    return {"fields": []}  # no schema anywhere: the Parquet types are used as they are (date32 still becomes datetime64)
 
 
 def _as_list(value: Any, delimiter: str) -> Any:
@@ -130,7 +130,12 @@ def _typed(df: Any, schema: dict) -> Any:
         if name not in df.columns:
             continue
         if field.get("type") == "date":
-            df[name] = pd.to_datetime(df[name])
+            if not pd.api.types.is_datetime64_any_dtype(df[name]):
+                try:
+                    df[name] = pd.to_datetime(df[name], format="ISO8601")  # dates stored as text
+                except (TypeError, ValueError) as exc:
+                    raise LoaderError(f"column {name} holds values that are not dates ({str(exc)[:200]}); reinstall or download the data again") from None
+            df[name] = df[name].astype("datetime64[ms]")  # one unit whichever way the file stored the dates
         elif field.get("type") == "list":
             delimiter = field.get("delimiter", ",")
             df[name] = pd.Series([_as_list(v, delimiter) for v in df[name]], index=df.index, dtype=object)
@@ -142,7 +147,8 @@ def _read_parquet(source: Any, schema: dict, where: str) -> Any:
     import pyarrow.parquet as pq
 
     try:
-        df = pq.read_table(source).to_pandas()  # the file's pandas metadata restores Int64 and string dtypes
+        # The file's pandas metadata restores Int64 and string dtypes; Arrow date32 becomes datetime64, whatever the schema says.
+        df = pq.read_table(source).to_pandas(date_as_object=False)
     except (OSError, pa.ArrowException) as exc:
         raise LoaderError(
             f"{where} is not a readable Parquet file ({exc}); reinstall the package, rebuild with `make build`, or download the release again"

@@ -316,6 +316,21 @@ def test_native_arrow_lists_and_joined_strings_load_the_same(root, tmp_path):
     assert native_events["organisation_ids"].map(lambda v: v is None or isinstance(v, list)).all()
 
 
+def test_dates_stored_as_text_become_datetime64_and_bad_ones_are_a_loader_error(root, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    claims = pd.read_parquet(data / "claims.parquet")
+    claims["time_start"] = [d.isoformat() if d is not None and d == d else None for d in claims["time_start"]]
+    claims.to_parquet(data / "claims.parquet", index=False)
+    loaded = load("claims", data_dir=data)
+    pd.testing.assert_series_equal(loaded["time_start"], load("claims", data_dir=root / "data")["time_start"])
+    assert pd.api.types.is_datetime64_any_dtype(loaded["time_start"])
+    claims.loc[0, "time_start"] = "not a date"
+    claims.to_parquet(data / "claims.parquet", index=False)
+    with pytest.raises(LoaderError, match="column time_start holds values that are not dates"):
+        load("claims", data_dir=data)
+
+
 def test_a_corrupt_local_parquet_is_a_loader_error(root, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(root / "data", data)
