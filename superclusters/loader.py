@@ -328,7 +328,9 @@ def release_zip(
         if version is None:
             raise LoaderError("pass version= or url=")
         url = release_url(version, base_url)
-    deadline = DOWNLOAD_DEADLINE_SECONDS if timeout is None else float(timeout)
+    deadline = DOWNLOAD_DEADLINE_SECONDS if timeout is None else timeout
+    if isinstance(deadline, bool) or not isinstance(deadline, int | float) or not 0 < deadline < float("inf"):
+        raise LoaderError(f"timeout={str(timeout)[:40]!r} is not a positive number of seconds")
     expected = _expected_sha256(url, version, sha256, trust_server_checksums, deadline)
     cache = Path(cache_dir) if cache_dir else Path(pooch.os_cache(NAME))
     # The cache file is named after the URL when that is a plain zip name, else after the content's hash:

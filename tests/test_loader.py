@@ -114,9 +114,12 @@ def test_the_pins_shipped_with_the_package_are_read(tmp_path):
     assert read_pins(loader.PINS_FILE) == loader._read_pins(loader.PINS_FILE), "the release writes what the loader reads"
 
 
-def test_an_invalid_explicit_sha256_is_a_clear_error(cache):
+def test_an_invalid_explicit_sha256_or_timeout_is_a_clear_error(cache):
     with pytest.raises(LoaderError, match="not a sha256 hex digest"):
         load("claims", url="http://127.0.0.1:9/x.zip", sha256="abc", cache_dir=cache)
+    for timeout in (0, -1, "10", float("nan"), True):
+        with pytest.raises(LoaderError, match="not a positive number of seconds"):
+            load("claims", url="http://127.0.0.1:9/x.zip", sha256="0" * 64, cache_dir=cache, timeout=timeout)
 
 
 # --- failures: each a LoaderError naming the URL and what to do, and nothing cached ------------------
