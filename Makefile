@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: build test check figure validate verify release bench lint clean
+.PHONY: build test check figure validate verify release wheel bench lint clean
 
 $(STAMP): requirements.txt
 	rm -rf $(VENV)
@@ -30,9 +30,14 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python build.py --check
 
-## Build dist/<name>-<version>.zip and dist/SHA256SUMS (deterministic; honours SOURCE_DATE_EPOCH), then check them.
+## Build dist/v<version>/<name>-<version>.zip and its SHA256SUMS (the layout the loader downloads; deterministic;
+## honours SOURCE_DATE_EPOCH), check them, and pin the zip's sha256 in superclusters/releases.json (commit it).
 release: $(STAMP)
 	$(BIN)/python -m superclusters.release
+
+## Build dist/<name>-<version>-py3-none-any.whl: the loader plus the published data (copied in by setup.py).
+wheel: $(STAMP)
+	$(BIN)/pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation -w dist .
 
 ## Validate the published files as they are on disk (CSV and Parquet read back, hashes).
 verify: $(STAMP)
@@ -49,4 +54,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache dist
+	rm -rf $(VENV) .pytest_cache dist build *.egg-info

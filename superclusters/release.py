@@ -1,13 +1,29 @@
-"""Build the release: dist/<name>-<version>.zip and dist/SHA256SUMS, deterministic and checked.
+"""Build the release: dist/v<version>/<name>-<version>.zip and its SHA256SUMS, deterministic and checked.
 
-The zip holds one top folder, <name>-<version>/, with datapackage.json, data/,
-schemas/, seeds/, README.md, CHANGELOG.md and LICENSE.md. Entries are sorted,
-stored uncompressed (so the bytes do not depend on the machine's zlib), dated
-SOURCE_DATE_EPOCH (or a fixed default) and given 0644 permissions: building
-twice gives the same bytes. SHA256SUMS covers the zip and every file inside it,
-so `sha256sum -c SHA256SUMS` works after `unzip` in the same folder.
+Layout. `dist/` is written exactly as it is served: `dist/v<version>/<name>-<version>.zip` and
+`dist/v<version>/SHA256SUMS`, the same `<base>/v<version>/<file>` paths that a GitHub Release uses
+and that `superclusters.load(version=..., base_url=...)` downloads from. Serving `dist/` as built
+is a working release server.
 
-Usage: python -m superclusters.release [--root DIR] [--dist DIR]
+Contents. The zip holds exactly the package, with `datapackage.json` at its root (no top folder),
+which is the convention frictionless reads zipped packages by: `frictionless validate <zip>` and
+`frictionless.Package("<zip>")` work on it directly. The file list is derived, never globbed: the
+descriptor, every resource's path, every schema file a resource references, and EXTRA_FILES (the
+README, CHANGELOG, LICENSE and the figure the README shows). A listed path that is a symlink (or
+runs through one), is hidden, leaves the package or is not a regular file is an error; files that
+nobody listed (a stray `data/evil.csv`, `seeds/.env`) are never shipped. `package_files` is also
+what the wheel's `superclusters/_data/` is copied from (see setup.py), so the list is stated once.
+
+Bytes. Entries are sorted, stored uncompressed (so the bytes do not depend on the machine's zlib),
+dated SOURCE_DATE_EPOCH (or a fixed default) and given 0644 permissions: building twice gives the
+same bytes. SHA256SUMS covers the zip and every file inside it.
+
+Trust. The zip's sha256 is pinned in `superclusters/releases.json`, which ships in the wheel and
+which the loader reads as KNOWN_RELEASES: `make release` writes the pin, the maintainer commits it
+with the version. A version already pinned to other bytes is refused (bump the version instead),
+unless --repin is given for a version that was never published.
+
+Usage: python -m superclusters.release [--root DIR] [--dist DIR] [--pins FILE] [--repin]
 """
 
 from __future__ import annotations
@@ -16,35 +32,97 @@ import argparse
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import BuildError, Problem
 from .seeds import sha256_hex
 
-RELEASE_ITEMS = ("datapackage.json", "README.md", "CHANGELOG.md", "LICENSE.md", "data", "schemas", "seeds")
+DESCRIPTOR = "datapackage.json"
+# Shipped besides what the descriptor lists: what the README links to and what the licence requires.
+EXTRA_FILES = ("README.md", "CHANGELOG.md", "LICENSE.md", "CITATION.cff", "croissant.json", "docs/content.md", "figures/claims_by_source.png")
+PINS = Path(__file__).resolve().parent / "releases.json"
 DEFAULT_EPOCH = 1704067200  # 2024-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is not set
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can carry
 
 
 def release_name(root: Path) -> tuple[str, str]:
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    """(package name, version) from the descriptor, which the build copies from pyproject.toml."""
+    descriptor = _descriptor(root)
     return descriptor["name"], descriptor["version"]
+
+
+def _descriptor(root: Path) -> dict:
+    path = root / DESCRIPTOR
+    if path.is_symlink() or not path.is_file():
+        raise BuildError([Problem(DESCRIPTOR, "", "", "missing or not a regular file; run `make build` first")])
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BuildError([Problem(DESCRIPTOR, "", "", f"not valid UTF-8 JSON ({exc}); run `make build`")]) from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise BuildError([Problem(DESCRIPTOR, "", "resources", "missing; run `make build`")])
+    return descriptor
+
+
+def package_files(root: Path) -> list[str]:
+    """Every path the release ships, relative and sorted: derived from the descriptor plus EXTRA_FILES.
+
+    Raises BuildError naming each listed path that is unsafe to ship (see `_path_problem`), so a
+    planted symlink or a descriptor pointing outside the package stops the release instead of
+    leaking whatever the link points at.
+    """
+    descriptor = _descriptor(root)
+    listed: set[str] = {DESCRIPTOR, *EXTRA_FILES}
+    for resource in descriptor["resources"]:
+        paths = resource.get("path") if isinstance(resource, dict) else None
+        listed.update(paths if isinstance(paths, list) else [paths])
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        if isinstance(schema, str):
+            listed.add(schema)
+    problems = [p for p in (_path_problem(root, path) for path in sorted(listed, key=str)) if p]
+    if problems:
+        raise BuildError(problems)
+    return sorted(listed)
+
+
+def _path_problem(root: Path, path: object) -> Problem | None:
+    """Why `path` may not be shipped, or None: it must be a plain relative path to a regular file, reached without symlinks."""
+    if not isinstance(path, str) or not path:
+        return Problem(DESCRIPTOR, "resources", "path", f"{path!r} is not a file path inside the package")
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or "\\" in path or "://" in path or any(part in ("", ".", "..") for part in path.split("/")):
+        return Problem(path, "", "", "not a relative path inside the package; a release ships only the package's own files")
+    if any(part.startswith(".") for part in pure.parts):
+        return Problem(path, "", "", "hidden file or folder; a release never ships hidden files")
+    current = root
+    for part in pure.parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return Problem(path, "", "", "missing; run `make build` (and `make figure`) before releasing")
+        if stat.S_ISLNK(mode):
+            return Problem(path, "", "", f"{current.relative_to(root).as_posix()} is a symlink; a release never follows links (replace it with the file)")
+    if not stat.S_ISREG(mode):
+        return Problem(path, "", "", "not a regular file")
+    return None
+
+
+def _read_no_follow(path: Path) -> bytes:
+    """The file's bytes, refusing a symlink swapped in after the check (O_NOFOLLOW)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
 
 
 def members(root: Path) -> list[tuple[str, bytes]]:
     """(path inside the package, bytes) of every released file, sorted."""
-    found = []
-    for item in RELEASE_ITEMS:
-        path = root / item
-        if not path.exists():
-            raise BuildError([Problem(item, "", "", "missing; a release needs it")])
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        found += [(p.relative_to(root).as_posix(), p.read_bytes()) for p in files]
-    return sorted(found)
+    return [(path, _read_no_follow(root / path)) for path in package_files(root)]
 
 
 def source_date_epoch() -> int:
@@ -56,12 +134,13 @@ def source_date_epoch() -> int:
     return max(int(value), ZIP_EPOCH_MIN)
 
 
-def zip_bytes(files: list[tuple[str, bytes]], top: str, epoch: int) -> bytes:
+def zip_bytes(files: list[tuple[str, bytes]], epoch: int) -> bytes:
+    """The zip of `files`, entries at the root, byte-for-byte reproducible."""
     buffer = io.BytesIO()
     stamp = time.gmtime(epoch)[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for path, data in sorted(files):
-            info = zipfile.ZipInfo(f"{top}/{path}", date_time=stamp)
+            info = zipfile.ZipInfo(path, date_time=stamp)
             info.create_system = 3  # Unix, so the permissions below are read
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_STORED
@@ -69,61 +148,114 @@ def zip_bytes(files: list[tuple[str, bytes]], top: str, epoch: int) -> bytes:
     return buffer.getvalue()
 
 
-def sha256sums(zip_name: str, zipped: bytes, files: list[tuple[str, bytes]], top: str) -> str:
-    lines = [(zip_name, sha256_hex(zipped))] + [(f"{top}/{path}", sha256_hex(data)) for path, data in files]
+def sha256sums(zip_name: str, zipped: bytes, files: list[tuple[str, bytes]]) -> str:
+    """`sha256sum` format: the zip, then every file by its path inside the zip."""
+    lines = [(zip_name, sha256_hex(zipped))] + [(path, sha256_hex(data)) for path, data in files]
     return "".join(f"{digest}  {name}\n" for name, digest in sorted(lines))
 
 
-def check_release(dist: Path, zip_name: str) -> list[str]:
-    """Unpack, compare with SHA256SUMS, validate with frictionless and our own check; return problems."""
+def check_release(folder: Path, zip_name: str) -> list[str]:
+    """Unpack, compare with SHA256SUMS and the package's file list, validate with frictionless and our own check."""
     from frictionless import Package
 
     from .pipeline import verify
 
     problems = []
     expected = {}
-    for line in (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
-        digest, name = line.split("  ", 1)
+    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
         expected[name] = digest
     with tempfile.TemporaryDirectory() as tmp:
-        with zipfile.ZipFile(dist / zip_name) as archive:
+        with zipfile.ZipFile(folder / zip_name) as archive:
             archive.extractall(tmp)
         unpacked = {p.relative_to(tmp).as_posix(): p for p in Path(tmp).rglob("*") if p.is_file()}
         actual = {name: sha256_hex(path.read_bytes()) for name, path in unpacked.items()}
-        actual[zip_name] = sha256_hex((dist / zip_name).read_bytes())
+        actual[zip_name] = sha256_hex((folder / zip_name).read_bytes())
         for name in sorted(set(expected) | set(actual)):
             if expected.get(name) != actual.get(name):
                 problems.append(f"{name}: SHA256SUMS says {expected.get(name)}, file has {actual.get(name)}")
-        top = Path(tmp) / zip_name.removesuffix(".zip")
-        report = Package(str(top / "datapackage.json")).validate()
+        try:
+            listed = set(package_files(Path(tmp)))
+        except BuildError as exc:
+            problems += [f"contents: {p}" for p in exc.problems]
+        else:
+            problems += [f"{name}: in the zip but not in the package's file list" for name in sorted(set(unpacked) - listed)]
+        report = Package(str(Path(tmp) / DESCRIPTOR)).validate()
         problems += [f"frictionless: {task.name}: {e.message}" for task in report.tasks for e in task.errors]
-        problems += [f"verify: {p}" for p in verify(top)]
+        problems += [f"verify: {p}" for p in verify(Path(tmp))]
     return problems
 
 
-def build_release(root: Path, dist: Path) -> tuple[Path, Path]:
-    """Write the zip and SHA256SUMS into `dist` (replacing them only once checked); return their paths."""
+def read_pins(pins: Path) -> dict[str, str]:
+    """The pinned release hashes, {version: sha256}; an absent file pins nothing."""
+    if not pins.exists():
+        return {}
+    try:
+        data = json.loads(pins.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BuildError([Problem(str(pins), "", "", f"unreadable ({exc}); restore it from git")]) from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise BuildError([Problem(str(pins), "", "", 'expected {"<version>": "<sha256>", ...}; restore it from git')])
+    return data
+
+
+def pin_release(pins: Path, version: str, digest: str, repin: bool = False) -> bool:
+    """Record `version`'s sha256 in `pins` (atomically); False if it was already pinned to it.
+
+    A version pinned to other bytes is refused: users who installed that pin would reject the new
+    zip, and a published version must never change. `repin` is for a version never published.
+    """
+    known = read_pins(pins)
+    if known.get(version) == digest:
+        return False
+    if version in known and not repin:
+        raise BuildError(
+            [
+                Problem(
+                    str(pins),
+                    version,
+                    "",
+                    f"already pinned to sha256 {known[version]}, but this build is {digest}: a released version never changes; "
+                    "bump the version in pyproject.toml and CHANGELOG.md (or pass --repin if it was never published)",
+                )
+            ]
+        )
+    known[version] = digest
+    text = json.dumps(dict(sorted(known.items())), indent=2) + "\n"
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=pins.parent, prefix=".releases-", delete=False) as handle:
+        handle.write(text)
+    os.replace(handle.name, pins)
+    return True
+
+
+def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool = False) -> tuple[Path, Path]:
+    """Write dist/v<version>/ (replacing its files only once checked), pin the zip's sha256 in `pins` if given; return (zip, SHA256SUMS)."""
     from .pipeline import stale_files
 
     stale = stale_files(root)
     if stale:
         raise BuildError([Problem(name, "", "", "out of date; run `make build` and commit before releasing") for name in stale])
     name, version = release_name(root)
-    top = f"{name}-{version}"
+    zip_name = f"{name}-{version}.zip"
     files = members(root)
-    zipped = zip_bytes(files, top, source_date_epoch())
-    sums = sha256sums(f"{top}.zip", zipped, files, top)
-    dist.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=dist) as staging:
+    zipped = zip_bytes(files, source_date_epoch())
+    sums = sha256sums(zip_name, zipped, files)
+    if pins is not None:
+        read_pins(pins)  # an unreadable pin file stops the release before anything is written
+    folder = dist / f"v{version}"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".staging-") as staging:
         staged = Path(staging)
-        (staged / f"{top}.zip").write_bytes(zipped)
+        (staged / zip_name).write_bytes(zipped)
         (staged / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
-        problems = check_release(staged, f"{top}.zip")
+        problems = check_release(staged, zip_name)
         if problems:
             raise BuildError([Problem("release", "", "", p) for p in problems])
-        os.replace(staged / f"{top}.zip", dist / f"{top}.zip")
-        os.replace(staged / "SHA256SUMS", dist / "SHA256SUMS")
-    return dist / f"{top}.zip", dist / "SHA256SUMS"
+        if pins is not None:
+            pin_release(pins, version, sha256_hex(zipped), repin)
+        os.replace(staged / zip_name, folder / zip_name)
+        os.replace(staged / "SHA256SUMS", folder / "SHA256SUMS")
+    return folder / zip_name, folder / "SHA256SUMS"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,13 +263,17 @@ def main(argv: list[str] | None = None) -> int:
     here = Path(__file__).resolve().parent.parent
     parser.add_argument("--root", type=Path, default=here, help="package folder (default: this repository)")
     parser.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
+    parser.add_argument("--pins", type=Path, default=PINS, help="where the zip's sha256 is pinned (default: superclusters/releases.json)")
+    parser.add_argument("--repin", action="store_true", help="replace an existing pin for this version (only if it was never published)")
     args = parser.parse_args(argv)
     try:
-        archive, sums = build_release(args.root, args.dist or args.root / "dist")
+        archive, sums = build_release(args.root, args.dist or args.root / "dist", args.pins, args.repin)
     except BuildError as exc:
         print(f"release failed, nothing written. {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {archive} ({archive.stat().st_size} bytes, sha256 {sha256_hex(archive.read_bytes())}) and {sums}; checked")
+    digest = sha256_hex(archive.read_bytes())
+    print(f"wrote {archive} ({archive.stat().st_size} bytes, sha256 {digest}) and {sums}; checked")
+    print(f"pinned {release_name(args.root)[1]} -> {digest} in {args.pins}; commit it with the release so the loader trusts this zip")
     return 0
 
 

@@ -1,47 +1,67 @@
-"""The release artifacts: deterministic, self-checked, and loadable over real HTTP from 127.0.0.1."""
+"""The release: exactly the package, deterministic, self-checked, openable by data tools, and loadable from dist/ as built."""
 
 from __future__ import annotations
 
-import http.server
+import io
+import json
+import os
 import shutil
-import threading
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from superclusters.loader import LoaderError, load, load_all
-from superclusters.release import build_release, check_release
+from superclusters import loader
+from superclusters.errors import BuildError
+from superclusters.loader import load, load_all
+from superclusters.release import EXTRA_FILES, build_release, check_release, members, package_files, pin_release, read_pins, source_date_epoch, zip_bytes
 from superclusters.schemas import TABLES
+from tests.conftest import copy_package
+from tests.http_site import Site
 
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory, root):
-    """A freshly built release of this checkout, in its own dist folder."""
+    """A freshly built release of this checkout, in its own dist folder, with its own pin file."""
     dist = tmp_path_factory.mktemp("dist")
-    archive, sums = build_release(root, dist)
+    pins = dist.parent / "pins.json"
+    archive, sums = build_release(root, dist, pins)
     return archive, sums
 
 
-def test_release_holds_the_package_and_sums_cover_everything(release):
+def full_copy(target: Path) -> Path:
+    """A copy of the package with everything a release needs (inputs, outputs and EXTRA_FILES)."""
+    copy_package(target)
+    for name in EXTRA_FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(Path(__file__).resolve().parent.parent / name, target / name)
+    return target
+
+
+def test_dist_is_laid_out_as_served_and_the_zip_holds_exactly_the_package(release, root):
     archive, sums = release
-    top = archive.name.removesuffix(".zip")
+    version = json.loads((root / "datapackage.json").read_text())["version"]
+    assert archive.parent.name == f"v{version}" and sums.parent == archive.parent
+    assert archive.name == f"ai-superclusters-2024-{version}.zip"
     with zipfile.ZipFile(archive) as zipped:
         names = zipped.namelist()
         infos = zipped.infolist()
-    assert names == sorted(names)
+    assert names == sorted(names) == package_files(root)
     for needed in (
         "datapackage.json",
         "README.md",
         "CHANGELOG.md",
         "LICENSE.md",
+        "figures/claims_by_source.png",
         "data/claims.parquet",
         "data/claims.csv",
         "schemas/claims.json",
         "seeds/002_0336e88edfd704cd.txt",
     ):
-        assert f"{top}/{needed}" in names
+        assert needed in names
     assert all(i.external_attr >> 16 == 0o100644 for i in infos)
     assert len({i.date_time for i in infos}) == 1
     listed = {line.split("  ", 1)[1] for line in sums.read_text().splitlines()}
@@ -49,135 +69,128 @@ def test_release_holds_the_package_and_sums_cover_everything(release):
     assert check_release(archive.parent, archive.name) == []
 
 
+def test_the_pin_is_written_and_a_changed_version_is_refused(release, tmp_path):
+    archive, _ = release
+    pins = archive.parent.parent.parent / "pins.json"
+    version = archive.parent.name[1:]
+    assert read_pins(pins) == {version: __import__("hashlib").sha256(archive.read_bytes()).hexdigest()}
+    other = tmp_path / "pins.json"
+    other.write_text(json.dumps({version: "0" * 64}))
+    with pytest.raises(BuildError, match="a released version never changes; bump the version"):
+        pin_release(other, version, "1" * 64)
+    assert json.loads(other.read_text()) == {version: "0" * 64}
+    assert pin_release(other, version, "1" * 64, repin=True) and read_pins(other) == {version: "1" * 64}
+
+
 def test_building_twice_gives_identical_bytes_and_honours_source_date_epoch(root, tmp_path, monkeypatch, release):
     archive, sums = release
     again, again_sums = build_release(root, tmp_path / "again")
     assert again.read_bytes() == archive.read_bytes() and again_sums.read_bytes() == sums.read_bytes()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1724630400")  # 2024-08-26
-    dated, _ = build_release(root, tmp_path / "dated")
-    assert dated.read_bytes() != archive.read_bytes()
-    with zipfile.ZipFile(dated) as zipped:
+    dated = zip_bytes(members(root), source_date_epoch())
+    assert dated != archive.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(dated)) as zipped:
         assert zipped.infolist()[0].date_time == (2024, 8, 26, 0, 0, 0)
 
 
-def test_check_release_catches_a_tampered_file(release, tmp_path):
+def test_check_release_catches_a_tampered_file_and_an_unlisted_one(release, tmp_path):
     archive, sums = release
     shutil.copy2(sums, tmp_path / "SHA256SUMS")
     with zipfile.ZipFile(archive) as source, zipfile.ZipFile(tmp_path / archive.name, "w") as target:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename.endswith("data/claims.csv"):
+            if info.filename == "data/claims.csv":
                 data = data.replace(b"50000", b"60000", 1)
             target.writestr(info, data)
+        target.writestr("data/evil.csv", b"a\n1\n")
     problems = check_release(tmp_path, archive.name)
-    assert any("data/claims.csv: SHA256SUMS says" in p for p in problems)
+    assert any(p.startswith("data/claims.csv: SHA256SUMS says") for p in problems)
+    assert "data/evil.csv: in the zip but not in the package's file list" in problems
 
 
-class _Server:
-    """A static file server on 127.0.0.1 that counts the requests it answers."""
+def test_frictionless_opens_the_zip_directly(release, root):
+    from frictionless import Package
 
-    def __init__(self, folder: Path):
-        self.requests: list[str] = []
-        outer = self
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, directory=str(folder), **kwargs)
-
-            def do_GET(self):  # noqa: N802 - http.server's name
-                outer.requests.append(self.path)
-                super().do_GET()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    archive, _ = release
+    resources = json.loads((root / "datapackage.json").read_text())["resources"]
+    package = Package(str(archive))
+    assert [r.name for r in package.resources] == [r["name"] for r in resources]
+    report = package.validate()
+    assert report.valid and len(report.tasks) == len(resources)
+    cli = Path(sys.executable).parent / "frictionless"
+    result = subprocess.run([str(cli), "validate", "--json", str(archive)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+    tasks = json.loads(result.stdout)["tasks"]
+    assert sorted(t["name"] for t in tasks) == sorted(r["name"] for r in resources)
+    assert all(t["valid"] for t in tasks)
+    assert all(t["stats"]["rows"] > 0 for t in tasks if t["name"] in TABLES or t["name"].removesuffix("-parquet") in TABLES), "every table is read for real"
+    assert all(t["stats"].get("sha256") for t in tasks if t["name"].startswith("seed-")), "every seed's hash is checked"
 
 
-def publish_dir(tmp_path: Path, archive: Path, sums: Path, version: str, tamper: bool = False) -> Path:
-    folder = tmp_path / "site" / f"v{version}"
-    folder.mkdir(parents=True)
-    shutil.copy2(sums, folder / "SHA256SUMS")
-    data = archive.read_bytes()
-    if tamper:
-        data = data.replace(b"Cortex", b"Cortix", 1)
-    (folder / archive.name).write_bytes(data)
-    return tmp_path / "site"
+def test_planted_hidden_symlinked_and_unlisted_files_are_never_shipped(tmp_path):
+    package = full_copy(tmp_path / "package")
+    secret = tmp_path / "environ"
+    secret.write_text("AWS_SECRET=fake-secret\n")
+    os.symlink(secret, package / "seeds" / ".env")
+    os.symlink("/etc/passwd", package / "schemas" / "passwd")
+    (package / "data" / "evil.csv").write_text("leak\nyes\n")
+    archive, sums = build_release(package, tmp_path / "dist")
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+        blob = b"".join(zipped.read(n) for n in names)
+    assert names == package_files(package)
+    assert not {"seeds/.env", "schemas/passwd", "data/evil.csv"} & set(names)
+    assert b"fake-secret" not in blob and b"root:" not in blob and b"leak" not in blob
+    assert "evil" not in sums.read_text() and ".env" not in sums.read_text()
 
 
-def version_of(archive: Path) -> str:
-    return archive.name.removesuffix(".zip").rsplit("-", 1)[1]
+def test_a_listed_file_reached_through_a_symlink_is_an_error_and_nothing_is_written(tmp_path):
+    package = full_copy(tmp_path / "package")
+    real = tmp_path / "elsewhere.png"
+    shutil.move(package / "figures" / "claims_by_source.png", real)
+    os.symlink(real, package / "figures" / "claims_by_source.png")
+    with pytest.raises(BuildError, match="figures/claims_by_source.png is a symlink"):
+        build_release(package, tmp_path / "dist")
+    shutil.move(package / "figures", tmp_path / "figures")
+    os.symlink(tmp_path / "figures", package / "figures")
+    with pytest.raises(BuildError, match="figures is a symlink"):
+        build_release(package, tmp_path / "dist")
+    assert not list((tmp_path / "dist").rglob("*.zip"))
 
 
-def test_download_verifies_loads_and_then_uses_the_cache(release, tmp_path, root):
-    archive, sums = release
-    version = version_of(archive)
-    site = publish_dir(tmp_path, archive, sums, version)
+@pytest.mark.parametrize("path", ["/etc/passwd", "../../etc/hostname", "seeds/../../x", ".env", "seeds/.hidden.txt", "/dev/zero"])
+def test_a_descriptor_path_outside_the_package_or_hidden_is_an_error(tmp_path, path):
+    package = full_copy(tmp_path / "package")
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["resources"].append({"name": "extra", "path": path})
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    with pytest.raises(BuildError, match="not a relative path inside the package|hidden"):
+        package_files(package)
+
+
+def test_dist_as_built_serves_releases_by_version_quietly(release, root, tmp_path, monkeypatch, capfd):
+    archive, _ = release
+    version = archive.parent.name[1:]
+    monkeypatch.setitem(loader.KNOWN_RELEASES, version, read_pins(archive.parent.parent.parent / "pins.json")[version])
     cache = tmp_path / "cache"
-    with _Server(site) as server:
-        claims = load("claims", version, base_url=server.url, cache_dir=cache)
-        first = list(server.requests)
-        tables = load_all(version, base_url=server.url, cache_dir=cache)
-        assert server.requests == first, "second and later calls must come from the cache"
-    assert first == [f"/v{version}/SHA256SUMS", f"/v{version}/{archive.name}"]
-    local = load("claims", data_dir=root / "data")
-    pd.testing.assert_frame_equal(claims, local)
+    with Site(archive.parent.parent) as site:  # dist/ exactly as build_release wrote it
+        claims = load("claims", version, base_url=site.url, cache_dir=cache)
+        first = list(site.requests)
+        tables = load_all(version, base_url=site.url, cache_dir=cache)
+        assert site.requests == first, "second and later calls must come from the cache"
+    assert first == [f"/v{version}/{archive.name}"], "a pinned version never needs the server's SHA256SUMS"
+    out, err = capfd.readouterr()
+    assert out == "" and err == "", "pooch's log lines must not reach the user"
+    pd.testing.assert_frame_equal(claims, load("claims", data_dir=root / "data"))
     assert set(tables) == set(TABLES)
     assert str(claims["char_start"].dtype) == "Int64"
-    assert all(type(d).__name__ == "date" for d in claims["time_start"].dropna())
 
 
-def test_a_tampered_zip_is_rejected_and_not_cached(release, tmp_path):
-    archive, sums = release
-    version = version_of(archive)
-    site = publish_dir(tmp_path, archive, sums, version, tamper=True)
-    cache = tmp_path / "cache"
-    with _Server(site) as server, pytest.raises(LoaderError, match="does not match its expected sha256"):
-        load("claims", version, base_url=server.url, cache_dir=cache)
-    assert not list(cache.glob("*.zip"))
+def test_make_release_prints_the_pin(root, tmp_path, capsys):
+    from superclusters.release import main
 
-
-def test_an_explicit_sha256_is_enforced(release, tmp_path):
-    archive, sums = release
-    version = version_of(archive)
-    site = publish_dir(tmp_path, archive, sums, version)
-    with _Server(site) as server:
-        url = f"{server.url}/v{version}/{archive.name}"
-        with pytest.raises(LoaderError, match="does not match"):
-            load("claims", url=url, sha256="0" * 64, cache_dir=tmp_path / "c1")
-        assert len(load("articles", url=url, sha256=__import__("hashlib").sha256(archive.read_bytes()).hexdigest(), cache_dir=tmp_path / "c2")) == 5
-
-
-def test_text_that_looks_missing_stays_text(tmp_path, root):
-    data = tmp_path / "data"
-    shutil.copytree(root / "data", data)
-    claims = pd.read_parquet(data / "claims.parquet")
-    claims.loc[0, "attributed_to"] = "NA"
-    claims.loc[1, "attributed_to"] = "None"
-    claims.to_parquet(data / "claims.parquet", index=False)
-    loaded = load("claims", data_dir=data)
-    assert list(loaded["attributed_to"][:2]) == ["NA", "None"]
-
-
-def test_unknown_table_is_a_clear_error():
-    with pytest.raises(LoaderError, match="unknown table 'claim'"):
-        load("claim")
-
-
-def test_loading_does_not_import_the_build_stack(root):
-    import subprocess
-    import sys
-
-    code = "import sys; from superclusters import load; load('claims'); print(sorted(m for m in ('pandera', 'frictionless', 'yaml') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    pins = tmp_path / "pins.json"
+    assert main(["--root", str(root), "--dist", str(tmp_path / "dist"), "--pins", str(pins)]) == 0
+    (version, digest), *_ = read_pins(pins).items()
+    assert f"pinned {version} -> {digest}" in capsys.readouterr().out
+    assert (tmp_path / "dist" / f"v{version}" / "SHA256SUMS").is_file()
