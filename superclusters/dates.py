@@ -84,7 +84,10 @@ AFTER = (
 )
 NEXT = r"(próxim[oa]|next|prochaine?)"
 LAST = r"(passad[oa]|last|dernière|dernier|previous)"
-RECENT = r"(recently|recent|récemment|recentemente|récent|previously|auparavant|anteriormente)"
+RECENT = (
+    r"(recently|recent|récemment|recentemente|récent|previously|auparavant|anteriormente"
+    r"|ces dernières années|in recent years|nos últimos anos)"
+)
 # The part of a month a phrase names: its first, middle or last dekad (1-10, 11-20, 21-end).
 MONTH_PART = [
     (r"(início|inicio|começo|début|early|beginning of|start of)", 0),
@@ -161,7 +164,17 @@ def _relative_anchor(ref: Reference) -> str:
 
 
 def place(text: str, ref: Reference) -> Placed:
-    """Normalise a date phrase; raises DateError naming what it could not place."""
+    """Normalise a date phrase; raises DateError naming what it could not place.
+
+    "After" phrases ("pas prêt avant octobre") bound the start only: the interval is open at the end.
+    """
+    placed = _place(text, ref)
+    if placed.relation == "after" and placed.end is not None:
+        return Placed(placed.relation, placed.start, None, placed.precision, placed.anchor)
+    return placed
+
+
+def _place(text: str, ref: Reference) -> Placed:
     lowered = text.lower()
     relation = _relation(lowered)
 

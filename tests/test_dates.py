@@ -45,7 +45,7 @@ def test_stated_publication_dates_keep_their_precision():
         ("fin août", ASSUMED, ("in", date(2024, 8, 21), date(2024, 8, 31), "dekad", "assumed_year")),
         ("d'ici août", ASSUMED, ("by", date(2024, 8, 1), date(2024, 8, 31), "month", "assumed_year")),
         ("No início de julho", ASSUMED, ("in", date(2024, 7, 1), date(2024, 7, 10), "dekad", "assumed_year")),
-        ("ne sera pas prêt avant octobre", ASSUMED, ("after", date(2024, 10, 1), date(2024, 10, 31), "month", "assumed_year")),
+        ("ne sera pas prêt avant octobre", ASSUMED, ("after", date(2024, 10, 1), None, "month", "assumed_year")),  # no upper bound
         ("l'année dernière", ASSUMED, ("in", date(2023, 1, 1), date(2023, 12, 31), "year", "assumed_year")),
     ],
 )

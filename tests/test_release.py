@@ -133,14 +133,14 @@ def test_planted_hidden_symlinked_and_unlisted_files_are_never_shipped(tmp_path)
     secret.write_text("AWS_SECRET=fake-secret\n")
     os.symlink(secret, package / "seeds" / ".env")
     os.symlink("/etc/passwd", package / "schemas" / "passwd")
-    (package / "data" / "evil.csv").write_text("leak\nyes\n")
+    (package / "data" / "evil.csv").write_text("planted-unlisted-file\nyes\n")
     archive, sums = build_release(package, tmp_path / "dist")
     with zipfile.ZipFile(archive) as zipped:
         names = zipped.namelist()
         blob = b"".join(zipped.read(n) for n in names)
     assert names == package_files(package)
     assert not {"seeds/.env", "schemas/passwd", "data/evil.csv"} & set(names)
-    assert b"fake-secret" not in blob and b"root:" not in blob and b"leak" not in blob
+    assert b"fake-secret" not in blob and b"root:" not in blob and b"planted-unlisted-file" not in blob
     assert "evil" not in sums.read_text() and ".env" not in sums.read_text()
 
 

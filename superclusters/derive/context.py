@@ -222,7 +222,8 @@ class ArticleContext:
         if columns is None or ref is None:
             return columns, ref
         if not stated.calendar:
-            said = Placed("in", None, published.end if published else None, "range", published.anchor if published else "none")
+            anchor = ("publication_date" if published.anchor == "absolute" else published.anchor) if published else "none"
+            said = Placed("in", None, published.end if published else None, "range", anchor)
             columns.update({k: v for k, v in date_columns("stated", said, stated.text).items()})
             columns["stated_relation"] = "in"
         else:
