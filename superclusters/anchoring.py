@@ -7,6 +7,8 @@ before/after the quote; offsets cover the quote only.
 
 from __future__ import annotations
 
+from .errors import shown
+
 
 class AnchorError(ValueError):
     """The quote is absent or ambiguous; the message says which and where."""
@@ -27,13 +29,13 @@ def anchor(text: str, quote: str, prefix: str = "", suffix: str = "") -> tuple[i
     if not quote:
         raise AnchorError("quote is empty; expected the exact words from the seed")
     hits = find_all(text, prefix + quote + suffix)
-    context = f" with prefix {prefix!r}" if prefix else ""
-    context += f" with suffix {suffix!r}" if suffix else ""
+    context = f" with prefix {shown(prefix)}" if prefix else ""
+    context += f" with suffix {shown(suffix)}" if suffix else ""
     if not hits:
-        raise AnchorError(f"quote {quote!r}{context} not found in the seed; expected an exact copy of the seed's text")
+        raise AnchorError(f"quote {shown(quote)}{context} not found in the seed; expected an exact copy of the seed's text")
     if len(hits) > 1:
         raise AnchorError(
-            f"quote {quote!r}{context} occurs {len(hits)} times (at code points "
+            f"quote {shown(quote)}{context} occurs {len(hits)} times (at code points "
             f"{', '.join(str(h + len(prefix)) for h in hits)}); add prefix or suffix context so it occurs once"
         )
     start = hits[0] + len(prefix)
@@ -46,7 +48,7 @@ def anchor_within(text: str, outer: tuple[int, int], inner: str, what: str) -> t
     hits = find_all(span_text, inner)
     if len(hits) != 1:
         state = "not found" if not hits else f"found {len(hits)} times"
-        raise AnchorError(f"{what} {inner!r} {state} in the quote {span_text!r}; expected exactly once")
+        raise AnchorError(f"{what} {shown(inner)} {state} in the quote {shown(span_text)}; expected exactly once")
     return outer[0] + hits[0], outer[0] + hits[0] + len(inner)
 
 

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+SHOWN_CHARS = 80  # how much of a curated value an error message echoes
+
+
+def shown(value: Any) -> str:
+    """A value for an error message: its repr, cut to SHOWN_CHARS so a huge value never floods the output."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text)} characters)"
 
 
 @dataclass(frozen=True)

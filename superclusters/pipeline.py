@@ -32,10 +32,49 @@ class Inputs:
     seed_bytes: list[tuple[str, bytes]]
     registry: Registry
     schemas: dict[str, dict]
+    registry_ok: bool = True
+
+
+MAX_SEED_BYTES = 5_000_000  # the seeds are 2-6 kB; a larger file is not an article
 
 
 def load_inputs(root: Path) -> Inputs:
-    """Read seeds, readings, registry and schemas; every problem across them is raised together."""
+    """Read seeds, readings, registry and schemas; every problem across them is raised together.
+
+    Where some readings fail, the articles that did load are still derived, so their problems are
+    reported in the same run rather than after the first fix.
+    """
+    inputs, problems = gather_inputs(root)
+    if problems.problems:
+        if inputs.registry_ok and inputs.pairs:
+            later = Collector()
+            derive_tables(inputs.pairs, inputs.registry, Vocabulary.from_schemas(inputs.schemas), later, partial=True)
+            problems.extend(later.problems)
+        problems.raise_if_any()
+    return inputs
+
+
+def _seed_bytes(path: Path, shown: str, reading: Reading, problems: Collector) -> bytes | None:
+    """A seed's bytes, or None with a problem: missing, not a regular file (never opened), or too large."""
+    import stat
+
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        problems.add(shown, "", "", f"seed is missing; {reading.path} was curated from it (sha256 {reading.seed_sha256})")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO, socket or device"
+        problems.add(shown, "", "", f"is {kind}, not a regular file; expected the article's text")
+        return None
+    if info.st_size > MAX_SEED_BYTES:
+        problems.add(shown, "", "", f"is {info.st_size} bytes; seeds are limited to {MAX_SEED_BYTES}")
+        return None
+    return path.read_bytes()
+
+
+def gather_inputs(root: Path) -> tuple[Inputs, Collector]:
+    """Everything that could be read, and the problems with the rest."""
     problems = Collector()
     schemas = load_schemas(root / "schemas")
     registry_text = read_text(root / "readings" / ENTITIES_FILE, f"readings/{ENTITIES_FILE}", problems)
@@ -58,19 +97,17 @@ def load_inputs(root: Path) -> Inputs:
         if reading.seed != path.stem + ".txt":
             problems.add(shown, "", "seed", f"names {reading.seed!r}; expected {path.stem + '.txt'!r} (a reading is named after its seed)")
             continue
-        seed_path = root / "seeds" / reading.seed
-        if not seed_path.is_file():
-            problems.add(f"seeds/{reading.seed}", "", "", f"seed is missing; {shown} was curated from it (sha256 {reading.seed_sha256})")
+        data = _seed_bytes(root / "seeds" / reading.seed, f"seeds/{reading.seed}", reading, problems)
+        if data is None:
             continue
-        data = seed_path.read_bytes()
         result = decode_seed(reading.seed, data, reading.seed_sha256)
         if isinstance(result, Seed):
             pairs.append((result, reading))
             seed_bytes.append((reading.seed, data))
         else:
             problems.add(result.file, result.entry, result.field, f"{result.message}. {affected_entries(reading)}")
-    problems.raise_if_any()
-    return Inputs(pairs, seed_bytes, registry, schemas)
+    registry_ok = not any(p.file == f"readings/{ENTITIES_FILE}" for p in problems.problems)
+    return Inputs(pairs, seed_bytes, registry, schemas, registry_ok), problems
 
 
 def affected_entries(reading: Reading) -> str:

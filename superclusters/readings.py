@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Collector
+from .errors import Collector, shown
 
 try:  # PyYAML's C loader is many times faster; fall back only where libyaml is missing.
     from yaml import CSafeLoader as _BaseLoader
@@ -22,14 +22,20 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
+MAX_CURATED_BYTES = 5_000_000  # a reading or the registry; the largest today is 40 kB
+
+
 class _Loader(_BaseLoader):
-    """Safe loader that refuses duplicate keys: PyYAML would silently keep the last one."""
+    """Safe loader that refuses duplicate keys (PyYAML would silently keep the last one) and complex keys."""
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         seen: dict = {}
         for key_node, _ in node.value:
-            # Keys here are plain scalars; compare their text rather than constructing them twice.
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else self.construct_object(key_node, deep=deep)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark, "a key that is a list or mapping; expected a plain name", key_node.start_mark
+                )
+            key = key_node.value  # compare the text rather than constructing keys twice
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping", node.start_mark, f"duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark
@@ -250,15 +256,61 @@ class Registry:
         return next((kind for kind in ENTITY_KINDS if ident in self.table(kind)), None)
 
 
+def _shared_node(node: Any) -> Any:
+    """The first node reachable twice (an alias, `*name`), or None: composing keeps aliases as shared nodes."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            continue
+        if id(current) in seen:
+            return current
+        seen.add(id(current))
+        children = current.value if isinstance(current, yaml.SequenceNode) else [n for pair in current.value for n in pair]
+        for child in children:
+            if isinstance(child, yaml.ScalarNode):
+                if id(child) in seen:
+                    return child
+                seen.add(id(child))
+            else:
+                stack.append(child)
+    return None
+
+
 def parse_yaml(text: str, path: str, problems: Collector) -> Any:
-    """Parse YAML, turning a syntax error into a problem with its line and column."""
+    """Parse YAML, turning a syntax error into a problem with its line and column.
+
+    Anchors and aliases (`&a`, `*a`) are refused: a few lines of aliases can expand to gigabytes (a
+    "billion laughs" file), and curated readings never need them. The check runs on the composed node
+    graph, where an alias is a node reached twice, before anything is expanded.
+    """
+    if len(text) > MAX_CURATED_BYTES:
+        problems.add(path, "", "", f"is {len(text)} characters; curated files are limited to {MAX_CURATED_BYTES}")
+        return None
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        shared = _shared_node(node)
+        if shared is not None:
+            mark = shared.start_mark
+            problems.add(
+                path,
+                f"line {mark.line + 1}, column {mark.column + 1}",
+                "",
+                "YAML anchors and aliases (&name, *name) are not allowed in readings; write the value out",
+            )
+            return None
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         problems.add(path, where, "", f"malformed YAML: {getattr(exc, 'problem', None) or exc}")
         return None
+    finally:
+        loader.dispose()
 
 
 class _Fields:
@@ -277,7 +329,7 @@ class _Fields:
                 self.problems.add(self.path, self.entry, name, f"missing required field; expected {expected}")
             return None
         if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
-            self.problems.add(self.path, self.entry, name, f"got {value!r}; expected {expected}")
+            self.problems.add(self.path, self.entry, name, f"got {shown(value)}; expected {expected}")
             return None
         return value
 
@@ -296,7 +348,7 @@ class _Fields:
             return ()
         bad = [v for v in value if not isinstance(v, str)]
         if bad:
-            self.problems.add(self.path, self.entry, name, f"got {bad!r}; expected ids as text")
+            self.problems.add(self.path, self.entry, name, f"got {shown(bad)}; expected ids as text")
         return tuple(v for v in value if isinstance(v, str))
 
     def phrase(self, name: str) -> Phrase | None:
@@ -310,7 +362,7 @@ class _Fields:
         text = sub.text("text")
         calendar = sub.data.get("calendar", True)
         if not isinstance(calendar, bool):
-            self.problems.add(self.path, self.entry, f"{name}.calendar", f"got {calendar!r}; expected true or false")
+            self.problems.add(self.path, self.entry, f"{name}.calendar", f"got {shown(calendar)}; expected true or false")
             calendar = True
         return Phrase(text or "", calendar, sub.text("prefix", False) or "")
 
@@ -322,7 +374,7 @@ class _Fields:
         pairs = []
         for ident, basis in value.items():
             if not isinstance(ident, str) or basis not in ("coreference", "inferred"):
-                self.problems.add(self.path, self.entry, f"{name}.{ident}", f"got {basis!r}; expected coreference or inferred")
+                self.problems.add(self.path, self.entry, f"{name}.{shown(ident)}", f"got {shown(basis)}; expected coreference or inferred")
                 continue
             pairs.append((ident, basis))
         return tuple(sorted(pairs))
@@ -330,13 +382,46 @@ class _Fields:
     def unknown(self, allowed: set[str]) -> None:
         for key in self.data:
             if key not in allowed:
-                self.problems.add(self.path, self.entry, str(key), f"unknown field; expected one of {', '.join(sorted(allowed))}")
+                self.problems.add(self.path, self.entry, shown(key), f"unknown field; expected one of {', '.join(sorted(allowed))}")
 
 
 def _entry_label(kind: str, index: int, data: Any) -> str:
     quote = data.get("quote") if isinstance(data, dict) else None
     short = f" ({quote[:40]!r})" if isinstance(quote, str) else ""
     return f"{kind}[{index}]{short}"
+
+
+def _entries(top: _Fields, name: str) -> list:
+    """A list-valued top-level field; anything else is a problem and yields no entries."""
+    value = top.data.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        top.problems.add(top.path, "", name, f"got {type(value).__name__}; expected a list of entries")
+        return []
+    return value
+
+
+def _mapping(top: _Fields, name: str) -> dict:
+    """A mapping-valued top-level field of the registry, keyed by ids that are text."""
+    value = top.data.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        top.problems.add(top.path, "", name, f"got {type(value).__name__}; expected a mapping of id to entry")
+        return {}
+    good = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key.strip() or not key.isidentifier():
+            top.problems.add(
+                top.path,
+                f"{name}.{shown(key)}",
+                "",
+                f"id {shown(key)} is not a name; expected lower-case text such as 'tesla' (quote it if YAML reads it as a number or boolean)",
+            )
+            continue
+        good[key] = item
+    return good
 
 
 CLAIM_FIELDS = {
@@ -422,11 +507,20 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
     """Reading from YAML text; None (with problems recorded) when it is unusable."""
     data = parse_yaml(text, path, problems)
     if data is None:
+        if not any(p.file == path for p in problems.problems):
+            problems.add(path, "", "", "the reading is empty (or only comments); expected a mapping with seed, seed_sha256, language, title, ...")
+        return None
+    if not isinstance(data, dict):
+        problems.add(path, "", "", f"got {type(data).__name__}; expected a mapping with seed, seed_sha256, language, title, ...")
         return None
     top = _Fields(data, path, "", problems)
     top.unknown(READING_FIELDS)
+    year = top.data.get("reference_year")
+    if isinstance(year, int) and not isinstance(year, bool) and not 1900 <= year <= 2100:
+        problems.add(path, "", "reference_year", f"got {shown(year)}; expected a year between 1900 and 2100")
+        top.data["reference_year"] = None
     roles = []
-    for index, item in enumerate(top.data.get("roles") or []):
+    for index, item in enumerate(_entries(top, "roles")):
         f = _Fields(item, path, _entry_label("roles", index, item), problems)
         f.unknown({"person", "role", "organisation", "quote", "prefix", "suffix"})
         roles.append(
@@ -441,7 +535,7 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
             )
         )
     dismissed = []
-    for index, item in enumerate(top.data.get("dismissed_numbers") or []):
+    for index, item in enumerate(_entries(top, "dismissed_numbers")):
         f = _Fields(item, path, _entry_label("dismissed_numbers", index, item), problems)
         f.unknown({"quote", "reason", "every", "prefix", "suffix"})
         every = f.data.get("every", False)
@@ -452,7 +546,7 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
         )
 
     claims = []
-    for index, item in enumerate(top.data.get("claims") or []):
+    for index, item in enumerate(_entries(top, "claims")):
         f = _Fields(item, path, _entry_label("claims", index, item), problems)
         f.unknown(CLAIM_FIELDS)
         claims.append(
@@ -479,7 +573,7 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
             )
         )
     events = []
-    for index, item in enumerate(top.data.get("events") or []):
+    for index, item in enumerate(_entries(top, "events")):
         f = _Fields(item, path, _entry_label("events", index, item), problems)
         f.unknown(EVENT_FIELDS)
         events.append(
@@ -506,7 +600,7 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
             )
         )
     relations = []
-    for index, item in enumerate(top.data.get("relations") or []):
+    for index, item in enumerate(_entries(top, "relations")):
         f = _Fields(item, path, _entry_label("relations", index, item), problems)
         f.unknown(RELATION_FIELDS)
         relations.append(
@@ -531,7 +625,7 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
             )
         )
     unnamed = []
-    for index, item in enumerate(top.data.get("unnamed") or []):
+    for index, item in enumerate(_entries(top, "unnamed")):
         f = _Fields(item, path, _entry_label("unnamed", index, item), problems)
         f.unknown({"label", "kind", "quote", "prefix", "suffix", "affiliation", "en"})
         unnamed.append(
@@ -547,7 +641,7 @@ def parse_reading(text: str, path: str, problems: Collector) -> Reading | None:
             )
         )
     sentence_dismissals = []
-    for index, item in enumerate(top.data.get("dismissed_sentences") or []):
+    for index, item in enumerate(_entries(top, "dismissed_sentences")):
         f = _Fields(item, path, _entry_label("dismissed_sentences", index, item), problems)
         f.unknown({"quote", "prefix", "suffix", "reason", "restates", "note"})
         sentence_dismissals.append(
@@ -588,18 +682,23 @@ def parse_registry(text: str, path: str, problems: Collector) -> Registry:
     data = parse_yaml(text, path, problems)
     registry = Registry(path)
     if data is None:
+        if not any(p.file == path for p in problems.problems):
+            problems.add(path, "", "", "the registry is empty; expected organisations, people, hardware and places")
+        return registry
+    if not isinstance(data, dict):
+        problems.add(path, "", "", f"got {type(data).__name__}; expected a mapping with organisations, people, hardware and places")
         return registry
     top = _Fields(data, path, "", problems)
     top.unknown({"organisations", "people", "hardware", "places"})
-    for person_id, item in (top.data.get("people") or {}).items():
+    for person_id, item in _mapping(top, "people").items():
         f = _Fields(item, path, f"people.{person_id}", problems)
         f.unknown({"name", "aliases", "description"})
         registry.people[person_id] = Person(person_id, f.text("name") or "", f.ids("aliases"), f.text("description") or "")
-    for org_id, item in (top.data.get("organisations") or {}).items():
+    for org_id, item in _mapping(top, "organisations").items():
         f = _Fields(item, path, f"organisations.{org_id}", problems)
         f.unknown({"name", "kind", "aliases", "description"})
         registry.organisations[org_id] = Organisation(org_id, f.text("name") or "", f.text("kind") or "", f.ids("aliases"), f.text("description") or "")
-    for hw_id, item in (top.data.get("hardware") or {}).items():
+    for hw_id, item in _mapping(top, "hardware").items():
         f = _Fields(item, path, f"hardware.{hw_id}", problems)
         f.unknown({"name", "kind", "aliases", "organisation", "role", "description"})
         registry.hardware[hw_id] = Hardware(
@@ -611,7 +710,7 @@ def parse_registry(text: str, path: str, problems: Collector) -> Registry:
             f.text("role") or "",
             f.text("description") or "",
         )
-    for place_id, item in (top.data.get("places") or {}).items():
+    for place_id, item in _mapping(top, "places").items():
         f = _Fields(item, path, f"places.{place_id}", problems)
         f.unknown({"name", "kind", "aliases", "description"})
         registry.places[place_id] = Place(place_id, f.text("name") or "", f.text("kind") or "", f.ids("aliases"), f.text("description") or "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..audit import unmatched_names
-from ..errors import Collector
+from ..errors import Collector, shown
 from ..mentions import AliasIndex, Mention, alias_index, find_mentions
 from ..readings import ENTITY_KINDS, Reading, Registry
 from ..reconcile import reconcile
@@ -42,12 +42,18 @@ class Aliases:
         for kind in ENTITY_KINDS:
             for ident, entity in registry.table(kind).items():
                 for alias in entity.aliases:
+                    if not alias[:1].isalnum() or alias != alias.strip():
+                        # A bad alias is reported once and left out, so it cannot hide the entity's good ones.
+                        problems.add(
+                            registry.path, f"{kind}.{ident}", "aliases", f"alias {shown(alias)} must start with a letter or digit and have no outer spaces"
+                        )
+                        continue
                     if alias in surface and surface[alias] != (kind, ident):
                         problems.add(
                             registry.path,
                             f"{kind}.{ident}",
                             "aliases",
-                            f"alias {alias!r} is also an alias of {surface[alias][0]} {surface[alias][1]}; an alias must name one entity",
+                            f"alias {shown(alias)} is also an alias of {surface[alias][0]} {surface[alias][1]}; an alias must name one entity",
                         )
                     surface[alias] = (kind, ident)
         try:
@@ -108,10 +114,14 @@ def derive_article(
     return tables, found
 
 
-def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, names: list | None = None) -> Tables:
+def derive_tables(
+    pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, names: list | None = None, partial: bool = False
+) -> Tables:
     """Every table from every article; problems collected, rows in primary-key order.
 
     `names`, when given, receives (article_id, offset, name) for capitalised names that match no alias.
+    `partial` marks a run on only the articles whose inputs could be read (others failed): checks that need
+    every article (an entity no seed mentions) are skipped, so they cannot report false problems.
     """
     for table, column, kind in (
         ("organisations", "kind", "organisation"),
@@ -134,7 +144,7 @@ def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: 
             tables[table].extend(rows[table])
         roles.extend(rows["roles"])
     for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
-        tables[table] = entity_rows(kind, registry, tables["mentions"], roles, problems)
+        tables[table] = entity_rows(kind, registry, tables["mentions"], roles, Collector() if partial else problems)
     tables["entities"] = entity_index(tables)
     inferred = {
         link["row_id"]

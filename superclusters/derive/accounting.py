@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..anchoring import AnchorError, anchor, find_all
 from ..audit import context, numbers_in, uncovered
+from ..errors import shown
 from .context import ArticleContext, Row, sentence_id, span_columns
 
 
@@ -22,7 +23,7 @@ def dismiss_numbers(ctx: ArticleContext, numbers: list[tuple[int, int]]) -> None
         if e.every:
             spans = [(h + len(e.prefix), h + len(e.prefix) + len(e.quote)) for h in find_all(ctx.text, e.prefix + e.quote + e.suffix)]
             if not spans:
-                ctx.add(entry, "quote", f"quote {e.quote!r} not found in the seed; expected an exact copy of the seed's text")
+                ctx.add(entry, "quote", f"quote {shown(e.quote)} not found in the seed; expected an exact copy of the seed's text")
         else:
             try:
                 spans = [anchor(ctx.text, e.quote, e.prefix, e.suffix)]
@@ -30,7 +31,7 @@ def dismiss_numbers(ctx: ArticleContext, numbers: list[tuple[int, int]]) -> None
                 ctx.add(entry, "quote", str(exc))
                 spans = []
         if spans and len(uncovered(numbers, spans)) == len(numbers):
-            ctx.add(entry, "quote", f"{e.quote!r} contains no number; a dismissal is only for numbers")
+            ctx.add(entry, "quote", f"{shown(e.quote)} contains no number; a dismissal is only for numbers")
         ctx.covered.extend(spans)
 
 
@@ -138,7 +139,7 @@ def party_rows(ctx: ArticleContext) -> list[Row]:
         ctx.vocab.check("unnamed_parties", "kind", e.kind, ctx.problems, (ctx.reading.path, entry, "kind"))
         ctx.known(entry, "affiliation", "organisation", e.affiliation)
         if e.label in ctx.parties or ctx.registry.kind_of(e.label):
-            ctx.add(entry, "label", f"{e.label!r} is already a label in this reading or an id in the registry; expected a new one")
+            ctx.add(entry, "label", f"{shown(e.label)} is already a label in this reading or an id in the registry; expected a new one")
             continue
         span = ctx.anchor(entry, e.quote, e.prefix, e.suffix, row=False)
         if span is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..dates import DateError, Placed, Reference, place
+from ..errors import shown
 from .context import ArticleContext, Row, date_columns
 
 
@@ -21,7 +22,7 @@ def reference(ctx: ArticleContext) -> Row:
     if published is not None and published.anchor == "absolute":
         stated = published.start.year
         if year is not None and year != stated:
-            ctx.add("", "reference_year", f"is {year} but the seed's date {r.published!r} states {stated}")
+            ctx.add("", "reference_year", f"is {year} but the seed's date {shown(r.published)} states {stated}")
         year, basis = stated, f"stated in the seed's date line ({r.published})"
     elif year is None or not basis:
         ctx.add("", "reference_year", "missing; the seed states no year, so give reference_year and reference_year_basis")

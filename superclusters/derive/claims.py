@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import shown
 from ..numbers import NumberError, parse_quantity
 from ..readings import ClaimEntry
 from .context import ArticleContext, Row, span_columns
@@ -43,7 +44,7 @@ def _phase(ctx: ArticleContext, entry: str, e: ClaimEntry) -> str | None:
     if e.phase is not None:
         ctx.vocab.check("claims", "phase", e.phase, ctx.problems, (ctx.reading.path, entry, "phase"))
         if computed is not None and computed != e.phase:
-            ctx.add(entry, "phase", f"is {e.phase!r} but the time words {e.time.text!r} say {computed!r}")
+            ctx.add(entry, "phase", f"is {shown(e.phase)} but the time words {e.time.text!r} say {computed!r}")
     return e.phase or computed
 
 
@@ -54,7 +55,7 @@ def claim_rows(ctx: ArticleContext, e: ClaimEntry) -> tuple[Row | None, list[Row
     span = ctx.anchor(entry, e.quote, e.prefix, e.suffix)
     attribution, attributed = ctx.attribution(entry, e)
     if e.property not in PROPERTY_UNITS:
-        ctx.add(entry, "property", f"unknown property {e.property!r}; expected one of {', '.join(PROPERTY_UNITS)}")
+        ctx.add(entry, "property", f"unknown property {shown(e.property)}; expected one of {', '.join(PROPERTY_UNITS)}")
     ctx.known(entry, "organisation", "organisation", e.organisation)
     ctx.known(entry, "hardware", "hardware", e.hardware)
     ctx.known(entry, "component", "hardware", e.component)
@@ -81,7 +82,7 @@ def claim_rows(ctx: ArticleContext, e: ClaimEntry) -> tuple[Row | None, list[Row
         stated = quantity.unit
         if (unit in MEASURED_UNITS and stated != unit) or (unit not in MEASURED_UNITS and stated is not None):
             expects = unit if unit in MEASURED_UNITS else "a bare count"
-            ctx.add(entry, "value", f"{e.value!r} reads as unit {stated or 'none'}; property {e.property} expects {expects}")
+            ctx.add(entry, "value", f"{shown(e.value)} reads as unit {stated or 'none'}; property {e.property} expects {expects}")
             quantity = None
     phase = _phase(ctx, entry, e)
     if span is None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..anchoring import AnchorError, anchor, anchor_within, span_url
 from ..dates import UNPLACED, DateError, Placed, Reference, place
-from ..errors import Collector
+from ..errors import Collector, shown
 from ..mentions import Mention
 from ..readings import Phrase, Reading, Registry
 from ..seeds import Seed
@@ -41,7 +41,7 @@ class Vocabulary:
     def check(self, table: str, column: str, value: Any, problems: Collector, where: tuple[str, str, str]) -> None:
         allowed = self.enums[(table, column)]
         if value not in allowed:
-            problems.add(*where, f"unknown value {value!r}; expected one of {', '.join(map(str, allowed))}")
+            problems.add(*where, f"unknown value {shown(value)}; expected one of {', '.join(map(str, allowed))}")
 
 
 def date_columns(prefix: str, placed: Placed | None, text: str | None) -> Row:
@@ -107,7 +107,7 @@ class ArticleContext:
     def known(self, entry: str, field: str, kind: str, ident: str | None) -> None:
         table = self.registry.table(kind)
         if ident is not None and ident not in table:
-            self.add(entry, field, f"unknown {kind} id {ident!r}; expected one of {', '.join(sorted(table))} (from {self.registry.path})")
+            self.add(entry, field, f"unknown {kind} id {shown(ident)}; expected one of {', '.join(sorted(table))} (from {self.registry.path})")
 
     def gloss(self, entry: str, en: str | None) -> str | None:
         if self.reading.language != "en" and not en:
@@ -124,7 +124,7 @@ class ArticleContext:
         kind = self.registry.kind_of(ident)
         if kind is None:
             labels = f"; or an unnamed party label of this reading: {', '.join(sorted(self.parties))}" if self.parties else ""
-            self.add(entry, field, f"unknown id {ident!r}; expected an id from {self.registry.path}{labels}")
+            self.add(entry, field, f"unknown id {shown(ident)}; expected an id from {self.registry.path}{labels}")
             return None
         return ident, kind
 
@@ -146,7 +146,9 @@ class ArticleContext:
             link = (organisation, "organisation")
         elif e.attribution_kind == "outlet":
             if e.attributed_to != "the outlet":
-                self.add(entry, "attributed_to", f"got {e.attributed_to!r}; an outlet attribution is written 'the outlet' (the reading's `outlet` names it)")
+                self.add(
+                    entry, "attributed_to", f"got {shown(e.attributed_to)}; an outlet attribution is written 'the outlet' (the reading's `outlet` names it)"
+                )
             organisation = self.reading.outlet
             text = self.registry.organisations[organisation].name if organisation in self.registry.organisations else "the outlet"
         elif e.attribution_kind == "unnamed_source":
@@ -154,7 +156,8 @@ class ArticleContext:
                 self.add(
                     entry,
                     "attributed_to",
-                    f"unknown unnamed party {e.attributed_to!r}; expected a label from this reading's `unnamed`: {', '.join(sorted(self.parties)) or 'none'}",
+                    f"unknown unnamed party {shown(e.attributed_to)}; "
+                    f"expected a label from this reading's `unnamed`: {', '.join(sorted(self.parties)) or 'none'}",
                 )
             else:
                 party = self.parties[e.attributed_to]["party_id"]
