@@ -37,6 +37,13 @@
     range.setEnd(b.node, b.offset);
     var matches = seed.querySelectorAll('.hl[data-s="' + start + '"][data-e="' + end + '"]');
     for (var m = 0; m < matches.length; m++) matches[m].classList.add("is-target");
+    var old = document.querySelectorAll(".row.is-target");
+    for (var o = 0; o < old.length; o++) old[o].classList.remove("is-target");
+    var row = matches.length ? document.getElementById(matches[0].getAttribute("data-row")) : null;
+    if (row) {  // bring the row's details into view in the side panel without moving the page
+      row.classList.add("is-target");
+      row.parentElement.scrollTop = row.offsetTop - 8;
+    }
     var anchor = a.node.parentElement || seed;
     if (anchor.scrollIntoView) anchor.scrollIntoView({ block: "center" });
     var selection = window.getSelection();
