@@ -274,9 +274,19 @@ class Site:
                 if is_list_field(spec):  # a list of keys of one table, whatever it is called (conflicts_with)
                     values = {v for row in table.rows for v in items(row.get(name), spec.get("delimiter", "|"))}
                     owners = [t for t, keys in self.pk_values.items() if values and values <= keys]
+                    if len(owners) > 1:  # claim_group_members is keyed by claim_id too: keep the table the others refer to
+                        owners = [t for t in owners if not any(self._declared_target(t, self.tables[t].pk[0]) == o for o in owners)]
                     if len(owners) == 1:
                         found[name] = owners[0]
         return found
+
+    def _declared_target(self, table: str, field_name: str) -> str | None:
+        """The table a schema foreign key on `field_name` points to, if one is declared."""
+        for fk in self.tables[table].schema.get("foreignKeys", []):
+            fields = fk.get("fields")
+            if (fields == field_name or fields == [field_name]) and fk.get("reference", {}).get("resource"):
+                return fk["reference"]["resource"]
+        return None
 
     def _article_stems(self) -> dict[str, str]:
         """article_id -> seed stem, from articles.seed_path, else from span URLs, else the id itself."""
@@ -567,7 +577,9 @@ def build_site(root: Path, out: Path) -> Path:
         write(f"tables/{name}.html", "table.html", table=table)
     for entity in site.entities:
         refs = site.references.get((entity.kind, entity.id), [])
-        write(entity.path, "entity.html", entity=entity, groups=_by_article(site, refs, articles))
+        own = [(n, i) for n, i in refs if (n in ENTITY_TABLES or n == "entities") and site.tables[n].key(site.tables[n].rows[i], i) == entity.id]
+        others = [ref for ref in refs if ref not in own]
+        write(entity.path, "entity.html", entity=entity, own=own, groups=_by_article(site, others, articles))
     write(
         "entities/index.html",
         "entities.html",
@@ -610,7 +622,14 @@ def _by_article(site: Site, refs: list[tuple[str, int]], articles: list[dict[str
     if "" in groups:
         order.append("")
     titles = {a["id"]: a for a in articles}
-    return [{"article": titles.get(k), "article_id": k, "rows": sorted(groups[k])} for k in order]
+
+    def in_text_order(ref: tuple[str, int]) -> tuple[str, int, str]:
+        name, i = ref
+        row = site.tables[name].rows[i]
+        start = row.get("char_start")
+        return name, int(start) if isinstance(start, int | float) else -1, site.tables[name].key(row, i)
+
+    return [{"article": titles.get(k), "article_id": k, "rows": sorted(groups[k], key=in_text_order)} for k in order]
 
 
 def _claim_groups(site: Site) -> list[dict[str, Any]]:

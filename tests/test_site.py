@@ -187,7 +187,7 @@ def test_overlapping_spans_nest_and_keep_the_text() -> None:
 SYN_SEED = "Intro 😀 emoji 𝒳.\nTesla built 100 GPUs in Austin.\nA dismissed line.\n"
 
 
-def synthetic_package(folder: Path) -> Path:
+def synthetic_package(folder: Path, with_entities: bool = False) -> Path:
     """A minimal published package by hand: non-BMP characters before the spans, a native Arrow list column, a sentences table."""
     (folder / "seeds").mkdir(parents=True)
     (folder / "data").mkdir()
@@ -222,6 +222,25 @@ def synthetic_package(folder: Path) -> Path:
         resource("sentences", "parquet", ("sentence_id", "article_id", "status", "dismissal_reason"), spans=True),
         {"name": "seed-syn", "type": "file", "path": "seeds/syn.txt", "format": "txt"},
     ]
+    if with_entities:  # the entities index and the tables that point into it by entity_id
+        (folder / "data" / "entities.csv").write_text("entity_id,entity_type,name\naustin,place,Austin\ntesla,organisation,Tesla\n", encoding="utf-8")
+        (folder / "data" / "places.csv").write_text("place_id,name\naustin,Austin\n", encoding="utf-8")
+        relation = {
+            "relation_id": "r1",
+            "article_id": "syn",
+            "subject_entity_id": "tesla",
+            "object_entity_id": "austin",
+            **span("Tesla built 100 GPUs in Austin"),
+        }
+        pq.write_table(pa.Table.from_pylist([relation]), folder / "data" / "relations.parquet")
+        mention = {"mention_id": "m1", "article_id": "syn", "entity_type": "place", "entity_id": "austin", **span("Austin")}
+        pq.write_table(pa.Table.from_pylist([mention]), folder / "data" / "mentions.parquet")
+        resources += [
+            resource("entities", "csv", ("entity_id", "entity_type", "name")),
+            resource("places", "csv", ("place_id", "name")),
+            resource("relations", "parquet", ("relation_id", "article_id", "subject_entity_id", "object_entity_id"), spans=True),
+            resource("mentions", "parquet", ("mention_id", "article_id", "entity_type", "entity_id"), spans=True),
+        ]
     descriptor = {"name": "synthetic", "resources": resources}
     (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder
@@ -240,6 +259,20 @@ def test_generic_tables_flow_through(synthetic: Path) -> None:
     assert 'href="../entities/organisation/tesla.html">tesla</a>' in events  # a native Arrow list of keys, linked
     entity = (synthetic / "entities" / "organisation" / "tesla.html").read_text(encoding="utf-8")
     assert "e1" in entity
+
+
+def test_an_entities_index_drives_the_entity_pages(tmp_path: Path) -> None:
+    package = synthetic_package(tmp_path / "package", with_entities=True)
+    out = build_site(package, tmp_path / "site")
+    austin = (out / "entities" / "place" / "austin.html").read_text(encoding="utf-8")
+    assert "tables/relations.html#row-r1" in austin and "tables/mentions.html#row-m1" in austin  # object_entity_id, entity_id
+    tesla = (out / "entities" / "organisation" / "tesla.html").read_text(encoding="utf-8")
+    assert "tables/relations.html#row-r1" in tesla and "tables/events.html#row-e1" in tesla
+    assert "tables/organisations.html#row-tesla" in tesla and "tables/entities.html#row-tesla" in tesla  # its own rows
+    relations = (out / "tables" / "relations.html").read_text(encoding="utf-8")
+    assert 'href="../entities/place/austin.html">austin</a>' in relations
+    article = (out / "seeds" / "syn.html").read_text(encoding="utf-8")
+    assert article.count('class="lbl"') == 5  # 1 event, 2 sentences, 1 relation, 1 mention
 
 
 # --------------------------------------------------------------------------- in the browser
