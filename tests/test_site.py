@@ -47,6 +47,7 @@ def driver() -> Any:
     from superclusters.site import chrome
 
     browser = chrome()
+    browser.set_script_timeout(WAIT)
     yield browser
     browser.quit()
 
@@ -86,6 +87,15 @@ def span_rows(site: Site) -> dict[str, list[tuple[str, str, int, int, str]]]:
     return out
 
 
+# Registered after the page's own listener, so it runs after the page has made its selection.
+HASH_AND_SELECTION = """
+const [fragment, done] = [arguments[0], arguments[arguments.length - 1]];
+document.body.removeAttribute("data-selected");
+window.addEventListener("hashchange", () => done([document.body.getAttribute("data-selected"), window.getSelection().toString()]), {once: true});
+window.location.hash = fragment;
+"""
+
+
 def check_spans(driver: Any, page: Path, rows: list[tuple[str, str, int, int, str]]) -> int:
     """Open the page at its first span, then every other span by hashchange; assert each selection is the quote."""
     by_span: dict[tuple[int, int], list[tuple[str, str, str]]] = defaultdict(list)
@@ -97,14 +107,11 @@ def check_spans(driver: Any, page: Path, rows: list[tuple[str, str, int, int, st
         if n == 0:
             driver.get(page.as_uri() + fragment)  # the published link itself, .txt -> .html
             loaded(driver)
-        else:
-            driver.execute_script("document.body.removeAttribute('data-selected'); window.location.hash = arguments[0];", fragment)
-        wait(
-            driver,
-            lambda d, s=f"{start},{end}": d.execute_script("return document.body.getAttribute('data-selected')") == s,
-            f"{page.name}{fragment} not selected",
-        )
-        selected = driver.execute_script("return window.getSelection().toString()")
+            wait(driver, lambda d, s=f"{start},{end}": d.execute_script("return document.body.getAttribute('data-selected')") == s, f"{page.name}{fragment}")
+            selected = driver.execute_script("return window.getSelection().toString()")
+        else:  # one round trip: change the hash, and answer once the page has handled the hashchange
+            marker, selected = driver.execute_async_script(HASH_AND_SELECTION, fragment)
+            assert marker == f"{start},{end}", f"{page.name}{fragment}: page selected {marker!r}"
         for table, key, quote in by_span[(start, end)]:
             assert selected == quote, f"{page.name}{fragment} ({table} {key}): selected {selected!r}, quote {quote!r}"
             checked += 1
