@@ -177,6 +177,10 @@ def load_package(root: Path) -> tuple[dict[str, Any], dict[str, Table], dict[str
         elif isinstance(path, str) and path.startswith("seeds/") and path.endswith(".txt"):
             with open(root / path, encoding="utf-8", newline="") as handle:  # newline="": offsets count every character
                 seeds[Path(path).stem] = handle.read()
+    if not seeds and (root / "seeds").is_dir():  # a descriptor that does not list its seeds as file resources
+        for path in sorted((root / "seeds").glob("*.txt")):
+            with open(path, encoding="utf-8", newline="") as handle:
+                seeds[path.stem] = handle.read()
     tables = {}
     for name, resources in grouped.items():
         parquet = next((r["path"] for r in resources if r.get("format") == "parquet"), None)
@@ -537,7 +541,9 @@ def build_site(root: Path, out: Path) -> Path:
     """Write the whole site into `out` (emptied first) from the package at `root`; return `out`."""
     site = Site(root)
     env = environment()
-    if out.exists():
+    if out.exists() and any(out.iterdir()):
+        if not (out / "static" / "site.js").is_file() or out.resolve() == root.resolve():
+            raise SystemExit(f"{out} is not empty and is not a site this module wrote; not deleting it")
         shutil.rmtree(out)
     out.mkdir(parents=True)
     shutil.copytree(STATIC, out / "static")
@@ -573,6 +579,7 @@ def build_site(root: Path, out: Path) -> Path:
             kinds=kinds,
             dismissed=[s for s in spans if s.dismissed],
         )
+    write("tables/index.html", "tables.html")
     for name, table in sorted(site.tables.items()):
         write(f"tables/{name}.html", "table.html", table=table)
     for entity in site.entities:

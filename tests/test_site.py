@@ -128,7 +128,14 @@ def test_site_is_deterministic_small_and_has_every_page(built: Path, site: Site,
     assert first == second, "two builds differ"
     assert site_bytes(built) < 5 * 1024 * 1024
     expected = {f"seeds/{stem}.html" for stem in site.seeds} | {f"tables/{name}.html" for name in site.tables}
-    expected |= {e.path for e in site.entities} | {"index.html", "differ.html", "downloads.html", "entities/index.html", "figures/claims_by_source.png"}
+    expected |= {e.path for e in site.entities} | {
+        "index.html",
+        "tables/index.html",
+        "differ.html",
+        "downloads.html",
+        "entities/index.html",
+        "figures/claims_by_source.png",
+    }
     assert expected <= set(first)
     assert {e.table for e in site.entities} >= {"organisations", "people", "hardware"}
 
