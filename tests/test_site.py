@@ -8,6 +8,7 @@ loaded once per article and then navigated by changing location.hash.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -289,6 +290,16 @@ def test_an_entities_index_drives_the_entity_pages(tmp_path: Path) -> None:
     assert article.count('class="lbl"') == 5  # 1 event, 2 sentences, 1 relation, 1 mention
 
 
+def test_downloads_list_release_files_with_size_and_sha256(tmp_path: Path) -> None:
+    package = synthetic_package(tmp_path / "package")
+    (package / "dist").mkdir()
+    (package / "dist" / "synthetic-1.zip").write_bytes(b"zip bytes")
+    out = build_site(package, tmp_path / "site")
+    page = (out / "downloads.html").read_text(encoding="utf-8")
+    assert 'href="downloads/synthetic-1.zip"' in page and ">9<" in page and hashlib.sha256(b"zip bytes").hexdigest() in page
+    assert (out / "downloads" / "synthetic-1.zip").read_bytes() == b"zip bytes"
+
+
 # --------------------------------------------------------------------------- in the browser
 
 
@@ -391,3 +402,22 @@ def test_article_pages_without_javascript_show_every_highlight(driver_without_js
         assert all(a.is_displayed() for a in labels[:20])
         highlighted = driver_without_js.execute_script("return new Set([...document.querySelectorAll('#seed .hl')].map(e => e.dataset.row)).size")
         assert highlighted == len(expected)
+
+
+def test_highlight_labels_are_reachable_and_followed_with_the_keyboard(driver: Any, built: Path, site: Site) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    stem = next(iter(site.seeds))
+    driver.get((built / "seeds" / f"{stem}.html").as_uri())
+    loaded(driver)
+    for _ in range(40):  # past the skip link, the site menu and the legend
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.execute_script("return document.activeElement.classList.contains('lbl')"):
+            break
+    else:
+        pytest.fail("Tab never reached a highlight's label link")
+    target = driver.execute_script("return document.activeElement.getAttribute('href')")
+    ActionChains(driver).send_keys(Keys.ENTER).perform()
+    wait(driver, lambda d: d.execute_script("return location.hash") == target, "Enter did not follow the label link")
+    assert driver.execute_script("return document.querySelector(':target').classList.contains('row')")
