@@ -43,6 +43,7 @@ TEMPLATES = HERE / "templates" / "site"
 STATIC = HERE / "static" / "site"
 SPAN_FIELDS = ("article_id", "char_start", "char_end")
 ENTITY_TABLES = ("organisations", "people", "hardware", "places")
+TOOLTIP_FIELDS = 6  # a tooltip is a glance; the side panel has the whole row
 CONTEXT_CHARS = 120  # code points of seed text shown either side of a quote on the "where sources differ" page
 # Columns a reader wants first when looking at a row; the rest follow in schema order.
 PREFERRED = ("property", "value_text", "value", "unit", "comparator", "modality", "attributed_to", "status", "quote_en")
@@ -400,6 +401,9 @@ class Site:
                 href = self.span_href(value)
             elif name == "quote" and table.is_span and row.get("char_start") is not None:
                 href = self.row_span_href(table, row)
+            elif name.endswith("_id") and name[:-3] + "_table" in table.field_names:  # entity_links: row_table + row_id
+                other = text(row.get(name[:-3] + "_table"))
+                href = self.href(other, value) if other in self.tables else None
             elif name == "entity_id" and "entity_type" in table.field_names:
                 entity = self.entity_index.get(("kind:" + text(row.get("entity_type")), value)) or self.entity_index.get(("", value))
                 href = entity.path if entity else None
@@ -414,9 +418,16 @@ class Site:
             return None
         return f"{page}#char={int(row['char_start'])},{int(row['char_end'])}"
 
-    def summary(self, table: Table, row: dict[str, Any]) -> list[tuple[str, list[dict[str, str | None]]]]:
-        """The row's non-empty columns, the ones a reader checks first (value, unit, modality, dates...) first."""
+    def summary(self, table: Table, row: dict[str, Any], compact: bool = False) -> list[tuple[str, list[dict[str, str | None]]]]:
+        """The row's non-empty columns, the ones a reader checks first (value, unit, modality, dates...) first.
+
+        `compact` (the article side panel, which repeats for every row) leaves out the key, shown in the
+        row's heading, and the *_char_start/_char_end offsets, which the *_span_url link beside them carries.
+        """
         names = [n for n in table.field_names if n not in SPAN_HOUSEKEEPING or not table.is_span]
+        if compact:
+            spans = {n.removesuffix("span_url") for n in names if n.endswith("span_url")}
+            names = [n for n in names if n not in table.pk and not any(n in (p + "char_start", p + "char_end") for p in spans)]
         first = [n for n in PREFERRED if n in names]
         dated = [n for n in names if n.endswith(("_start", "_end", "_precision", "_relation")) and not n.endswith(("char_start", "char_end"))]
         basis = [n for n in names if "basis" in n or "reason" in n]
@@ -425,7 +436,7 @@ class Site:
 
     def tooltip(self, table: Table, key: str, row: dict[str, Any]) -> str:
         parts = [f"{singular(table.name)} {key}"]
-        for name, cells in self.summary(table, row)[:12]:
+        for name, cells in self.summary(table, row)[:TOOLTIP_FIELDS]:
             parts.append(f"{name}: {' | '.join(str(c['text']) for c in cells)}")
         return "\n".join(parts)
 
@@ -640,35 +651,42 @@ def _by_article(site: Site, refs: list[tuple[str, int]], articles: list[dict[str
 
 
 def _claim_groups(site: Site) -> list[dict[str, Any]]:
-    """Each claim group with its member claims: groups are any table keyed by group_id that a members table points into."""
+    """Each claim group with its member claims in context, then the rows of any other table about the group.
+
+    A members table points into claim_groups and is keyed by its link to claims
+    (one row per claim); any other table pointing into claim_groups (claim_pairs,
+    with its verdicts and reasons) is shown row by row under the group.
+    """
     groups_table = site.tables.get("claim_groups")
     claims = site.tables.get("claims")
     if groups_table is None or claims is None or len(groups_table.pk) != 1:
         return []
-    members_tables = [
-        t for t in site.tables.values() if site.links[t.name].get(groups_table.pk[0]) == groups_table.name and "claims" in site.links[t.name].values()
-    ]
-    claim_by_id = {text(r.get("claim_id")): r for r in claims.rows}
+
+    def link_to(table: Table, target: str) -> str | None:
+        return next((f for f, t in sorted(site.links[table.name].items()) if t == target), None)
+
+    pointing = [t for _, t in sorted(site.tables.items()) if t.name != groups_table.name and link_to(t, groups_table.name)]
+    members_tables = [t for t in pointing if link_to(t, "claims") and t.pk == [link_to(t, "claims")]]
+    related_tables = [t for t in pointing if t not in members_tables]
+    claim_by_id = {text(r.get(claims.pk[0])): r for r in claims.rows} if len(claims.pk) == 1 else {}
     out = []
     for row in sorted(groups_table.rows, key=lambda r: (status_rank(text(r.get("status"))), text(r.get(groups_table.pk[0])))):
         group_id = text(row.get(groups_table.pk[0]))
         members = []
-        for members_table in sorted(members_tables, key=lambda t: t.name):
-            claim_field = next(f for f, target in site.links[members_table.name].items() if target == "claims")
+        for members_table in members_tables:
+            group_field, claim_field = link_to(members_table, groups_table.name), link_to(members_table, "claims")
             for member in members_table.rows:
-                if text(member.get(groups_table.pk[0])) != group_id:
-                    continue
                 claim = claim_by_id.get(text(member.get(claim_field)))
-                if claim is None:
+                if text(member.get(group_field)) != group_id or claim is None or claim.get("char_start") is None:
                     continue
                 stem = site.article_stem.get(text(claim.get("article_id")), "")
-                seed = site.seeds.get(stem, "")
-                before, quote, after = context_of(seed, int(claim["char_start"]), int(claim["char_end"]))
+                before, quote, after = context_of(site.seeds.get(stem, ""), int(claim["char_start"]), int(claim["char_end"]))
                 members.append(
                     {"claim": claim, "member": member, "members_table": members_table, "before": before, "quote": quote, "after": after, "stem": stem}
                 )
         members.sort(key=lambda m: (text(m["claim"].get("article_id")), text(m["claim"].get("claim_id"))))
-        out.append({"row": row, "id": group_id, "members": members})
+        related = [(t, r, t.key(r, i)) for t in related_tables for i, r in enumerate(t.rows) if text(r.get(link_to(t, groups_table.name) or "")) == group_id]
+        out.append({"row": row, "id": group_id, "members": members, "related": related})
     return out
 
 

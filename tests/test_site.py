@@ -138,7 +138,7 @@ def test_site_is_deterministic_small_and_has_every_page(built: Path, site: Site,
         "figures/claims_by_source.png",
     }
     assert expected <= set(first)
-    assert {e.table for e in site.entities} >= {"organisations", "people", "hardware"}
+    assert {e.kind for e in site.entities} >= {"organisation", "person", "hardware"}
 
 
 class SeedText(HTMLParser):
@@ -382,7 +382,7 @@ def test_sorting_a_numeric_column(driver: Any, built: Path) -> None:
     heading.find_element(By.TAG_NAME, "button").click()
     wait(driver, lambda d: heading.get_attribute("aria-sort") == "ascending", "not sorted")
     column = driver.execute_script("return [...arguments[0].parentNode.children].indexOf(arguments[0])", heading)
-    values = driver.execute_script("return [...document.querySelectorAll('#data tbody tr')].map(r => r.cells[arguments[0]].dataset.v)", column)
+    values = driver.execute_script("return [...document.querySelectorAll('#data tbody tr')].map(r => r.cells[arguments[0]].textContent)", column)
     numbers = [float(v) for v in values if v]
     assert numbers == sorted(numbers) and len(numbers) > 10
 

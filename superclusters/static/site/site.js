@@ -108,7 +108,7 @@
       Array.prototype.forEach.call(heads, function (other) { other.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", descending ? "descending" : "ascending");
       var sorted = rows.slice().sort(function (x, y) {
-        var a = x.cells[col].getAttribute("data-v"), b = y.cells[col].getAttribute("data-v");
+        var a = x.cells[col].textContent, b = y.cells[col].textContent;
         if (a === "" || b === "") return a === b ? 0 : (a === "" ? 1 : -1);  // empty cells last either way
         var order = numeric ? parseFloat(a) - parseFloat(b) : (a < b ? -1 : a > b ? 1 : 0);
         return descending ? -order : order;
