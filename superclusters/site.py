@@ -693,12 +693,12 @@ def _claim_groups(site: Site) -> list[dict[str, Any]]:
 def _downloads(root: Path, out: Path, published: list[str]) -> dict[str, Any]:
     """Release files from dist/ when built (copied into the site), else the package's own files."""
     dist = root / "dist"
-    release = sorted(p for p in dist.iterdir() if p.is_file()) if dist.is_dir() else []
+    release = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()) if dist.is_dir() else []
     if release:
-        (out / "downloads").mkdir(exist_ok=True)
-        for path in release:
-            shutil.copyfile(path, out / "downloads" / path.name)
-        files = [{"name": p.name, "href": f"downloads/{p.name}", "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in release]
+        for name in release:
+            (out / "downloads" / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(dist / name, out / "downloads" / name)
+        files = [{"name": n, "href": f"downloads/{n}", "bytes": (dist / n).stat().st_size, "sha256": file_sha256(dist / n)} for n in release]
         return {"source": "release", "files": files}
     files = [{"name": n, "href": n, "bytes": (root / n).stat().st_size, "sha256": file_sha256(root / n)} for n in published]
     return {"source": "package", "files": files}

@@ -421,3 +421,16 @@ def test_highlight_labels_are_reachable_and_followed_with_the_keyboard(driver: A
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     wait(driver, lambda d: d.execute_script("return location.hash") == target, "Enter did not follow the label link")
     assert driver.execute_script("return document.querySelector(':target').classList.contains('row')")
+
+
+def test_a_legend_checkbox_hides_one_kind_of_highlight(driver: Any, built: Path, site: Site) -> None:
+    from selenium.webdriver.common.by import By
+
+    stem = next(iter(site.seeds))
+    driver.get((built / "seeds" / f"{stem}.html").as_uri())
+    loaded(driver)
+    name = "mentions" if "mentions" in site.span_tables else site.span_tables[0]
+    driver.find_element(By.CSS_SELECTOR, f'.toggle input[data-table="{name}"]').click()
+    counts = "return [...document.querySelectorAll('#seed .hl')].filter(e => e.classList.contains('off')).map(e => e.dataset.t)"
+    wait(driver, lambda d: d.execute_script(counts), "nothing was hidden")
+    assert set(driver.execute_script(counts)) == {name}
