@@ -91,8 +91,14 @@ def span_rows(site: Site) -> dict[str, list[tuple[str, str, int, int, str]]]:
 # Registered after the page's own listener, so it runs after the page has made its selection.
 HASH_AND_SELECTION = """
 const [fragment, done] = [arguments[0], arguments[arguments.length - 1]];
+const inView = () => {  // the span is marked as the target and scrolled into the window
+  const mark = document.querySelector("#seed .hl.is-target");
+  if (!mark) return false;
+  const box = mark.getBoundingClientRect();
+  return box.bottom > 0 && box.top < window.innerHeight;
+};
 document.body.removeAttribute("data-selected");
-window.addEventListener("hashchange", () => done([document.body.getAttribute("data-selected"), window.getSelection().toString()]), {once: true});
+window.addEventListener("hashchange", () => done([document.body.getAttribute("data-selected"), window.getSelection().toString(), inView()]), {once: true});
 window.location.hash = fragment;
 """
 
@@ -111,8 +117,9 @@ def check_spans(driver: Any, page: Path, rows: list[tuple[str, str, int, int, st
             wait(driver, lambda d, s=f"{start},{end}": d.execute_script("return document.body.getAttribute('data-selected')") == s, f"{page.name}{fragment}")
             selected = driver.execute_script("return window.getSelection().toString()")
         else:  # one round trip: change the hash, and answer once the page has handled the hashchange
-            marker, selected = driver.execute_async_script(HASH_AND_SELECTION, fragment)
+            marker, selected, shown = driver.execute_async_script(HASH_AND_SELECTION, fragment)
             assert marker == f"{start},{end}", f"{page.name}{fragment}: page selected {marker!r}"
+            assert shown, f"{page.name}{fragment}: the span is not highlighted in view"
         for table, key, quote in by_span[(start, end)]:
             assert selected == quote, f"{page.name}{fragment} ({table} {key}): selected {selected!r}, quote {quote!r}"
             checked += 1
