@@ -206,7 +206,7 @@ def test_overlapping_spans_nest_and_keep_the_text() -> None:
 
 # --------------------------------------------------------------------------- a synthetic package: emoji, Arrow lists, dismissed sentences
 
-SYN_SEED = "Intro 😀 emoji 𝒳.\nTesla built 100 GPUs in Austin.\nA dismissed line.\n"
+SYN_SEED = "Intro 😀 emoji 𝒳 <b>not bold</b> &amp; R&D.\nTesla built 100 GPUs in Austin.\nA dismissed line.\n"
 
 
 def synthetic_package(folder: Path, with_entities: bool = False) -> Path:
@@ -276,6 +276,9 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_generic_tables_flow_through(synthetic: Path) -> None:
     article = (synthetic / "seeds" / "syn.html").read_text(encoding="utf-8")
+    parser = SeedText()
+    parser.feed(article)
+    assert "".join(parser.parts) == SYN_SEED and "<b>" not in article  # markup in a seed is text, escaped
     assert "no figure" in article and 'id="dismissed"' in article  # the dismissed sentence, with its reason
     events = (synthetic / "tables" / "events.html").read_text(encoding="utf-8")
     assert 'href="../entities/organisation/tesla.html">tesla</a>' in events  # a native Arrow list of keys, linked
