@@ -19,7 +19,7 @@ tables and columns are added over time:
 Offsets in the data are Unicode code points; the page's script converts them to
 the UTF-16 units JavaScript uses, so ``#char=s,e`` selects exactly the quote.
 
-Usage: python -m superclusters.site [--root DIR] [--out site] [--screenshot PNG]
+Usage: python -m superclusters.site [--root DIR] [--out site] [--zip ZIP] [--screenshot PNG]
 """
 
 from __future__ import annotations
@@ -745,6 +745,16 @@ def screenshot(site_dir: Path, png: Path, stem: str | None = None) -> Path:
     return png
 
 
+def zip_site(out: Path, target: Path) -> Path:
+    """The built site as a deterministic zip (the release's own zip rules), for attaching to a release."""
+    from .release import source_date_epoch, zip_bytes
+
+    files = [(p.relative_to(out).as_posix(), p.read_bytes()) for p in sorted(out.rglob("*")) if p.is_file()]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(zip_bytes(files, target.name.removesuffix(".zip"), source_date_epoch()))
+    return target
+
+
 def site_bytes(out: Path) -> int:
     return sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
 
@@ -754,9 +764,12 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="the published package folder")
     parser.add_argument("--out", type=Path, default=Path("site"))
     parser.add_argument("--screenshot", type=Path, help="also save a PNG of an article page (needs Chromium and selenium)")
+    parser.add_argument("--zip", type=Path, help="also write the site as a deterministic zip, e.g. dist/<name>-<version>-site.zip")
     args = parser.parse_args(list(argv) if argv is not None else None)
     out = build_site(args.root, args.out)
     print(f"wrote {out}/ ({site_bytes(out) // 1024} KB)")
+    if args.zip:
+        print(f"wrote {zip_site(out, args.zip)}")
     if args.screenshot:
         print(f"wrote {screenshot(out, args.screenshot, '002_0336e88edfd704cd' if (out / 'seeds' / '002_0336e88edfd704cd.html').exists() else None)}")
     return 0

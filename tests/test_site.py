@@ -9,9 +9,11 @@ loaded once per article and then navigated by changing location.hash.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import shutil
+import zipfile
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from superclusters.site import Site, Span, build_site, site_bytes, text, tokens
+from superclusters.site import Site, Span, build_site, site_bytes, text, tokens, zip_site
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 10  # seconds a condition may take before the test fails; the conditions, not the clock, decide
@@ -135,6 +137,8 @@ def test_site_is_deterministic_small_and_has_every_page(built: Path, site: Site,
     second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second, "two builds differ"
     assert site_bytes(built) < 5 * 1024 * 1024
+    zips = [zip_site(built, tmp_path / f"{n}" / "site.zip").read_bytes() for n in (1, 2)]
+    assert zips[0] == zips[1] and len(zipfile.ZipFile(io.BytesIO(zips[0])).namelist()) == len(first)
     expected = {f"seeds/{stem}.html" for stem in site.seeds} | {f"tables/{name}.html" for name in site.tables}
     expected |= {e.path for e in site.entities} | {
         "index.html",
