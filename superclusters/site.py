@@ -346,7 +346,7 @@ class Site:
             table = self.tables[name]
             for i, row in enumerate(table.rows):
                 hits: list[Entity] = []
-                if name in ENTITY_TABLES and len(table.pk) == 1:
+                if (name in ENTITY_TABLES or name == "entities") and len(table.pk) == 1:
                     own = self.entity_for(name, text(row[table.pk[0]]))
                     if own is not None:
                         hits.append(own)
