@@ -25,6 +25,7 @@ Usage: python -m superclusters.site [--root DIR] [--out site] [--zip ZIP] [--scr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -33,7 +34,7 @@ import re
 import shutil
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -707,23 +708,35 @@ def _downloads(root: Path, out: Path, published: list[str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- headless Chromium, for the tests and the screenshot
 
 
-def chrome(javascript: bool = True, width: int = 1280, height: int = 900) -> Any:
-    """A headless Debian Chromium driven by Selenium, with browser console logs kept and no background traffic."""
+@contextlib.contextmanager
+def chrome(javascript: bool = True, width: int = 1280, height: int = 900) -> Iterator[Any]:
+    """A headless Debian Chromium driven by Selenium, with console logs kept and no background traffic.
+
+    Each browser gets a fresh profile folder (a shared one makes Chromium refuse to start twice), removed on exit.
+    """
     import tempfile
 
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    profile = tempfile.mkdtemp(prefix="site-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='site-chromium-')}")
+    options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--window-size={width},{height}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    try:
+        driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        try:
+            yield driver
+        finally:
+            driver.quit()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def screenshot(site_dir: Path, png: Path, stem: str | None = None) -> Path:
@@ -734,14 +747,11 @@ def screenshot(site_dir: Path, png: Path, stem: str | None = None) -> Path:
     stem = stem or next(iter(site.seeds))
     claims = [r for r in site.tables.get("claims", Table("", {}, [], [])).rows if site.article_stem.get(text(r.get("article_id"))) == stem]
     fragment = f"#char={claims[0]['char_start']},{claims[0]['char_end']}" if claims else ""
-    driver = chrome(width=1280, height=860)
-    try:
+    with chrome(width=1280, height=860) as driver:
         driver.get((site_dir / "seeds" / f"{stem}.html").resolve().as_uri() + fragment)
         WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
         png.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(png))
-    finally:
-        driver.quit()
     return png
 
 

@@ -49,10 +49,9 @@ def driver() -> Any:
     require_chromium()
     from superclusters.site import chrome
 
-    browser = chrome()
-    browser.set_script_timeout(WAIT)
-    yield browser
-    browser.quit()
+    with chrome() as browser:
+        browser.set_script_timeout(WAIT)
+        yield browser
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +59,8 @@ def driver_without_js() -> Any:
     require_chromium()
     from superclusters.site import chrome
 
-    browser = chrome(javascript=False)
-    yield browser
-    browser.quit()
+    with chrome(javascript=False) as browser:
+        yield browser
 
 
 def wait(driver: Any, condition: Any, message: str) -> Any:
