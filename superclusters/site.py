@@ -107,9 +107,11 @@ class Table:
 
 
 def text(value: Any) -> str:
-    """A cell as the CSV shows it: empty for missing, ISO dates, integral floats without '.0'."""
+    """A cell as the CSV shows it: empty for missing, ISO dates, true/false, integral floats without '.0'."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # Parquet gives True; the CSV and Table Schema say true
+        return "true" if value else "false"
     if isinstance(value, float):
         if value != value:  # NaN
             return ""

@@ -8,6 +8,7 @@ loaded once per article and then navigated by changing location.hash.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -23,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from superclusters.site import Site, Span, build_site, site_bytes, text, tokens, zip_site
+from superclusters.site import Site, Span, build_site, items, site_bytes, text, tokens, zip_site
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 10  # seconds a condition may take before the test fails; the conditions, not the clock, decide
@@ -190,6 +191,11 @@ def test_no_page_loads_anything_from_elsewhere(built: Path) -> None:
         assert "Content-Security-Policy" in html, page
         for tag, url in re.findall(r"<(script|link|img|iframe|source|video|audio)\b[^>]*?(?:src|href)=\"([^\"]*)\"", html):
             assert not re.match(r"[a-z]+:|//", url), f"{page}: <{tag}> loads {url}"
+
+
+def test_cells_read_as_the_csv_writes_them() -> None:
+    assert [text(v) for v in (None, True, 50000.0, 0.5, dt.date(2024, 8, 26), ["a", "b"])] == ["", "true", "50000", "0.5", "2024-08-26", "a|b"]
+    assert items("nvidia|tesla") == items(["nvidia", "tesla"]) == ["nvidia", "tesla"] and items("") == items(None) == []
 
 
 def test_overlapping_spans_nest_and_keep_the_text() -> None:
