@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: build test check figure validate verify release wheel bench lint clean
+.PHONY: build test check figure validate verify release wheel site bench lint clean
 
 $(STAMP): requirements.txt
 	rm -rf $(VENV)
@@ -24,7 +24,12 @@ figure: $(STAMP)
 
 ## Run the test suite (it also checks that the committed data matches the inputs).
 test: $(STAMP)
+	.ci/install-chromium
 	$(BIN)/python -m pytest
+
+## Generate site/, a static website (article pages, tables, entities) from the published package only.
+site: $(STAMP)
+	$(BIN)/python -m superclusters.site --root . --out site
 
 ## Fail if the committed data/, datapackage.json or README tables are out of date.
 check: $(STAMP)
