@@ -207,8 +207,23 @@ def stale_files(root: Path) -> list[str]:
 
 
 def verify(root: Path) -> list[Problem]:
-    """Problems in the published package at `root` (a checkout or an unpacked release)."""
-    from .verify import verify_package
+    """Problems in the published package at `root` (a checkout or an unpacked release); never raises on bad files."""
+    from .verify import unsafe_path, verify_package
 
-    seed_texts = {p.stem: p.read_bytes().decode("utf-8") for p in sorted((root / "seeds").glob("*.txt"))}
-    return verify_package(root, load_schemas(root / "schemas"), seed_texts)
+    try:
+        schemas = load_schemas(root / "schemas")
+    except BuildError as exc:
+        return exc.problems
+    problems, seed_texts = [], {}
+    for path in sorted((root / "seeds").glob("*.txt")):
+        shown = f"seeds/{path.name}"
+        why = unsafe_path(root, shown)
+        if why is not None:
+            problems.append(Problem(shown, "", "", why))
+            continue
+        try:
+            seed_texts[path.stem] = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(shown, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected the seed's UTF-8 text"))
+    problems += verify_package(root, schemas, seed_texts)
+    return problems

@@ -132,6 +132,15 @@ def render(frames: dict[str, Any], schemas: dict[str, dict], seeds: list[tuple[s
     return files
 
 
+def schema_hashes(root: Path) -> dict[str, str]:
+    """'sha256:<hex>' of each table's schema file, keyed by its path in the package ('schemas/claims.json').
+
+    For the descriptor: recorded as a resource's `schema: {"path": ..., "hash": ...}`, it lets
+    `--verify` catch a schema loosened together with an edited and re-hashed cell.
+    """
+    return {f"schemas/{t}.json": "sha256:" + sha256_hex((root / "schemas" / f"{t}.json").read_bytes()) for t in TABLES}
+
+
 def publish(files: dict[str, bytes], root: Path, check=None) -> None:
     """Write into a temporary folder, run `check` on it, then swap it in for data/ and datapackage.json."""
     staging = Path(tempfile.mkdtemp(prefix=".publish-", dir=root))
