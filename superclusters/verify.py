@@ -31,20 +31,21 @@ MAX_REPORTED = 10  # per file and kind, so one broken file does not bury the oth
 
 def unsafe_path(folder: Path, path: Any) -> str | None:
     """Why `path` may not be read as a file of the package at `folder`, or None when it may."""
+    shown = repr(path)[:80]  # a hostile descriptor's path is echoed, but never whole
     if not isinstance(path, str) or not path:
-        return f"path {path!r} is not a relative path; expected e.g. 'data/claims.csv'"
+        return f"path {shown} is not a relative path; expected e.g. 'data/claims.csv'"
     pure = PurePosixPath(path)
-    if pure.is_absolute() or "\\" in path or ":" in pure.parts[0]:
-        return f"path {path!r} is absolute; expected a path inside the package"
+    if pure.is_absolute() or "\\" in path or (pure.parts and ":" in pure.parts[0]):
+        return f"path {shown} is absolute; expected a path inside the package"
     if ".." in pure.parts:
-        return f"path {path!r} contains '..'; expected a path inside the package"
+        return f"path {shown} contains '..'; expected a path inside the package"
     target = folder / path
     try:
         mode = os.lstat(target).st_mode
     except FileNotFoundError:
         return "missing; expected the file datapackage.json lists"
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
     if not stat.S_ISREG(mode):
         return "not a regular file (a link, folder, device or FIFO); expected the file itself"
     if not target.resolve().is_relative_to(folder.resolve()):

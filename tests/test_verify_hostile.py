@@ -88,6 +88,10 @@ def test_a_removed_resource_entry_fails(published):
         ("../../../../etc/hostname", "contains '..'"),
         ("data/../../outside.csv", "contains '..'"),
         ("data", "not a regular file"),
+        (".", "not a regular file"),
+        ("data/a\x00b.csv", "cannot be read (embedded null byte)"),
+        (None, "is not a relative path"),
+        ("C:/Windows/win.ini", "is absolute"),
     ],
 )
 def test_resource_paths_outside_the_package_are_refused(published, path, fragment):
