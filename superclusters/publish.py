@@ -169,8 +169,9 @@ def render(frames: dict[str, Any], schemas: dict[str, dict], seeds: list[tuple[s
 def schema_hashes(root: Path) -> dict[str, str]:
     """'sha256:<hex>' of each table's schema file, keyed by its path in the package ('schemas/claims.json').
 
-    For the descriptor: recorded as a resource's `schema: {"path": ..., "hash": ...}`, it lets
-    `--verify` catch a schema loosened together with an edited and re-hashed cell.
+    For the descriptor: recorded on each table resource as `"schemaHash": "sha256:..."` beside its
+    `"schema"` path (frictionless accepts that custom property), it lets `--verify` catch a schema
+    loosened together with an edited and re-hashed cell.
     """
     return {f"schemas/{t}.json": "sha256:" + sha256_hex((root / "schemas" / f"{t}.json").read_bytes()) for t in TABLES}
 

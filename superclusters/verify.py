@@ -8,8 +8,8 @@ A user's copy is not trusted: the descriptor must exist and list every table in 
 every seed, with a sha256 each; a resource path must be relative, without `..`, and name a regular
 file inside the package (never a link, device or FIFO, so /dev/zero or /etc/passwd are never read);
 CSV and Parquet must hold the same cells; a file that cannot be read is a problem, not a traceback.
-Where a resource records its schema as `{"path": ..., "hash": "sha256:..."}`, the schema file must
-match that hash too, so a loosened schema cannot pass an edited cell.
+Where a resource records its schema's hash (`"schemaHash": "sha256:..."` beside `"schema"`), the
+schema file must match it too, so a loosened schema cannot pass an edited cell.
 """
 
 from __future__ import annotations
@@ -205,6 +205,21 @@ def read_back_problems(folder: Path, schemas: dict[str, dict], expected: dict[st
     return problems
 
 
+def recorded_schema_hash(resource: dict) -> tuple[Any, Any] | None:
+    """(schema path, 'sha256:...') where the resource records its schema's hash, else None.
+
+    Two spellings: `"schema": "schemas/t.json", "schemaHash": "sha256:..."` (a custom property, which
+    frictionless 5.21 accepts) or `"schema": {"path": ..., "hash": ...}` (which frictionless rejects as
+    an inline schema without fields, so the descriptor should use the first).
+    """
+    schema = resource.get("schema")
+    if isinstance(schema, dict) and "hash" in schema:
+        return schema.get("path"), schema["hash"]
+    if "schemaHash" in resource:
+        return schema, resource["schemaHash"]
+    return None
+
+
 def descriptor_problems(folder: Path, schemas: dict[str, dict], complete: bool) -> list[Problem]:
     """datapackage.json must exist, parse, list every table in both formats (and, when `complete`, every
     seed), with safe paths, and every file it lists must match its sha256 (and its schema's, if recorded)."""
@@ -236,13 +251,14 @@ def descriptor_problems(folder: Path, schemas: dict[str, dict], complete: bool) 
         data = (folder / path).read_bytes()
         if resource.get("hash") != f"sha256:{sha256_hex(data)}":
             problems.append(Problem(path, "", "hash", f"file does not match datapackage.json's {str(resource.get('hash'))[:80]}"))
-        schema = resource.get("schema")
-        if isinstance(schema, dict) and "hash" in schema:
-            why = unsafe_path(folder, schema.get("path"))
+        recorded = recorded_schema_hash(resource)
+        if recorded is not None:
+            schema_path, schema_hash = recorded
+            why = unsafe_path(folder, schema_path)
             if why is not None:
                 problems.append(Problem(shown, entry, "schema", why))
-            elif schema["hash"] != f"sha256:{sha256_hex((folder / schema['path']).read_bytes())}":
-                problems.append(Problem(schema["path"], "", "hash", f"schema does not match datapackage.json's {str(schema['hash'])[:80]}"))
+            elif schema_hash != f"sha256:{sha256_hex((folder / schema_path).read_bytes())}":
+                problems.append(Problem(schema_path, "", "hash", f"schema does not match datapackage.json's {str(schema_hash)[:80]}"))
 
     wanted = [(f"data/{t}.{fmt}", t if fmt == "csv" else f"{t}-parquet") for t in TABLES for fmt in ("csv", "parquet")]
     if complete and (folder / "seeds").is_dir():
