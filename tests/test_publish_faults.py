@@ -235,3 +235,35 @@ def test_folders_left_by_killed_builds_are_rolled_back_and_removed(package_copy)
         recover(package_copy)
     assert leftovers(package_copy) == []
     assert state(package_copy) == old
+
+
+def test_ctrl_c_mid_swap_puts_the_previous_files_back(package_copy, versions, monkeypatch):
+    before = state(package_copy)
+
+    def interrupt(name: str) -> None:
+        if name == "after rename data in":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(publish_module, "fault_hook", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        publish(versions["new"][0], package_copy, also=versions["new"][1])
+    assert state(package_copy) == before
+    assert leftovers(package_copy) == []
+
+
+def test_verify_on_a_half_swapped_checkout_prints_problems_not_a_traceback(package_copy, capsys):
+    import build as build_script
+
+    work = package_copy / ".publish-killed"
+    (work / "old").mkdir(parents=True)
+    (work / "new").mkdir()
+    shutil.copy2(package_copy / "datapackage.json", work / "new" / "datapackage.json")
+    shutil.move(package_copy / "data", work / "old" / "data")  # killed right after "rename data out"
+    assert build_script.main(["--root", str(package_copy), "--verify"]) == 1
+    captured = capsys.readouterr()
+    assert "data/claims.csv: missing" in captured.err
+    assert ".publish-killed: left by an interrupted build; run `make build`" in captured.err
+    assert "Traceback" not in captured.err
+    with build_lock(package_copy):
+        recover(package_copy)
+    assert build_script.main(["--root", str(package_copy), "--verify"]) == 0
