@@ -16,9 +16,10 @@ How a build publishes (one checkout, any number of builds at once, killed at any
 
 Between steps 4 and 5 a reader may see no `data/` or a `data/` that does not match the descriptor:
 the pair is not switched by one rename (that would need `data/` to be a symlink, which git and the
-release would not keep). Instead the descriptor is the commit record: `build.py --verify` and the
-loader compare every file with the descriptor's hashes and report a mismatch or a missing folder as
-a problem, and the next build rolls the half-swap back (step 2). A failure (disk full, a `data/`
+release would not keep). Instead the descriptor is the commit record: `build.py --verify` compares
+every file with the descriptor's hashes and reports a mismatch or a missing folder as a problem (a
+reader of a checkout that must not see a half-swap should do the same, e.g. with
+`verify.descriptor_problems`), and the next build rolls the half-swap back (step 2). A failure (disk full, a `data/`
 that cannot be renamed because it is a mount point, Ctrl-C) rolls back at once and is reported as a
 problem with the previous files intact. Tests kill the build after every step through `fault_hook`
 or the `SUPERCLUSTERS_FAULT` environment variable (see `_step`).
@@ -300,7 +301,10 @@ def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] |
         except OSError as exc:
             left = "nothing was written; the folder is kept"
             raise BuildError([_os_problem(WORK_PREFIX + "*", "a folder left by an interrupted build cannot be rolled back", exc, left)]) from None
-        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=root))
+        try:
+            work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=root))
+        except OSError as exc:
+            raise BuildError([_os_problem(WORK_PREFIX + "*", "a staging folder cannot be made", exc)]) from None
         new, old = work / "new", work / "old"
         try:
             for path, data in {**files, **also}.items():
@@ -317,12 +321,14 @@ def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] |
             for name in also:
                 _rename(new / name, root / name, name, f"replace {name}")
             _rename(new / "datapackage.json", root / "datapackage.json", "datapackage.json", "replace datapackage.json")
-        except BaseException:
+        except BaseException as failure:
             try:
                 _roll_back(root, work)
             except OSError as exc:  # keep the folder: the next build finishes the roll-back
                 kept = f"the previous files are in {work.name}/old and the next build puts them back"
                 raise BuildError([_os_problem("data", "cannot be put back", exc, kept)]) from None
             shutil.rmtree(work, ignore_errors=True)
+            if isinstance(failure, OSError):  # outside _write/_rename: making old/, reading the previous README
+                raise BuildError([_os_problem(work.name, "cannot be prepared", failure)]) from None
             raise
         shutil.rmtree(work, ignore_errors=True)

@@ -200,6 +200,36 @@ def test_disk_full_and_an_immovable_data_are_problems_with_old_files_intact(pack
     assert leftovers(package_copy) == []
 
 
+def test_a_full_disk_before_staging_is_a_problem(package_copy, versions, monkeypatch):
+    before = state(package_copy)
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(publish_module.tempfile, "mkdtemp", no_space)
+    with pytest.raises(BuildError, match=r"\.publish-\*: a staging folder cannot be made \(No space left on device\); the published files were left"):
+        publish(versions["new"][0], package_copy, also=versions["new"][1])
+    monkeypatch.undo()
+    assert state(package_copy) == before
+
+
+def test_a_full_disk_when_making_the_backup_folder_is_a_problem(package_copy, versions, monkeypatch):
+    before = state(package_copy)
+    real_mkdir = Path.mkdir
+
+    def mkdir(self, *args, **kwargs):
+        if self.name == "old":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    with pytest.raises(BuildError, match=r"\.publish-\w+: cannot be prepared \(No space left on device\); the published files were left"):
+        publish(versions["new"][0], package_copy, also=versions["new"][1])
+    monkeypatch.undo()
+    assert state(package_copy) == before
+    assert leftovers(package_copy) == []
+
+
 def test_a_full_disk_during_a_build_prints_a_problem_not_a_traceback(package_copy, monkeypatch, capsys):
     import build as build_script
 
