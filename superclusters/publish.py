@@ -6,11 +6,13 @@ How a build publishes (one checkout, any number of builds at once, killed at any
    build in the same checkout waits for the first, up to `SUPERCLUSTERS_LOCK_WAIT` seconds
    (default 600), then fails with a problem line; nothing else takes the lock, so readers never wait.
 2. Recover. Under the lock, any `.publish-*` folder is what a killed build left: if it had started
-   swapping and had not reached step 5, its previous `data/` (and README) are moved back; then it is
+   swapping and had not reached step 5, the previous files it moved aside are moved back; then it is
    removed. So every build starts from the last published pair.
 3. Stage. Everything is written into `.publish-<unique>/new/` (unique per build: `tempfile.mkdtemp`)
    and checked there; the previous files are moved to `.publish-<unique>/old/`, never to a shared name.
-4. Swap `data/`: rename `data` -> `old/data`, then `new/data` -> `data` (and the README the same way).
+4. Swap, one top-level name at a time (`data`, `README.md`, any other file the build renders):
+   rename the published one into `old/`, then the staged one into place. The names are written to
+   `.publish-<unique>/swap-list` first, so a roll-back knows exactly what moved.
 5. Commit: `os.replace(new/datapackage.json, datapackage.json)`, one atomic rename. The descriptor is
    written last and holds the sha256 of every file, so it is what makes a `data/` "published".
 
@@ -48,10 +50,11 @@ from .schemas import TABLES, arrow_schema, field_names, missing
 from .seeds import sha256_hex
 
 WORK_PREFIX = ".publish-"  # staging and backup folders of one build: .publish-<unique>/{new,old}
+SWAP_LIST = "swap-list"  # in .publish-<unique>/: the top-level names being swapped, written before the first rename
 LOCK_WAIT_ENV = "SUPERCLUSTERS_LOCK_WAIT"  # seconds a build waits for another one in the same checkout
 FAULT_ENV = "SUPERCLUSTERS_FAULT"  # "kill:<step>" or "pause:<step>", for tests that run a build in a subprocess
 
-# Called with the name of every step ("after rename data out", ...); a test sets it to raise at a chosen step.
+# Called with the name of every step ("after move out data", ...); a test sets it to raise at a chosen step.
 fault_hook: Callable[[str], None] | None = None
 
 
@@ -266,19 +269,17 @@ def build_lock(root: Path, wait: float | None = None) -> Iterator[None]:
 
 
 def _roll_back(root: Path, work: Path) -> None:
-    """Undo a swap that began (old/ exists) but was not committed (new/datapackage.json still staged)."""
-    new, old = work / "new", work / "old"
-    if not old.is_dir() or not (new / "datapackage.json").exists():
+    """Undo a swap that began (its swap list exists) but was not committed (new/datapackage.json still staged)."""
+    new, old, swap_list = work / "new", work / "old", work / SWAP_LIST
+    if not swap_list.is_file() or not (new / "datapackage.json").exists():
         if not (root / "data").exists() and (work / "data").is_dir():  # left by the build before unique names
             os.replace(work / "data", root / "data")
         return
-    if not (new / "data").exists() and (root / "data").exists():  # the new data/ had been moved in
-        os.replace(root / "data", work / "discarded-data")
-    if (old / "data").exists():
-        os.replace(old / "data", root / "data")
-    for saved in old.iterdir():  # top-level files such as README.md, copied before they were replaced
-        if saved.name != "data" and not (new / saved.name).exists():
-            os.replace(saved, root / saved.name)
+    for name in swap_list.read_text(encoding="utf-8").split("\n"):
+        if name and not (new / name).exists() and (root / name).exists():  # the new one had been moved in
+            os.replace(root / name, work / f"discarded-{name}")
+        if name and (old / name).exists() and not (root / name).exists():
+            os.replace(old / name, root / name)
 
 
 def recover(root: Path) -> None:
@@ -293,7 +294,7 @@ def recover(root: Path) -> None:
 
 def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] | None = None, also: dict[str, bytes] | None = None) -> None:
     """Stage `files` (and top-level files `also`, such as README.md), run `check` on the staging folder,
-    then swap them in for data/ and datapackage.json: all of them, or on failure none."""
+    then swap in every top-level name they hold, datapackage.json last: all of them, or on failure none."""
     also = also or {}
     with build_lock(root):
         try:
@@ -306,20 +307,19 @@ def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] |
         except OSError as exc:
             raise BuildError([_os_problem(WORK_PREFIX + "*", "a staging folder cannot be made", exc)]) from None
         new, old = work / "new", work / "old"
+        # Every top-level name the build publishes (data, README.md, ...), swapped one by one; the descriptor last.
+        names = sorted({path.split("/")[0] for path in {**files, **also}} - {"datapackage.json"})
         try:
             for path, data in {**files, **also}.items():
                 _write(new / path, data, path)
             if check is not None:
                 check(new)
             old.mkdir()
-            for name in also:
+            _write(work / SWAP_LIST, "\n".join(names).encode("utf-8"), SWAP_LIST)  # from here on, a roll-back knows what moved
+            for name in names:
                 if (root / name).exists():
-                    _write(old / name, (root / name).read_bytes(), name, "keep previous")
-            if (root / "data").exists():
-                _rename(root / "data", old / "data", "data", "rename data out")
-            _rename(new / "data", root / "data", "data", "rename data in")
-            for name in also:
-                _rename(new / name, root / name, name, f"replace {name}")
+                    _rename(root / name, old / name, name, f"move out {name}")
+                _rename(new / name, root / name, name, f"move in {name}")
             _rename(new / "datapackage.json", root / "datapackage.json", "datapackage.json", "replace datapackage.json")
         except BaseException as failure:
             try:
@@ -328,7 +328,7 @@ def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] |
                 kept = f"the previous files are in {work.name}/old and the next build puts them back"
                 raise BuildError([_os_problem("data", "cannot be put back", exc, kept)]) from None
             shutil.rmtree(work, ignore_errors=True)
-            if isinstance(failure, OSError):  # outside _write/_rename: making old/, reading the previous README
+            if isinstance(failure, OSError):  # outside _write/_rename: making old/
                 raise BuildError([_os_problem(work.name, "cannot be prepared", failure)]) from None
             raise
         shutil.rmtree(work, ignore_errors=True)

@@ -53,6 +53,11 @@ def state(root: Path) -> dict[str, bytes]:
     return found
 
 
+def pair(found: dict[str, bytes]) -> dict[str, bytes]:
+    """The part readers must see whole: data/ and datapackage.json (the README is documentation)."""
+    return {path: data for path, data in found.items() if path != "README.md"}
+
+
 def expected(version: tuple[dict[str, bytes], dict[str, bytes]]) -> dict[str, bytes]:
     files, also = version
     return {**files, **also}
@@ -95,10 +100,11 @@ def start(root: Path, version, tmp_path: Path, fault: str = "", wait: str = "600
 # Every step after which a SIGKILL leaves a distinct state: each write, each rename, the commit.
 WRITES = [f"data/{t}.{fmt}" for t in TABLES for fmt in ("csv", "parquet")] + ["datapackage.json", "README.md"]
 KILL_STEPS = [f"after write {p}" for p in WRITES] + [
-    "after keep previous README.md",
-    "after rename data out",
-    "after rename data in",
-    "after replace README.md",
+    "after write swap-list",
+    "after move out README.md",
+    "after move in README.md",
+    "after move out data",
+    "after move in data",
     "after replace datapackage.json",
 ]
 
@@ -118,7 +124,7 @@ def test_a_build_killed_after_any_step_leaves_old_or_new_or_a_clear_problem(pack
     process.communicate()
     assert process.returncode == -signal.SIGKILL
 
-    if state(package_copy) not in (old, new):  # half-swapped: --verify must say so, without a traceback
+    if pair(state(package_copy)) not in (pair(old), pair(new)):  # half-swapped: --verify must say so, without a traceback
         problems = [str(p) for p in verify(package_copy)]
         assert problems, "a half-swapped checkout passed --verify"
         assert any("data/" in p or "hash" in p for p in problems), problems
@@ -131,8 +137,8 @@ def test_a_build_killed_after_any_step_leaves_old_or_new_or_a_clear_problem(pack
 
 
 def test_a_second_build_fails_clearly_while_the_first_holds_the_lock(package_copy, versions, tmp_path):
-    first = start(package_copy, versions["new"], tmp_path, fault="pause:after rename data out")
-    assert first.stdout.readline().strip() == "paused after rename data out"  # data/ is moved out right now
+    first = start(package_copy, versions["new"], tmp_path, fault="pause:after move out data")
+    assert first.stdout.readline().strip() == "paused after move out data"  # data/ is moved out right now
     second = start(package_copy, versions["old"], tmp_path, wait="0")
     _, err = second.communicate()
     assert second.returncode == 1
@@ -144,7 +150,7 @@ def test_a_second_build_fails_clearly_while_the_first_holds_the_lock(package_cop
 
 
 def test_a_second_build_waits_for_the_first_then_publishes(package_copy, versions, tmp_path):
-    first = start(package_copy, versions["new"], tmp_path, fault="pause:after rename data in")
+    first = start(package_copy, versions["new"], tmp_path, fault="pause:after move in data")
     assert first.stdout.readline().startswith("paused")
     second = start(package_copy, versions["old"], tmp_path)
     assert second.stderr.readline().startswith("waiting up to 600 s for another build")
@@ -179,14 +185,15 @@ def fail_at(monkeypatch, step: str, code: int) -> None:
             errno.ENOSPC,
             "data/claims.csv: cannot be written (No space left on device); the published files were left as they were: the disk is full",
         ),
-        ("before keep previous README.md", errno.ENOSPC, "README.md: cannot be written (No space left on device)"),
+        ("before write swap-list", errno.ENOSPC, "swap-list: cannot be written (No space left on device)"),
+        ("before move out README.md", errno.EIO, "README.md: cannot be renamed (Input/output error)"),
         (
-            "before rename data out",
+            "before move out data",
             errno.EBUSY,
             "data: cannot be renamed (Device or resource busy); the published files were left as they were: data/ must be an ordinary folder",
         ),
-        ("before rename data in", errno.EXDEV, "data: cannot be renamed (Invalid cross-device link)"),
-        ("before replace README.md", errno.ENOSPC, "README.md: cannot be renamed"),
+        ("before move in data", errno.EXDEV, "data: cannot be renamed (Invalid cross-device link)"),
+        ("before move in README.md", errno.EXDEV, "README.md: cannot be renamed"),
         ("before replace datapackage.json", errno.EIO, "datapackage.json: cannot be renamed (Input/output error)"),
     ],
 )
@@ -271,7 +278,7 @@ def test_ctrl_c_mid_swap_puts_the_previous_files_back(package_copy, versions, mo
     before = state(package_copy)
 
     def interrupt(name: str) -> None:
-        if name == "after rename data in":
+        if name == "after move in data":
             raise KeyboardInterrupt
 
     monkeypatch.setattr(publish_module, "fault_hook", interrupt)
@@ -288,7 +295,8 @@ def test_verify_on_a_half_swapped_checkout_prints_problems_not_a_traceback(packa
     (work / "old").mkdir(parents=True)
     (work / "new").mkdir()
     shutil.copy2(package_copy / "datapackage.json", work / "new" / "datapackage.json")
-    shutil.move(package_copy / "data", work / "old" / "data")  # killed right after "rename data out"
+    (work / "swap-list").write_text("README.md\ndata", encoding="utf-8")
+    shutil.move(package_copy / "data", work / "old" / "data")  # killed right after "move out data"
     assert build_script.main(["--root", str(package_copy), "--verify"]) == 1
     captured = capsys.readouterr()
     assert "data/claims.csv: missing" in captured.err
@@ -297,3 +305,17 @@ def test_verify_on_a_half_swapped_checkout_prints_problems_not_a_traceback(packa
     with build_lock(package_copy):
         recover(package_copy)
     assert build_script.main(["--root", str(package_copy), "--verify"]) == 0
+
+
+def test_every_top_level_file_render_makes_is_swapped_and_rolled_back(package_copy, versions, monkeypatch):
+    """A descriptor beside datapackage.json (such as a croissant.json) is published with the pair, or not at all."""
+    files = {**versions["new"][0], "extra.json": b"{}\n"}
+    before = state(package_copy)
+    fail_at(monkeypatch, "before replace datapackage.json", errno.EIO)
+    with pytest.raises(BuildError):
+        publish(files, package_copy)
+    assert state(package_copy) == before and not (package_copy / "extra.json").exists()
+    monkeypatch.undo()
+    publish(files, package_copy)
+    assert (package_copy / "extra.json").read_bytes() == b"{}\n"
+    assert leftovers(package_copy) == []
