@@ -16,8 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError, Problem
-
 TABLES = ("articles", "claims", "events", "organisations", "people", "hardware", "mentions", "claim_groups", "claim_group_members")
 
 # Table Schema type -> pandas dtype used in memory. Dates are datetime.date objects,
@@ -27,6 +25,8 @@ PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "d
 
 def load_schemas(directory: Path) -> dict[str, dict]:
     """Every table's schema; a missing, unreadable or malformed file is a problem, all reported together."""
+    from .errors import BuildError, Problem
+
     schemas, problems = {}, []
     for name in TABLES:
         shown = f"schemas/{name}.json"

@@ -159,53 +159,35 @@ def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str,
 
 
 def format_problems(csv_path: Path, parquet: Any, schema: dict, table: str) -> list[Problem]:
-    """Cells where the Parquet file differs from the CSV, compared as the CSV writes them (exact text).
+    """Cells where the Parquet file differs from the CSV, compared as text: the Parquet table is written
+    out with the publisher's own CSV writer and must give the CSV file's bytes. Only when it does not
+    are the two parsed to name the differing cells."""
+    from .publish import csv_bytes
 
-    Equal tables are recognised by pyarrow in C++ first; the per-cell Python loop, which names the
-    differing cells, runs only when they differ (it would cost seconds on the 10,000-article benchmark).
-    """
-    import pyarrow as pa
-
-    from .publish import _cell
-    from .schemas import arrow_schema
-
-    types = arrow_schema(schema).remove_metadata()
-    try:
-        if read_arrow(csv_path, "csv", types).equals(read_arrow(csv_path.with_suffix(".parquet"), "parquet", types)):
-            return []
-    except (pa.ArrowException, OSError):
-        pass  # a value pyarrow cannot type: the loop below says where
-
-    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"), newline="")))[1:]
+    written = csv_bytes(parquet, schema).decode("utf-8")
+    actual = csv_path.read_text(encoding="utf-8")
+    if written == actual:
+        return []
+    rows = list(csv.reader(io.StringIO(actual, newline="")))[1:]
+    from_parquet = list(csv.reader(io.StringIO(written, newline="")))[1:]
     shown = f"data/{table}.parquet"
-    if len(rows) != len(parquet):
-        return [Problem(shown, "", "", f"{len(parquet)} rows; data/{table}.csv has {len(rows)}: the two formats must hold the same table")]
+    if len(rows) != len(from_parquet):
+        return [Problem(shown, "", "", f"{len(from_parquet)} rows; data/{table}.csv has {len(rows)}: the two formats must hold the same table")]
     names = field_names(schema)
     key = names.index(schema["primaryKey"][0])
     problems = []
-    for row, values in zip(rows, parquet.itertuples(index=False, name=None), strict=True):
-        for name, text, value in zip(names, row, values, strict=True):
-            if _cell(value) != text and len(problems) < MAX_REPORTED:
-                problems.append(Problem(shown, f"row {row[key]}", name, f"{_cell(value)!r} differs from data/{table}.csv's {text!r}"))
+    for row, other in zip(rows, from_parquet, strict=True):
+        for name, text, value in zip(names, row, other, strict=True):
+            if value != text and len(problems) < MAX_REPORTED:
+                problems.append(Problem(shown, f"row {row[key]}", name, f"{value!r} differs from data/{table}.csv's {text!r}"))
     return problems
-
-
-def read_arrow(path: Path, fmt: str, schema: Any) -> Any:
-    """A CSV or Parquet file as a pyarrow Table of the given (metadata-free) arrow schema; raises ArrowException or OSError."""
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    if fmt == "csv":
-        options = pacsv.ConvertOptions(column_types=schema, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False)
-        got = pacsv.read_csv(path, convert_options=options)
-    else:
-        got = pq.read_table(path)
-    return got.cast(schema).replace_schema_metadata(None)
 
 
 def read_back_problems(folder: Path, schemas: dict[str, dict], expected: dict[str, Any]) -> list[Problem]:
     """Each written file, parsed by pyarrow (C++), must equal the validated frame it was written from."""
     import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
 
     from .schemas import arrow_schema
 
@@ -213,10 +195,15 @@ def read_back_problems(folder: Path, schemas: dict[str, dict], expected: dict[st
     for table in TABLES:
         schema = arrow_schema(schemas[table]).remove_metadata()
         want = pa.Table.from_pandas(expected[table], schema=schema, preserve_index=False).replace_schema_metadata(None)
+        options = pacsv.ConvertOptions(column_types=schema, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False)
         for fmt in ("csv", "parquet"):
             shown = f"data/{table}.{fmt}"
             try:
-                got = read_arrow(folder / shown, fmt, schema)
+                if fmt == "csv":
+                    got = pacsv.read_csv(folder / shown, convert_options=options)
+                else:
+                    got = pq.read_table(folder / shown)
+                got = got.cast(schema).replace_schema_metadata(None)
             except (pa.ArrowException, OSError) as exc:
                 problems.append(Problem(shown, "", "", f"cannot be read back: {exc}"))
                 continue
