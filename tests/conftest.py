@@ -37,15 +37,6 @@ def package_copy(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "package")
 
 
-@pytest.fixture
-def published(tmp_path: Path) -> Path:
-    """A copy of the published package as a user receives it (data, descriptor, schemas, seeds), to corrupt."""
-    for name in ("data", "schemas", "seeds"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy2(ROOT / "datapackage.json", tmp_path / "datapackage.json")
-    return tmp_path
-
-
 # Property tests: random in development, a fixed sequence in CI so a landing never depends on luck.
 try:
     import os

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 
 from superclusters.pipeline import verify
+
+
+@pytest.fixture
+def published(tmp_path: Path, root: Path) -> Path:
+    for name in ("data", "schemas", "seeds"):
+        shutil.copytree(root / name, tmp_path / name)
+    shutil.copy2(root / "datapackage.json", tmp_path / "datapackage.json")
+    return tmp_path
 
 
 def rewrite_csv(path: Path, change) -> None:
