@@ -10,9 +10,9 @@ How a build publishes (one checkout, any number of builds at once, killed at any
    removed. So every build starts from the last published pair.
 3. Stage. Everything is written into `.publish-<unique>/new/` (unique per build: `tempfile.mkdtemp`)
    and checked there; the previous files are moved to `.publish-<unique>/old/`, never to a shared name.
-4. Swap, one top-level name at a time (`data`, `README.md`, any other file the build renders):
-   rename the published one into `old/`, then the staged one into place. The names are written to
-   `.publish-<unique>/swap-list` first, so a roll-back knows exactly what moved.
+4. Swap, one top-level name at a time (`data` first, then `README.md` and any other file the build
+   renders): rename the published one into `old/`, then the staged one into place. The names are
+   written to `.publish-<unique>/swap-list` first, so a roll-back knows exactly what moved.
 5. Commit: `os.replace(new/datapackage.json, datapackage.json)`, one atomic rename. The descriptor is
    written last and holds the sha256 of every file, so it is what makes a `data/` "published".
 
@@ -307,8 +307,9 @@ def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] |
         except OSError as exc:
             raise BuildError([_os_problem(WORK_PREFIX + "*", "a staging folder cannot be made", exc)]) from None
         new, old = work / "new", work / "old"
-        # Every top-level name the build publishes (data, README.md, ...), swapped one by one; the descriptor last.
-        names = sorted({path.split("/")[0] for path in {**files, **also}} - {"datapackage.json"})
+        # Every top-level name the build publishes, swapped one by one: data/ first, so that from the first
+        # rename on the old descriptor no longer matches (and --verify says so); the descriptor last.
+        names = sorted({path.split("/")[0] for path in {**files, **also}} - {"datapackage.json"}, key=lambda name: (name != "data", name))
         try:
             for path, data in {**files, **also}.items():
                 _write(new / path, data, path)

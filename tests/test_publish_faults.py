@@ -28,7 +28,6 @@ from superclusters.pipeline import README_END, build, readme_updated, render_fil
 from superclusters.publish import WORK_PREFIX, build_lock, publish, recover
 from superclusters.schemas import TABLES
 
-PUBLISHED_FILES = ("data", "datapackage.json", "README.md")
 GLOSS = "Tesla would bring online a cluster of 50,000 GPUs"
 
 
@@ -47,11 +46,11 @@ def versions(tmp_path_factory) -> dict[str, tuple[dict[str, bytes], dict[str, by
 
 
 def state(root: Path) -> dict[str, bytes]:
-    """Every published byte in the checkout (data/, datapackage.json, README.md)."""
+    """Every published byte in the checkout: data/, the top-level descriptors (*.json) and README.md."""
     found = {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "data").rglob("*")) if p.is_file()}
-    for name in PUBLISHED_FILES[1:]:
-        if (root / name).exists():
-            found[name] = (root / name).read_bytes()
+    for p in sorted(root.iterdir()):
+        if p.is_file() and (p.suffix == ".json" or p.name == "README.md"):
+            found[p.name] = p.read_bytes()
     return found
 
 
