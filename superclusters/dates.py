@@ -14,12 +14,37 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 
 class DateError(ValueError):
     """The phrase cannot be placed; the message says what would be accepted."""
+
+
+MAX_PHRASE = 500  # characters; a time phrase is a few words
+MAX_DIGIT_RUN = 8  # "2024-08-26", "18 months": a longer run of digits is no date
+
+
+def _never_crash(place: Callable[[str, Reference], Placed]) -> Callable[[str, Reference], Placed]:
+    """Any string in, a Placed or a DateError out: absurd phrases ("next 100000 months", "2024-02-30",
+    "last week" published 0001-01-01) leave the calendar's range inside `date`, which says so with
+    ValueError or OverflowError; the curator needs the phrase and what would be accepted instead."""
+
+    @functools.wraps(place)
+    def checked(text: str, ref: Reference) -> Placed:
+        shown = text[:60] + ("..." if len(text) > 60 else "")
+        if len(text) > MAX_PHRASE or re.search(r"\d{" + str(MAX_DIGIT_RUN + 1) + "}", text):
+            raise DateError(f"{shown!r} is too long to be a date phrase (at most {MAX_PHRASE} characters, {MAX_DIGIT_RUN} digits in a row)")
+        try:
+            return place(text, ref)
+        except DateError:
+            raise
+        except (ValueError, OverflowError) as exc:
+            raise DateError(f"cannot place {shown!r}: {exc}; expected a real calendar date between the years 1 and 9999") from None
+
+    return checked
 
 
 @dataclass(frozen=True)
@@ -163,6 +188,7 @@ def _relative_anchor(ref: Reference) -> str:
     return "assumed_year"
 
 
+@_never_crash
 def place(text: str, ref: Reference) -> Placed:
     """Normalise a date phrase; raises DateError naming what it could not place.
 

@@ -103,6 +103,11 @@ UNITS = {  # surface unit -> (normalised unit, factor)
 }
 CURRENCIES = {"US$": "USD", "$": "USD", "USD": "USD"}
 
+# Longer digit runs are no quantity an article states; refusing them keeps int() and float() in range
+# (Python refuses int() of more than 4,300 digits, and 'kW ' + 320 digits overflows a float).
+MAX_DIGITS = 24
+MAX_TEXT = 500  # characters: a surface form is a few words, never a paragraph
+
 _DIGITS = re.compile(r"\d[\d" + re.escape(FRENCH_SPACES + ".,") + r"]*")
 
 
@@ -114,17 +119,24 @@ _COMPARATOR_PATTERNS = [(_whole_word(phrase), symbol) for phrase, symbol in COMP
 _NUMBER_WORD_PATTERNS = [(_whole_word(word), word, spec) for word, spec in NUMBER_WORDS.items()]
 
 
+def _ascii_digits(text: str) -> bool:
+    """0-9 only: str.isdigit() also accepts '²' and other digits int() cannot read."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_digits(digits: str, language: str) -> float | int:
     """Read '70 000', '50.000', '100,000', '1,5' by the language's grouping rules."""
     if language not in GROUPING:
         raise NumberError(f"no number convention for language {language!r}; expected one of {sorted(GROUPING)}")
     group_marks, decimal_mark = GROUPING[language]
     digits = digits.rstrip(FRENCH_SPACES)
+    if sum(c.isdigit() for c in digits) > MAX_DIGITS:
+        raise NumberError(f"{digits[:40]!r}...: more than {MAX_DIGITS} digits; expected a quantity as an article states it")
     integer, _, fraction = digits.partition(decimal_mark)
-    if fraction and not fraction.isdigit():
+    if fraction and not _ascii_digits(fraction):
         raise NumberError(f"{digits!r}: decimals after {decimal_mark!r} must be digits")
     groups = re.split("[" + re.escape(group_marks) + "]", integer)
-    if not all(g.isdigit() for g in groups) or (len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]))):
+    if not all(_ascii_digits(g) for g in groups) or (len(groups) > 1 and (len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]))):
         raise NumberError(
             f"{digits!r} is not a {language} number: thousands are grouped with "
             f"{' or '.join(repr(m) for m in group_marks)} in groups of three, decimals follow {decimal_mark!r}"
@@ -135,6 +147,8 @@ def parse_digits(digits: str, language: str) -> float | int:
 
 def parse_quantity(text: str, language: str) -> Quantity:
     """Value, unit and comparator of a quantity's surface form; raises NumberError on anything left over."""
+    if len(text) > MAX_TEXT:
+        raise NumberError(f"{text[:40]!r}...: {len(text)} characters; expected a quantity of at most {MAX_TEXT}")
     rest = text
     comparator = "="
     for pattern, symbol in _COMPARATOR_PATTERNS:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +159,9 @@ def render_files(root: Path) -> tuple[dict[str, bytes], Inputs, dict[str, Any]]:
 
     inputs = load_inputs(root)
     frames = validate(derive(inputs), inputs)
-    return render(frames, inputs.schemas, inputs.seed_bytes, package_version(root)), inputs, frames
+    from .publish import schema_hashes
+
+    return render(frames, inputs.schemas, inputs.seed_bytes, package_version(root), schema_hashes(root)), inputs, frames
 
 
 def package_version(root: Path) -> str:
@@ -235,12 +236,23 @@ def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any]
 
 
 def build(root: Path) -> dict[str, bytes]:
-    """Render, validate, publish atomically, and refresh the README's column tables."""
+    """Render, validate, then publish data/, datapackage.json and the README's generated blocks as one swap.
+
+    The README update is computed (and its markers checked) before anything is written, so a build
+    that fails prints "nothing written" truthfully: it never replaces a file.
+    """
     from .publish import publish
     from .verify import verify_package
 
     files, inputs, frames = render_files(root)
     seed_texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
+    also = {}
+    readme = root / "README.md"
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        updated = readme_updated(text, inputs.schemas, frames)
+        if updated != text:
+            also["README.md"] = updated.encode("utf-8")
 
     def read_back(staging: Path) -> None:
         """The files as written, read back in both formats, must validate before they replace data/."""
@@ -248,15 +260,7 @@ def build(root: Path) -> dict[str, bytes]:
         if problems:
             raise BuildError(problems)
 
-    publish(files, root, check=read_back)
-    readme = root / "README.md"
-    if readme.exists():
-        text = readme.read_text(encoding="utf-8")
-        updated = readme_updated(text, inputs.schemas, frames)
-        if updated != text:
-            tmp = readme.with_suffix(".md.tmp")
-            tmp.write_bytes(updated.encode("utf-8"))
-            os.replace(tmp, readme)
+    publish(files, root, check=read_back, also=also)
     return files
 
 
@@ -273,8 +277,27 @@ def stale_files(root: Path) -> list[str]:
 
 
 def verify(root: Path) -> list[Problem]:
-    """Problems in the published package at `root` (a checkout or an unpacked release)."""
-    from .verify import verify_package
+    """Problems in the published package at `root` (a checkout or an unpacked release); never raises on bad files."""
+    from .publish import WORK_PREFIX
+    from .verify import unsafe_path, verify_package
 
-    seed_texts = {p.stem: p.read_bytes().decode("utf-8") for p in sorted((root / "seeds").glob("*.txt"))}
-    return verify_package(root, load_schemas(root / "schemas"), seed_texts)
+    try:
+        schemas = load_schemas(root / "schemas")
+    except BuildError as exc:
+        return exc.problems
+    problems, seed_texts = [], {}
+    for path in sorted((root / "seeds").glob("*.txt")):
+        shown = f"seeds/{path.name}"
+        why = unsafe_path(root, shown)
+        if why is not None:
+            problems.append(Problem(shown, "", "", why))
+            continue
+        try:
+            seed_texts[path.stem] = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(shown, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected the seed's UTF-8 text"))
+    problems += verify_package(root, schemas, seed_texts)
+    if problems:
+        for work in sorted(root.glob(WORK_PREFIX + "*")):
+            problems.append(Problem(work.name, "", "", "left by an interrupted build; run `make build`, which rolls it back, then verify again"))
+    return problems

@@ -1,24 +1,53 @@
 """Write the validated tables and the descriptor, replacing the published files only as a whole.
 
-Everything is written into a temporary folder beside `data/`, then swapped in;
-on any failure the previous `data/` and `datapackage.json` stay as they were
-and the temporary folder is removed.
+How a build publishes (one checkout, any number of builds at once, killed at any instant):
+
+1. Lock. An exclusive `flock` on the package folder itself (no lock file to leave behind): a second
+   build in the same checkout waits for the first, up to `SUPERCLUSTERS_LOCK_WAIT` seconds
+   (default 600), then fails with a problem line; nothing else takes the lock, so readers never wait.
+2. Recover. Under the lock, any `.publish-*` folder is what a killed build left: if it had started
+   swapping and had not reached step 5, the previous files it moved aside are moved back; then it is
+   removed. So every build starts from the last published pair.
+3. Stage. Everything is written into `.publish-<unique>/new/` (unique per build: `tempfile.mkdtemp`)
+   and checked there; the previous files are moved to `.publish-<unique>/old/`, never to a shared name.
+4. Swap, one top-level name at a time (`data` first, then `README.md` and any other file the build
+   renders): rename the published one into `old/`, then the staged one into place. The names are
+   written to `.publish-<unique>/swap-list` first, so a roll-back knows exactly what moved.
+5. Commit: `os.replace(new/datapackage.json, datapackage.json)`, one atomic rename. The descriptor is
+   written last and holds the sha256 of every file, so it is what makes a `data/` "published".
+
+Between steps 4 and 5 a reader may see no `data/` or a `data/` that does not match the descriptor:
+the pair is not switched by one rename (that would need `data/` to be a symlink, which git and the
+release would not keep). Instead the descriptor is the commit record: `build.py --verify` compares
+every file with the descriptor's hashes and reports a mismatch or a missing folder as a problem (a
+reader of a checkout that must not see a half-swap should do the same, e.g. with
+`verify.descriptor_problems`), and the next build rolls the half-swap back (step 2). A failure (disk full, a `data/`
+that cannot be renamed because it is a mount point, Ctrl-C) rolls back at once and is reported as a
+problem with the previous files intact. Tests kill the build after every step through `fault_hook`
+or the `SUPERCLUSTERS_FAULT` environment variable (see `_step`).
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .croissant import croissant_bytes
+from .errors import BuildError, Problem
 from .schemas import TABLES, arrow_schema, field_names, list_fields, missing
 from .seeds import sha256_hex
 
@@ -26,6 +55,15 @@ HOMEPAGE = "https://github.com/ai-superclusters-2024/ai-superclusters-2024"
 # When this version of the descriptor was made: a constant, not the clock, so that rebuilding gives the same
 # bytes. Bump it with the version in pyproject.toml; CITATION.cff's date-released must agree (tested).
 CREATED = "2026-11-24T00:00:00Z"
+
+WORK_PREFIX = ".publish-"  # staging and backup folders of one build: .publish-<unique>/{new,old}
+SWAP_LIST = "swap-list"  # in .publish-<unique>/: the top-level names being swapped, written before the first rename
+LOCK_WAIT_ENV = "SUPERCLUSTERS_LOCK_WAIT"  # seconds a build waits for another one in the same checkout
+FAULT_ENV = "SUPERCLUSTERS_FAULT"  # "kill:<step>" or "pause:<step>", for tests that run a build in a subprocess
+
+# Called with the name of every step ("after move out data", ...); a test sets it to raise at a chosen step.
+fault_hook: Callable[[str], None] | None = None
+
 
 PACKAGE = {
     "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
@@ -127,7 +165,14 @@ def parquet_resource_schema(schema: dict, table: str) -> str | dict:
     return {**schema, "fields": fields}
 
 
-def descriptor(files: dict[str, bytes], seeds: list[tuple[str, bytes]], version: str, frames: dict[str, Any], schemas: dict[str, dict]) -> dict:
+def descriptor(
+    files: dict[str, bytes],
+    seeds: list[tuple[str, bytes]],
+    version: str,
+    frames: dict[str, Any],
+    schemas: dict[str, dict],
+    hashes: dict[str, str] | None = None,
+) -> dict:
     """datapackage.json (Data Package v2): a CSV and a Parquet resource per table, plus the seed texts, all hashed.
 
     Every table in TABLES gets its two resources from its schema, so a new table needs nothing here.
@@ -145,6 +190,9 @@ def descriptor(files: dict[str, bytes], seeds: list[tuple[str, bytes]], version:
                 "schema": f"schemas/{table}.json" if fmt == "csv" else parquet_resource_schema(schemas[table], table),
                 "hash": f"sha256:{sha256_hex(files[path])}",
             }
+            if isinstance(resource["schema"], str) and hashes and resource["schema"] in hashes:
+                # The schema file's own hash, so a loosened schema plus an edited, re-hashed cell is caught.
+                resource["schemaHash"] = hashes[resource["schema"]]
             if fmt == "csv":
                 # `encoding` applies to text only, so the Parquet resources carry none.
                 resource["encoding"] = "utf-8"
@@ -191,48 +239,180 @@ def descriptor(files: dict[str, bytes], seeds: list[tuple[str, bytes]], version:
     return {**PACKAGE, "version": version, "sources": sources, "resources": resources}
 
 
-def render(frames: dict[str, Any], schemas: dict[str, dict], seeds: list[tuple[str, bytes]], version: str) -> dict[str, bytes]:
+def render(
+    frames: dict[str, Any], schemas: dict[str, dict], seeds: list[tuple[str, bytes]], version: str, hashes: dict[str, str] | None = None
+) -> dict[str, bytes]:
     """Every published file as bytes, keyed by its path in the package (pure apart from pyarrow)."""
     files: dict[str, bytes] = {}
     for table in TABLES:
         files[f"data/{table}.csv"] = csv_bytes(frames[table], schemas[table])
         files[f"data/{table}.parquet"] = parquet_bytes(frames[table], schemas[table])
-    package = descriptor(files, seeds, version, frames, schemas)
+    package = descriptor(files, seeds, version, frames, schemas, hashes)
     files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     files["croissant.json"] = croissant_bytes(package, schemas, files)
     return files
 
 
-def publish(files: dict[str, bytes], root: Path, check=None) -> None:
-    """Write into a temporary folder, run `check` on it, then swap in everything render made (data/, the descriptors)."""
-    staging = Path(tempfile.mkdtemp(prefix=".publish-", dir=root))
-    backup = root / ".publish-previous"
+def schema_hashes(root: Path) -> dict[str, str]:
+    """'sha256:<hex>' of each table's schema file, keyed by its path in the package ('schemas/claims.json').
+
+    For the descriptor: recorded on each table resource as `"schemaHash": "sha256:..."` beside its
+    `"schema"` path (frictionless accepts that custom property), it lets `--verify` catch a schema
+    loosened together with an edited and re-hashed cell.
+    """
+    return {f"schemas/{t}.json": "sha256:" + sha256_hex((root / "schemas" / f"{t}.json").read_bytes()) for t in TABLES}
+
+
+def _step(name: str) -> None:
+    """Fault-injection point, called before and after every write and rename of a publish.
+
+    In-process tests set `fault_hook` (to raise ENOSPC, EBUSY, ...); subprocess tests set
+    SUPERCLUSTERS_FAULT=kill:<step> to SIGKILL the build there, or pause:<step> to stop it until a
+    line arrives on stdin (so a second build can be started at a known instant, without sleeps).
+    """
+    if fault_hook is not None:
+        fault_hook(name)
+    action, _, where = os.environ.get(FAULT_ENV, "").partition(":")
+    if where == name:
+        if action == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif action == "pause":
+            print(f"paused {name}", flush=True)
+            sys.stdin.readline()
+
+
+def _os_problem(shown: str, doing: str, exc: OSError, outcome: str = "the published files were left as they were") -> Problem:
+    """A failed write or rename as a problem line, with advice that fits the cause."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        advice = "the disk is full; free some space and rerun"
+    elif exc.errno in (errno.EBUSY, errno.EXDEV, errno.EPERM):
+        advice = "data/ must be an ordinary folder on the checkout's own file system (not a mount point or a link to another disk)"
+    else:
+        advice = "check permissions and free space, then rerun"
+    return Problem(shown, "", "", f"{doing} ({reason}); {outcome}: {advice}")
+
+
+def _write(target: Path, data: bytes, shown: str, step: str = "write") -> None:
+    step = f"{step} {shown}"
     try:
-        for path, data in files.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if check is not None:
-            check(staging)
-        shutil.rmtree(backup, ignore_errors=True)
-        backup.mkdir()
-        moved = []
-        names = sorted({path.split("/")[0] for path in files})  # data, datapackage.json, croissant.json: all render makes
+        _step(f"before {step}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        raise BuildError([_os_problem(shown, "cannot be written", exc)]) from None
+    _step(f"after {step}")
+
+
+def _rename(source: Path, target: Path, shown: str, step: str) -> None:
+    try:
+        _step(f"before {step}")
+        os.replace(source, target)
+    except OSError as exc:
+        raise BuildError([_os_problem(shown, "cannot be renamed", exc)]) from None
+    _step(f"after {step}")
+
+
+@contextmanager
+def build_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on the package folder: one publishing build per checkout at a time.
+
+    The lock is the kernel's `flock` on the folder's own descriptor, released when the process ends
+    however it ends (a SIGKILL included), so a killed build never leaves a stale lock behind.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX (Windows): no lock; README "Security" says so
+        yield
+        return
+    if wait is None:
         try:
+            wait = float(os.environ.get(LOCK_WAIT_ENV, "600"))
+        except ValueError:
+            raise BuildError([Problem(LOCK_WAIT_ENV, "", "", f"{os.environ[LOCK_WAIT_ENV]!r} is not a number of seconds")]) from None
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting up to {wait:g} s for another build in {root} to finish publishing", file=sys.stderr, flush=True)
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        message = f"another build is publishing in this checkout and did not finish within {wait:g} s; wait for it, or set {LOCK_WAIT_ENV}"
+                        raise BuildError([Problem("data", "", "lock", message)]) from None
+                    time.sleep(0.05)  # flock has no timeout of its own; polling is how one waits with a deadline
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _roll_back(root: Path, work: Path) -> None:
+    """Undo a swap that began (its swap list exists) but was not committed (new/datapackage.json still staged)."""
+    new, old, swap_list = work / "new", work / "old", work / SWAP_LIST
+    if not swap_list.is_file() or not (new / "datapackage.json").exists():
+        if not (root / "data").exists() and (work / "data").is_dir():  # left by the build before unique names
+            os.replace(work / "data", root / "data")
+        return
+    for name in swap_list.read_text(encoding="utf-8").split("\n"):
+        if name and not (new / name).exists() and (root / name).exists():  # the new one had been moved in
+            os.replace(root / name, work / f"discarded-{name}")
+        if name and (old / name).exists() and not (root / name).exists():
+            os.replace(old / name, root / name)
+
+
+def recover(root: Path) -> None:
+    """Roll back and remove what killed builds left in `root`; call it holding `build_lock`."""
+    for work in sorted(root.glob(WORK_PREFIX + "*")):
+        if work.is_symlink() or not work.is_dir():
+            work.unlink()
+            continue
+        _roll_back(root, work)
+        shutil.rmtree(work)
+
+
+def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] | None = None, also: dict[str, bytes] | None = None) -> None:
+    """Stage `files` (and top-level files `also`, such as README.md), run `check` on the staging folder,
+    then swap in every top-level name they hold, datapackage.json last: all of them, or on failure none."""
+    also = also or {}
+    with build_lock(root):
+        try:
+            recover(root)
+        except OSError as exc:
+            left = "nothing was written; the folder is kept"
+            raise BuildError([_os_problem(WORK_PREFIX + "*", "a folder left by an interrupted build cannot be rolled back", exc, left)]) from None
+        try:
+            work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=root))
+        except OSError as exc:
+            raise BuildError([_os_problem(WORK_PREFIX + "*", "a staging folder cannot be made", exc)]) from None
+        new, old = work / "new", work / "old"
+        # Every top-level name the build publishes, swapped one by one: data/ first, so that from the first
+        # rename on the old descriptor no longer matches (and --verify says so); the descriptor last.
+        names = sorted({path.split("/")[0] for path in {**files, **also}} - {"datapackage.json"}, key=lambda name: (name != "data", name))
+        try:
+            for path, data in {**files, **also}.items():
+                _write(new / path, data, path)
+            if check is not None:
+                check(new)
+            old.mkdir()
+            _write(work / SWAP_LIST, "\n".join(names).encode("utf-8"), SWAP_LIST)  # from here on, a roll-back knows what moved
             for name in names:
                 if (root / name).exists():
-                    os.replace(root / name, backup / name)
-                    moved.append(name)
-                os.replace(staging / name, root / name)
-        except BaseException:
-            for name in names:  # put the previous files back
-                if name in moved:
-                    if (root / name).is_dir():
-                        shutil.rmtree(root / name)
-                    elif (root / name).exists():
-                        (root / name).unlink()
-                    os.replace(backup / name, root / name)
+                    _rename(root / name, old / name, name, f"move out {name}")
+                _rename(new / name, root / name, name, f"move in {name}")
+            _rename(new / "datapackage.json", root / "datapackage.json", "datapackage.json", "replace datapackage.json")
+        except BaseException as failure:
+            try:
+                _roll_back(root, work)
+            except OSError as exc:  # keep the folder: the next build finishes the roll-back
+                kept = f"the previous files are in {work.name}/old and the next build puts them back"
+                raise BuildError([_os_problem("data", "cannot be put back", exc, kept)]) from None
+            shutil.rmtree(work, ignore_errors=True)
+            if isinstance(failure, OSError):  # outside _write/_rename: making old/
+                raise BuildError([_os_problem(work.name, "cannot be prepared", failure)]) from None
             raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(backup, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)

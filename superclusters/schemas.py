@@ -44,7 +44,32 @@ PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "d
 
 
 def load_schemas(directory: Path) -> dict[str, dict]:
-    return {name: json.loads((directory / f"{name}.json").read_text(encoding="utf-8")) for name in TABLES}
+    """Every table's schema; a missing, unreadable or malformed file is a problem, all reported together."""
+    from .errors import BuildError, Problem
+
+    schemas, problems = {}, []
+    for name in TABLES:
+        shown = f"schemas/{name}.json"
+        try:
+            schema = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            problems.append(Problem(shown, "", "", f"missing; expected the Table Schema of {name} (restore it from git)"))
+            continue
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(shown, f"line {exc.lineno}, column {exc.colno}", "", f"invalid JSON: {exc.msg}"))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(shown, "", "", f"cannot be read as UTF-8 text: {exc}"))
+            continue
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) and f.get("type") in PANDAS_DTYPES for f in fields):
+            expected = f"expected a Table Schema: an object whose fields each have a name and a type in {sorted(PANDAS_DTYPES)}"
+            problems.append(Problem(shown, "", "fields", expected))
+            continue
+        schemas[name] = schema
+    if problems:
+        raise BuildError(problems)
+    return schemas
 
 
 def field_names(schema: dict) -> list[str]:

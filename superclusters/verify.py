@@ -3,17 +3,54 @@ read back, typed from the schemas, and run through the same validation as the bu
 
 Used twice: by the build on its staging folder before anything replaces `data/`,
 and by `build.py --verify` on a checkout or an unpacked release.
+
+A user's copy is not trusted: the descriptor must exist and list every table in both formats and
+every seed, with a sha256 each; a resource path must be relative, without `..`, and name a regular
+file inside the package (never a link, device or FIFO, so /dev/zero or /etc/passwd are never read);
+CSV and Parquet must hold the same cells; a file that cannot be read is a problem, not a traceback.
+Where a resource records its schema's hash (`"schemaHash": "sha256:..."` beside `"schema"`), the
+schema file must match it too, so a loosened schema cannot pass an edited cell.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from pathlib import Path
+import os
+import stat
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import Problem
 from .schemas import PANDAS_DTYPES, TABLES, field_names, with_python_lists
 from .seeds import sha256_hex
+
+MAX_REPORTED = 10  # per file and kind, so one broken file does not bury the others
+
+
+def unsafe_path(folder: Path, path: Any) -> str | None:
+    """Why `path` may not be read as a file of the package at `folder`, or None when it may."""
+    shown = repr(path)[:80]  # a hostile descriptor's path is echoed, but never whole
+    if not isinstance(path, str) or not path:
+        return f"path {shown} is not a relative path; expected e.g. 'data/claims.csv'"
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or "\\" in path or (pure.parts and ":" in pure.parts[0]):
+        return f"path {shown} is absolute; expected a path inside the package"
+    if ".." in pure.parts:
+        return f"path {shown} contains '..'; expected a path inside the package"
+    target = folder / path
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return "missing; expected the file datapackage.json lists"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a link, folder, device or FIFO); expected the file itself"
+    if not target.resolve().is_relative_to(folder.resolve()):
+        return "lies outside the package (through a linked folder); expected a file inside it"
+    return None
 
 
 def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
@@ -21,7 +58,13 @@ def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Prob
     import pandas as pd
 
     problems: list[Problem] = []
-    raw = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+    text, problems = read_csv_text(path, len(field_names(schema)), shown)
+    if text is None:
+        return None, problems
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype="string", keep_default_na=False, na_values=[""])
+    except (ValueError, pd.errors.ParserError) as exc:
+        return None, [Problem(shown, "", "", f"cannot be read as CSV: {exc}")]
     if list(raw.columns) != field_names(schema):
         problems.append(Problem(shown, "header", "", f"columns {list(raw.columns)}; expected {field_names(schema)}"))
         return None, problems
@@ -51,6 +94,26 @@ def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Prob
     return raw, problems
 
 
+def read_csv_text(path: Path, width: int, shown: str) -> tuple[str | None, list[Problem]]:
+    """The CSV's text if it is UTF-8 with every row as wide as the header; pandas would pad a short row silently."""
+    data = path.read_bytes()
+    if not data:
+        return None, [Problem(shown, "", "", "is empty; expected a header row and the table's rows")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected UTF-8 text")]
+    problems = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            if len(row) != width and len(problems) < MAX_REPORTED:
+                problems.append(Problem(shown, f"line {reader.line_num}", "", f"{len(row)} fields; expected {width}, as many as the schema's columns"))
+    except csv.Error as exc:
+        problems.append(Problem(shown, f"line {reader.line_num}", "", f"malformed CSV: {exc}"))
+    return (None if problems else text), problems
+
+
 def read_parquet_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
     import pyarrow.parquet as pq
 
@@ -62,7 +125,10 @@ def read_parquet_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[
         return None, [Problem(shown, "header", "", f"columns {list(df.columns)}; expected {field_names(schema)}")]
     for f in schema["fields"]:
         if str(df[f["name"]].dtype) != PANDAS_DTYPES[f["type"]] and f["type"] not in ("date", "list"):
-            df[f["name"]] = df[f["name"]].astype(PANDAS_DTYPES[f["type"]])
+            try:
+                df[f["name"]] = df[f["name"]].astype(PANDAS_DTYPES[f["type"]])
+            except (TypeError, ValueError) as exc:
+                return None, [Problem(shown, "", f["name"], f"column of {df[f['name']].dtype} cannot be read as {f['type']}: {exc}")]
     return with_python_lists(df, schema), []
 
 
@@ -71,26 +137,57 @@ def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str,
 
     With `expected` (the frames the build has just validated), each file read back must equal its frame,
     which proves it as valid as the frame without running the validation twice more; without it (a
-    user's copy), every file is validated from scratch.
+    user's copy), every file is validated from scratch and the two formats are compared cell by cell.
     """
     from .validate import validate_frames
 
-    problems: list[Problem] = []
-    if expected is not None:
-        return read_back_problems(folder, schemas, expected) + hash_problems(folder)
+    if expected is not None:  # the build's own staging folder, which holds no seeds
+        return read_back_problems(folder, schemas, expected) + descriptor_problems(folder, schemas, complete=False)
+    problems = descriptor_problems(folder, schemas, complete=True)
+    read: dict[str, dict[str, Any]] = {"csv": {}, "parquet": {}}
     for fmt, reader in (("csv", read_csv_frame), ("parquet", read_parquet_frame)):
-        frames = {}
         for table in TABLES:
             shown = f"data/{table}.{fmt}"
+            why = unsafe_path(folder, shown)
+            if why is not None:
+                problems.append(Problem(shown, "", "", why))
+                continue
             df, found = reader(folder / shown, schemas[table], shown)
             problems += found
-            if df is None:
-                continue
-            frames[table] = df
-        if len(frames) == len(TABLES):
-            for p in validate_frames(frames, schemas, seed_texts):
+            if df is not None:
+                read[fmt][table] = df
+        if len(read[fmt]) == len(TABLES):
+            for p in validate_frames(read[fmt], schemas, seed_texts):
                 problems.append(Problem(p.file + f".{fmt}", p.entry, p.field, p.message))
-    return problems + hash_problems(folder)
+    for table in TABLES:
+        if table in read["csv"] and table in read["parquet"]:
+            problems += format_problems(folder / f"data/{table}.csv", read["parquet"][table], schemas[table], table)
+    return problems
+
+
+def format_problems(csv_path: Path, parquet: Any, schema: dict, table: str) -> list[Problem]:
+    """Cells where the Parquet file differs from the CSV, compared as text: the Parquet table is written
+    out with the publisher's own CSV writer and must give the CSV file's bytes. Only when it does not
+    are the two parsed to name the differing cells."""
+    from .publish import csv_bytes
+
+    written = csv_bytes(parquet, schema).decode("utf-8")
+    actual = csv_path.read_text(encoding="utf-8")
+    if written == actual:
+        return []
+    rows = list(csv.reader(io.StringIO(actual, newline="")))[1:]
+    from_parquet = list(csv.reader(io.StringIO(written, newline="")))[1:]
+    shown = f"data/{table}.parquet"
+    if len(rows) != len(from_parquet):
+        return [Problem(shown, "", "", f"{len(from_parquet)} rows; data/{table}.csv has {len(rows)}: the two formats must hold the same table")]
+    names = field_names(schema)
+    key = names.index(schema["primaryKey"][0])
+    problems = []
+    for row, other in zip(rows, from_parquet, strict=True):
+        for name, text, value in zip(names, row, other, strict=True):
+            if value != text and len(problems) < MAX_REPORTED:
+                problems.append(Problem(shown, f"row {row[key]}", name, f"{value!r} differs from data/{table}.csv's {text!r}"))
+    return problems
 
 
 def read_back_problems(folder: Path, schemas: dict[str, dict], expected: dict[str, Any]) -> list[Problem]:
@@ -128,13 +225,71 @@ def read_back_problems(folder: Path, schemas: dict[str, dict], expected: dict[st
     return problems
 
 
-def hash_problems(folder: Path) -> list[Problem]:
-    """Files whose sha256 differs from the hash datapackage.json declares for them."""
+def recorded_schema_hash(resource: dict) -> tuple[Any, Any] | None:
+    """(schema path, 'sha256:...') where the resource records its schema's hash, else None.
+
+    Two spellings: `"schema": "schemas/t.json", "schemaHash": "sha256:..."` (a custom property, which
+    frictionless 5.21 accepts) or `"schema": {"path": ..., "hash": ...}` (which frictionless rejects as
+    an inline schema without fields, so the descriptor should use the first).
+    """
+    schema = resource.get("schema")
+    if isinstance(schema, dict) and "hash" in schema:
+        return schema.get("path"), schema["hash"]
+    if "schemaHash" in resource:
+        return schema, resource["schemaHash"]
+    return None
+
+
+def descriptor_problems(folder: Path, schemas: dict[str, dict], complete: bool) -> list[Problem]:
+    """datapackage.json must exist, parse, list every table in both formats (and, when `complete`, every
+    seed), with safe paths, and every file it lists must match its sha256 (and its schema's, if recorded)."""
+    shown = "datapackage.json"
+    why = unsafe_path(folder, shown)
+    if why is not None:
+        return [Problem(shown, "", "", why.replace("the file datapackage.json lists", "the package descriptor; rebuild or unpack the release again"))]
+    try:
+        descriptor = json.loads((folder / shown).read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return [Problem(shown, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected a UTF-8 JSON file")]
+    except json.JSONDecodeError as exc:
+        return [Problem(shown, f"line {exc.lineno}, column {exc.colno}", "", f"invalid JSON: {exc.msg}")]
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        return [Problem(shown, "", "resources", "expected a JSON object whose resources are a list of objects")]
+
     problems = []
-    descriptor_path = folder / "datapackage.json"
-    if descriptor_path.exists():
-        for resource in json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]:
-            target = folder / resource["path"]
-            if "hash" in resource and target.exists() and resource["hash"] != f"sha256:{sha256_hex(target.read_bytes())}":
-                problems.append(Problem(resource["path"], "", "hash", f"file does not match datapackage.json's {resource['hash']}"))
+    listed: dict[str, dict] = {}
+    for index, resource in enumerate(resources):
+        entry = f"resources[{index}] ({str(resource.get('name'))[:40]})"
+        path = resource.get("path")
+        why = unsafe_path(folder, path)
+        if why is not None:
+            if complete or not why.startswith("missing"):
+                problems.append(Problem(shown, entry, "path", why))
+            continue
+        listed[path] = resource
+        data = (folder / path).read_bytes()
+        if resource.get("hash") != f"sha256:{sha256_hex(data)}":
+            problems.append(Problem(path, "", "hash", f"file does not match datapackage.json's {str(resource.get('hash'))[:80]}"))
+        recorded = recorded_schema_hash(resource)
+        if recorded is not None:
+            schema_path, schema_hash = recorded
+            why = unsafe_path(folder, schema_path)
+            if why is not None:
+                if complete or not why.startswith("missing"):  # the build's staging folder holds no schemas/
+                    problems.append(Problem(shown, entry, "schema", why))
+            elif schema_hash != f"sha256:{sha256_hex((folder / schema_path).read_bytes())}":
+                problems.append(Problem(schema_path, "", "hash", f"schema does not match datapackage.json's {str(schema_hash)[:80]}"))
+
+    wanted = [(f"data/{t}.{fmt}", t if fmt == "csv" else f"{t}-parquet") for t in TABLES for fmt in ("csv", "parquet")]
+    if complete and (folder / "seeds").is_dir():
+        wanted += [(f"seeds/{p.name}", "") for p in sorted((folder / "seeds").glob("*.txt"))]
+    for path, name in wanted:
+        resource = listed.get(path)
+        if resource is None:
+            if not any(r.get("path") == path for r in resources):
+                expectation = "expected one with its sha256, for every table in both formats and every seed"
+                problems.append(Problem(shown, "resources", name or path, f"no resource lists {path}; {expectation}"))
+        elif name and resource.get("name") != name:
+            problems.append(Problem(shown, "resources", name, f"the resource for {path} is named {str(resource.get('name'))[:40]!r}; expected {name!r}"))
     return problems

@@ -75,3 +75,44 @@ def test_offsets_survive_astral_plane_characters_before_the_quote(emoji, tail):
     start, end = anchor(text, quote)
     assert start == len(emoji)  # code points, whatever the UTF-8 or UTF-16 length
     assert text[start:end] == quote
+
+
+# Any string in, either a value or the project's own error out (issue 12: 36).
+ANY_TEXT = (
+    st.text(max_size=80)
+    | st.from_regex(r"(next|last|in the next) \d{1,7} (months|week|year)|\d{1,5}-\d{1,3}(-\d{1,3})?", fullmatch=True)
+    | st.tuples(st.sampled_from(["", "kW ", "GW ", "US$ "]), st.integers(1, 5000), st.sampled_from(["", " bilhões", ",5"])).map(
+        lambda t: t[0] + "9" * t[1] + t[2]
+    )
+)
+
+
+@given(ANY_TEXT, st.sampled_from(["pt", "en", "fr"]))
+def test_parse_quantity_returns_a_value_or_number_error(text, language):
+    from superclusters.numbers import NumberError, Quantity
+
+    try:
+        assert isinstance(parse_quantity(text, language), Quantity)
+    except NumberError:
+        pass
+
+
+@given(st.text(alphabet="0123456789²³¹٣.,  ", max_size=40) | ANY_TEXT, st.sampled_from(["pt", "en", "fr"]))
+def test_parse_digits_returns_a_value_or_number_error(text, language):
+    from superclusters.numbers import NumberError, parse_digits
+
+    try:
+        assert isinstance(parse_digits(text, language), int | float)
+    except NumberError:
+        pass
+
+
+@given(ANY_TEXT, st.integers(min_value=-5, max_value=10_005), st.one_of(st.none(), st.dates()))
+def test_place_returns_a_placed_or_date_error(text, year, published):
+    from superclusters.dates import DateError, Placed, Reference, place
+
+    ref = Reference(year, None if published is None else Placed("in", published, published, "day", "absolute"))
+    try:
+        assert isinstance(place(text, ref), Placed)
+    except DateError:
+        pass

@@ -89,7 +89,7 @@ def break_read_back(root, monkeypatch):
         (break_normalising, BuildError, "unexpected 'racks'"),
         (break_dates, BuildError, "cannot place 'qui atteindront'"),
         (break_validating, BuildError, "data/organisations: row tesla: name: value 'Tesla, Inc.' fails str_matches"),
-        (break_third_write, OSError, "simulated"),
+        (break_third_write, BuildError, "simulated"),
         (break_read_back, BuildError, "data/articles.parquet: cannot be read back"),
     ],
     ids=lambda v: v.__name__ if callable(v) else None,
