@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: build test check figure validate verify release wheel site bench lint clean
+.PHONY: add build test check figure validate verify release wheel site bench lint clean
 
 $(STAMP): requirements.txt
 	rm -rf $(VENV)
@@ -14,9 +14,14 @@ $(STAMP): requirements.txt
 
 ## Build data/ and datapackage.json from seeds/ and readings/, then validate the result with frictionless.
 build: $(STAMP)
+	$(BIN)/python -m superclusters.reading_schema
 	$(BIN)/python build.py
 	$(BIN)/python -m superclusters.figure
 	$(BIN)/frictionless validate datapackage.json
+
+## Add an article: make add ARTICLE=path/to/article.txt (copies it into seeds/, writes a draft reading).
+add: $(STAMP)
+	$(BIN)/python build.py add $(ARTICLE)
 
 ## Draw figures/claims_by_source.png from the published tables.
 figure: $(STAMP)

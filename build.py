@@ -12,8 +12,33 @@ import sys
 from pathlib import Path
 
 
+def add_main(argv: list[str]) -> int:
+    """`build.py add PATH`: copy an article into seeds/ and write its draft reading (docs/curating.md)."""
+    parser = argparse.ArgumentParser(prog="build.py add", description="Add an article: copy it into seeds/, pin it, write a draft reading.")
+    parser.add_argument("path", type=Path, help="the article as a UTF-8 text file")
+    parser.add_argument("--published", help="the publication date as the article words it (when it has no ' date YYYY-MM-DD' line)")
+    parser.add_argument("--language", choices=["pt", "fr", "en"], help="the article's language (default: detected)")
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
+    args = parser.parse_args(argv)
+    from superclusters.curation import add
+    from superclusters.errors import BuildError
+
+    try:
+        seed, reading = add(args.root, args.path, args.published, args.language)
+    except BuildError as exc:
+        print(f"add failed, nothing written. {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {seed} and the draft {reading}; fill in every TODO, then run make build")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["add"]:
+        return add_main(argv[1:])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, epilog="Add an article: build.py add PATH (see build.py add --help)"
+    )
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
     parser.add_argument("--check", action="store_true", help="build in memory and fail if the published files are not what the inputs produce")
     parser.add_argument("--verify", action="store_true", help="validate the published data/ files as they are on disk (CSV and Parquet)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,9 +10,11 @@ from typing import Any
 
 from .derive import Tables, Vocabulary, derive_tables
 from .errors import BuildError, Collector, Problem
-from .readings import ENTITIES_FILE, Reading, Registry, parse_reading, parse_registry, read_text
+from .reading_schema import SCHEMA_FILE, schema_text
+from .readings import ENTITIES_FILE, Draft, Reading, Registry, parse_reading, parse_registry, read_text
 from .schemas import TABLES, frame, load_schemas, markdown_table
 from .seeds import Seed, decode_seed
+from .sentences import segment
 
 # What the build reads, and what it publishes: copy these to build the package somewhere else.
 BUILD_INPUTS = ("seeds", "readings", "schemas", "pyproject.toml", "README.md")
@@ -79,6 +82,7 @@ def gather_inputs(root: Path) -> tuple[Inputs, Collector]:
     registry_text = read_text(root / "readings" / ENTITIES_FILE, f"readings/{ENTITIES_FILE}", problems)
     registry = parse_registry(registry_text, f"readings/{ENTITIES_FILE}", problems) if registry_text is not None else Registry(f"readings/{ENTITIES_FILE}")
 
+    reading_schema = json.loads(schema_text(schemas))
     reading_files = sorted(p for p in (root / "readings").glob("*.yaml") if p.name != ENTITIES_FILE)
     seed_names = sorted(p.name for p in (root / "seeds").iterdir() if not p.name.startswith(".")) if (root / "seeds").is_dir() else []
     expected = {p.stem + ".txt" for p in reading_files}
@@ -90,7 +94,18 @@ def gather_inputs(root: Path) -> tuple[Inputs, Collector]:
     for path in reading_files:
         shown = f"readings/{path.name}"
         text = read_text(path, shown, problems)
-        reading = parse_reading(text, shown, problems) if text is not None else None
+        reading = parse_reading(text, shown, problems, reading_schema) if text is not None else None
+        if isinstance(reading, Draft):
+            seed_file = root / "seeds" / reading.seed
+            total = len(segment(seed_file.read_bytes().decode("utf-8", "replace"))) if reading.seed and seed_file.is_file() else 0
+            problems.add(
+                shown,
+                "",
+                "",
+                f"draft: {total - reading.stubs} of {total} sentences curated, {reading.todos} TODO marker(s) left; "
+                "nothing is published while a reading holds TODO (see docs/curating.md)",
+            )
+            continue
         if reading is None:
             continue
         if reading.seed != path.stem + ".txt":
@@ -268,6 +283,9 @@ def stale_files(root: Path) -> list[str]:
     """Published files (and README tables) that differ from what the inputs produce now."""
     files, inputs, frames = render_files(root)
     stale = [path for path, data in files.items() if not (root / path).is_file() or (root / path).read_bytes() != data]
+    reading_schema = root / "schemas" / SCHEMA_FILE
+    if not reading_schema.is_file() or reading_schema.read_text(encoding="utf-8") != schema_text(inputs.schemas):
+        stale.append(f"schemas/{SCHEMA_FILE} (run python -m superclusters.reading_schema)")
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")

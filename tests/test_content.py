@@ -139,5 +139,5 @@ def test_a_relation_needs_an_object_or_words(package_copy):
     with pytest.raises(BuildError) as exc:
         build(package_copy)
     message = str(exc.value)
-    assert "predicate: unknown value 'befriends'" in message
+    assert "relations[30].predicate: got 'befriends'; expected one of" in message
     assert "expected exactly one of object (an entity id) and object_text" in message

@@ -83,7 +83,10 @@ def test_every_inline_dialect_and_schema_passes_its_profile(descriptor):
     assert [e for s in inline for e in profile_errors(s, "tableschema")] == []
 
 
-@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parent.parent / "schemas").glob("*.json")), ids=lambda p: p.name)
+# Table schemas only: schemas/reading.schema.json is the JSON Schema of the curated readings, not a table.
+@pytest.mark.parametrize(
+    "path", sorted(p for p in (Path(__file__).resolve().parent.parent / "schemas").glob("*.json") if p.name != "reading.schema.json"), ids=lambda p: p.name
+)
 def test_every_table_schema_passes_the_official_v2_tableschema_profile(path):
     schema = json.loads(path.read_text(encoding="utf-8"))
     assert schema.get("$schema") == "https://datapackage.org/profiles/2.0/tableschema.json"
