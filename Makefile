@@ -14,7 +14,7 @@ $(STAMP): requirements.txt
 
 ## Build data/ and datapackage.json from seeds/ and readings/, then validate the result with frictionless.
 build: $(STAMP)
-	$(BIN)/python -m superclusters.reading_schema
+	$(BIN)/python -m superclusters.generated
 	$(BIN)/python build.py
 	$(BIN)/python -m superclusters.figure
 	$(BIN)/frictionless validate datapackage.json

@@ -10,9 +10,9 @@ from typing import Any
 
 from .derive import Tables, Vocabulary, derive_tables
 from .errors import BuildError, Collector, Problem
-from .reading_schema import SCHEMA_FILE, schema_text
+from .reading_schema import schema_text
 from .readings import ENTITIES_FILE, Draft, Reading, Registry, parse_reading, parse_registry, read_text
-from .schemas import TABLES, frame, load_schemas, markdown_table
+from .schemas import TABLES, frame, load_schemas
 from .seeds import Seed, decode_seed
 from .sentences import segment
 
@@ -20,8 +20,6 @@ from .sentences import segment
 BUILD_INPUTS = ("seeds", "readings", "schemas", "pyproject.toml", "README.md")
 PUBLISHED = ("data", "datapackage.json", "croissant.json")
 
-README_BEGIN = "<!-- BEGIN generated column tables: edit schemas/*.json, then run make build -->"
-README_END = "<!-- END generated column tables -->"
 AGREEMENT_BEGIN = "<!-- BEGIN generated agreement summary: computed from the claims by make build -->"
 AGREEMENT_END = "<!-- END generated agreement summary -->"
 ACCOUNTING_BEGIN = "<!-- BEGIN generated sentence accounting: computed from the readings by make build -->"
@@ -196,14 +194,6 @@ def _replace_block(readme: str, begin: str, end: str, body: list[str]) -> str:
     return re.sub(pattern, lambda _: "\n".join([begin, *body, end]), readme, flags=re.S)
 
 
-def readme_with_columns(readme: str, schemas: dict[str, dict]) -> str:
-    """README text with its generated column tables replaced from the schemas."""
-    blocks: list[str] = []
-    for name in TABLES:
-        blocks += ["", f"### {name}", "", schemas[name].get("description", ""), "", markdown_table(schemas[name])]
-    return _replace_block(readme, README_BEGIN, README_END, blocks + [""])
-
-
 def agreement_summary(frames: dict[str, Any]) -> list[str]:
     """README lines: every claim group that more than one article reports, with its verdict and the reason."""
     from .reconcile import STATUS_ORDER
@@ -245,8 +235,8 @@ def accounting_summary(frames: dict[str, Any]) -> list[str]:
 
 
 def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any]) -> str:
-    text = readme_with_columns(readme, schemas)
-    text = _replace_block(text, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
+    """README text with its generated blocks (computed from the data) replaced; the column tables live in docs/."""
+    text = _replace_block(readme, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
     return _replace_block(text, ACCOUNTING_BEGIN, ACCOUNTING_END, accounting_summary(frames))
 
 
@@ -283,9 +273,9 @@ def stale_files(root: Path) -> list[str]:
     """Published files (and README tables) that differ from what the inputs produce now."""
     files, inputs, frames = render_files(root)
     stale = [path for path, data in files.items() if not (root / path).is_file() or (root / path).read_bytes() != data]
-    reading_schema = root / "schemas" / SCHEMA_FILE
-    if not reading_schema.is_file() or reading_schema.read_text(encoding="utf-8") != schema_text(inputs.schemas):
-        stale.append(f"schemas/{SCHEMA_FILE} (run python -m superclusters.reading_schema)")
+    from .generated import stale as stale_generated
+
+    stale += stale_generated(root)
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")

@@ -223,24 +223,3 @@ def schema_problems(data: Any, node: Any, schema: dict) -> list[tuple[str, str, 
             message = f"got {shown(error.instance)}: {error.message if len(error.message) < 200 else error.validator + ' check failed'}"
         found.append((f"line {mark.line + 1}, column {mark.column + 1}", entry, message))
     return found
-
-
-def main() -> int:
-    """Write schemas/reading.schema.json from the table schemas (make build runs this first)."""
-    from pathlib import Path
-
-    from .schemas import load_schemas
-
-    root = Path(__file__).resolve().parent.parent
-    target = root / "schemas" / SCHEMA_FILE
-    text = schema_text(load_schemas(root / "schemas"))
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        tmp.replace(target)
-        print(f"wrote {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

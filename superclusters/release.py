@@ -44,7 +44,21 @@ from .seeds import sha256_hex
 
 DESCRIPTOR = "datapackage.json"
 # Shipped besides what the descriptor lists: what the README links to and what the licence requires.
-EXTRA_FILES = ("README.md", "CHANGELOG.md", "LICENSE.md", "CITATION.cff", "croissant.json", "docs/content.md", "figures/claims_by_source.png")
+EXTRA_FILES = (
+    "README.md",
+    "CHANGELOG.md",
+    "LICENSE.md",
+    "CITATION.cff",
+    "croissant.json",
+    "docs/build.md",
+    "docs/content.md",
+    "docs/curating.md",
+    "docs/data-dictionary.md",
+    "docs/failures.md",
+    "docs/performance.md",
+    "figures/claims_by_source.png",
+    "figures/site_article.png",
+)
 PINS = Path(__file__).resolve().parent / "releases.json"
 DEFAULT_EPOCH = 1704067200  # 2024-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is not set
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can carry

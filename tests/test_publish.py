@@ -133,7 +133,7 @@ def test_cross_table_checks_catch_tampering(root, table, column, value, fragment
 
 
 def test_readme_without_markers_is_a_clear_error(root):
-    from superclusters.schemas import load_schemas
-
+    inputs = load_inputs(root)
+    frames = {name: frame(rows, inputs.schemas[name]) for name, rows in derive(inputs).items() if name in TABLES}
     with pytest.raises(BuildError, match="missing the markers"):
-        pipeline.readme_with_columns("# no markers", load_schemas(root / "schemas"))
+        pipeline.readme_updated("# no markers", inputs.schemas, frames)

@@ -24,7 +24,7 @@ from conftest import ROOT, copy_package
 
 from superclusters import publish as publish_module
 from superclusters.errors import BuildError
-from superclusters.pipeline import README_END, build, readme_updated, render_files, verify
+from superclusters.pipeline import AGREEMENT_END, build, readme_updated, render_files, verify
 from superclusters.publish import WORK_PREFIX, build_lock, publish, recover
 from superclusters.schemas import TABLES
 
@@ -262,7 +262,7 @@ def test_a_full_disk_during_a_build_prints_a_problem_not_a_traceback(package_cop
 def test_a_failed_readme_update_replaces_nothing(package_copy):
     """The README's end marker removed and an input changed: the build fails and no file is replaced."""
     readme = package_copy / "README.md"
-    readme.write_text(readme.read_text(encoding="utf-8").replace(README_END, ""), encoding="utf-8")
+    readme.write_text(readme.read_text(encoding="utf-8").replace(AGREEMENT_END, ""), encoding="utf-8")
     reading = package_copy / "readings" / "000_9792f8e7dbbae654.yaml"
     reading.write_text(reading.read_text(encoding="utf-8").replace(f'en: "{GLOSS}"', f'en: "{GLOSS} (edited)"', 1), encoding="utf-8")
     before = state(package_copy)

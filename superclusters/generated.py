@@ -1,0 +1,60 @@
+"""Files generated from the table schemas alone: the reading schema and the data dictionary.
+
+They depend on no article, so `make build` writes them first (`python -m superclusters.generated`), each
+replaced atomically and only when it changed; `build.py --check` fails when either is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .reading_schema import SCHEMA_FILE, schema_text
+from .schemas import TABLES, load_schemas, markdown_table
+
+DICTIONARY = "docs/data-dictionary.md"
+
+
+def data_dictionary(schemas: dict[str, dict]) -> str:
+    """docs/data-dictionary.md: every column of every table, from schemas/*.json."""
+    lines = [
+        "# Data dictionary",
+        "",
+        "Every column of every table, generated from `schemas/*.json` by `make build`; do not edit by hand.",
+        "What the tables record, and the rules behind the computed columns, is in [content.md](content.md).",
+        "",
+        "Tables: " + " · ".join(f"[{name}](#{name})" for name in TABLES),
+    ]
+    for name in TABLES:
+        lines += ["", f"## {name}", "", schemas[name].get("description", ""), "", markdown_table(schemas[name])]
+    return "\n".join(lines) + "\n"
+
+
+def generated_files(root: Path) -> dict[Path, str]:
+    schemas = load_schemas(root / "schemas")
+    return {root / "schemas" / SCHEMA_FILE: schema_text(schemas), root / DICTIONARY: data_dictionary(schemas)}
+
+
+def stale(root: Path) -> list[str]:
+    """The generated files that differ from what the schemas give now."""
+    return [
+        f"{path.relative_to(root).as_posix()} (run python -m superclusters.generated)"
+        for path, text in generated_files(root).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def main() -> int:
+    root = Path(__file__).resolve().parent.parent
+    for path, text in generated_files(root).items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+            tmp.replace(path)
+            print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
