@@ -21,3 +21,10 @@ def test_load_examples_run(root):
     assert len(claims) == len(claims_csv) > 0
     assert str(claims["char_start"].dtype) == "Int64" and str(claims_csv["char_start"].dtype) == "Int64"
     assert (claims["quote"] == claims_csv["quote"]).all()
+    # the DuckDB and Polars examples return the same rows pandas sees
+    assert len(namespace["cortex_links"]) > 0 and set(namespace["cortex_links"]["predicate"]) >= {"owns", "located_in"}
+    assert len(namespace["event_organisations_db"]) == len(namespace["events_pl"].drop_nulls("organisation_ids"))
+    import pandas as pd
+
+    groups = pd.read_parquet(root / "data" / "claim_groups.parquet")
+    assert namespace["verdicts"].height == int((groups["article_count"] > 1).sum()) > 0
