@@ -198,8 +198,9 @@ def _node_at(node: Any, path: list[Any]) -> Any:
     return node
 
 
-def schema_problems(data: Any, node: Any, schema: dict) -> list[tuple[str, str, str]]:
-    """(where, entry, message) for every way `data` breaks the reading schema, at line and column."""
+def schema_problems(data: Any, node: Any, schema: dict, with_paths: bool = False) -> list[tuple]:
+    """(where, entry, message) for every way `data` breaks the reading schema, at line and column
+    (with `with_paths`, the error's path in the data as a fourth item)."""
     from jsonschema import Draft202012Validator
 
     from .errors import shown
@@ -221,5 +222,6 @@ def schema_problems(data: Any, node: Any, schema: dict) -> list[tuple[str, str, 
             message = error.message.replace("is a required property", "is missing (required)")
         else:
             message = f"got {shown(error.instance)}: {error.message if len(error.message) < 200 else error.validator + ' check failed'}"
-        found.append((f"line {mark.line + 1}, column {mark.column + 1}", entry, message))
+        where = f"line {mark.line + 1}, column {mark.column + 1}"
+        found.append((where, entry, message, path) if with_paths else (where, entry, message))
     return found

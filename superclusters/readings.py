@@ -385,6 +385,36 @@ class _Fields:
                 self.problems.add(self.path, self.entry, shown(key), f"unknown field; expected one of {', '.join(sorted(allowed))}")
 
 
+class _Read(_Fields):
+    """Field access for a reading that passed the reading schema: the schema is the check, so nothing here
+    records a problem (the hand-written type and unknown-field checks of _Fields are for the registry)."""
+
+    def __init__(self, data: Any, path: str, entry: str, problems: Collector):
+        self.data, self.path, self.entry, self.problems = data, path, entry, problems
+
+    def _get(self, name: str, kinds: tuple[type, ...], required: bool, expected: str) -> Any:
+        return self.data.get(name)
+
+    def text(self, name: str, required: bool = True) -> str | None:
+        return self.data.get(name)
+
+    def phrase(self, name: str) -> Phrase | None:
+        value = self.data.get(name)
+        if value is None or isinstance(value, str):
+            return None if value is None else Phrase(value)
+        return Phrase(value["text"], value.get("calendar", True), value.get("prefix", ""))
+
+    def links(self, name: str = "links") -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((self.data.get(name) or {}).items()))
+
+    def ids(self, name: str) -> tuple[str, ...]:
+        return tuple(self.data.get(name) or ())
+
+
+def _read_list(top: _Fields, name: str) -> list:
+    return top.data.get(name) or []
+
+
 def _entry_label(kind: str, index: int, data: Any) -> str:
     quote = data.get("quote") if isinstance(data, dict) else None
     short = f" ({quote[:40]!r})" if isinstance(quote, str) else ""
@@ -422,85 +452,6 @@ def _mapping(top: _Fields, name: str) -> dict:
             continue
         good[key] = item
     return good
-
-
-CLAIM_FIELDS = {
-    "quote",
-    "prefix",
-    "suffix",
-    "value",
-    "property",
-    "organisation",
-    "hardware",
-    "component",
-    "time",
-    "modality",
-    "attributed_to",
-    "attribution_kind",
-    "en",
-    "note",
-    "stated",
-    "phase",
-    "links",
-    "ambiguity",
-}
-EVENT_FIELDS = {
-    "quote",
-    "prefix",
-    "suffix",
-    "type",
-    "description",
-    "modality",
-    "date",
-    "organisations",
-    "hardware",
-    "people",
-    "attributed_to",
-    "attribution_kind",
-    "en",
-    "note",
-    "places",
-    "status",
-    "links",
-    "ambiguity",
-}
-RELATION_FIELDS = {
-    "quote",
-    "prefix",
-    "suffix",
-    "subject",
-    "predicate",
-    "object",
-    "object_text",
-    "time",
-    "stated",
-    "modality",
-    "attributed_to",
-    "attribution_kind",
-    "links",
-    "en",
-    "ambiguity",
-    "note",
-}
-READING_FIELDS = {
-    "seed",
-    "seed_sha256",
-    "language",
-    "title",
-    "title_source",
-    "title_en",
-    "published",
-    "reference_year",
-    "reference_year_basis",
-    "outlet",
-    "roles",
-    "claims",
-    "events",
-    "relations",
-    "unnamed",
-    "dismissed_numbers",
-    "dismissed_sentences",
-}
 
 
 @dataclass(frozen=True)
@@ -546,11 +497,12 @@ def _draft(data: dict, text: str, path: str, problems: Collector) -> Draft:
     return Draft(path, str(data.get("seed", "")), len(stubs), len(todos))
 
 
-def parse_reading(text: str, path: str, problems: Collector, schema: dict | None = None) -> Reading | Draft | None:
+def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Reading | Draft | None:
     """Reading from YAML text; a Draft while TODO markers remain; None (with problems recorded) when unusable.
 
-    With `schema` (the reading JSON Schema), the reading is checked against it first and every error is
-    reported at its line and column; the reading is then used only if it passes.
+    The reading is checked against `schema` (the reading JSON Schema, superclusters/reading_schema.py)
+    and every error is reported at its line and column; only a reading that passes is turned into entries,
+    so the fields below are read, not checked again.
     """
     data = parse_yaml(text, path, problems)
     if data is None:
@@ -562,26 +514,25 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict | None
         return None
     if _todo_paths(data) or "stubs" in data:
         return _draft(data, text, path, problems)
-    if schema is not None:
-        from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator
 
-        from .reading_schema import schema_problems
+    from .reading_schema import schema_problems
 
-        if not Draft202012Validator(schema).is_valid(data):  # the node tree is composed only to place errors
-            node = yaml.compose(text, Loader=_Loader)
-            for where, entry, message in schema_problems(data, node, schema):
-                problems.add(path, where, entry, message)
-            return None
-    top = _Fields(data, path, "", problems)
-    top.unknown(READING_FIELDS)
-    year = top.data.get("reference_year")
-    if isinstance(year, int) and not isinstance(year, bool) and not 1900 <= year <= 2100:
-        problems.add(path, "", "reference_year", f"got {shown(year)}; expected a year between 1900 and 2100")
-        top.data["reference_year"] = None
+    skip: set[tuple[str, int]] = set()  # entries that break the schema: reported, left out, the rest still derived
+    if not Draft202012Validator(schema).is_valid(data):  # the node tree is composed only to place errors
+        node = yaml.compose(text, Loader=_Loader)
+        for where, entry, message, error_path in schema_problems(data, node, schema, with_paths=True):
+            problems.add(path, where, entry, message)
+            if len(error_path) >= 2 and isinstance(error_path[1], int):
+                skip.add((error_path[0], error_path[1]))
+            else:
+                return None  # a top-level field is wrong: nothing of this reading can be trusted
+    top = _Read(data, path, "", problems)
     roles = []
-    for index, item in enumerate(_entries(top, "roles")):
-        f = _Fields(item, path, _entry_label("roles", index, item), problems)
-        f.unknown({"person", "role", "organisation", "quote", "prefix", "suffix"})
+    for index, item in enumerate(_read_list(top, "roles")):
+        if ("roles", index) in skip:
+            continue
+        f = _Read(item, path, _entry_label("roles", index, item), problems)
         roles.append(
             RoleEntry(
                 index,
@@ -594,9 +545,10 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict | None
             )
         )
     dismissed = []
-    for index, item in enumerate(_entries(top, "dismissed_numbers")):
-        f = _Fields(item, path, _entry_label("dismissed_numbers", index, item), problems)
-        f.unknown({"quote", "reason", "every", "prefix", "suffix"})
+    for index, item in enumerate(_read_list(top, "dismissed_numbers")):
+        if ("dismissed_numbers", index) in skip:
+            continue
+        f = _Read(item, path, _entry_label("dismissed_numbers", index, item), problems)
         every = f.data.get("every", False)
         if not isinstance(every, bool):
             problems.add(path, f.entry, "every", f"got {every!r}; expected true or false")
@@ -605,9 +557,10 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict | None
         )
 
     claims = []
-    for index, item in enumerate(_entries(top, "claims")):
-        f = _Fields(item, path, _entry_label("claims", index, item), problems)
-        f.unknown(CLAIM_FIELDS)
+    for index, item in enumerate(_read_list(top, "claims")):
+        if ("claims", index) in skip:
+            continue
+        f = _Read(item, path, _entry_label("claims", index, item), problems)
         claims.append(
             ClaimEntry(
                 index,
@@ -632,9 +585,10 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict | None
             )
         )
     events = []
-    for index, item in enumerate(_entries(top, "events")):
-        f = _Fields(item, path, _entry_label("events", index, item), problems)
-        f.unknown(EVENT_FIELDS)
+    for index, item in enumerate(_read_list(top, "events")):
+        if ("events", index) in skip:
+            continue
+        f = _Read(item, path, _entry_label("events", index, item), problems)
         events.append(
             EventEntry(
                 index,
@@ -659,9 +613,10 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict | None
             )
         )
     relations = []
-    for index, item in enumerate(_entries(top, "relations")):
-        f = _Fields(item, path, _entry_label("relations", index, item), problems)
-        f.unknown(RELATION_FIELDS)
+    for index, item in enumerate(_read_list(top, "relations")):
+        if ("relations", index) in skip:
+            continue
+        f = _Read(item, path, _entry_label("relations", index, item), problems)
         relations.append(
             RelationEntry(
                 index,
@@ -684,9 +639,10 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict | None
             )
         )
     unnamed = []
-    for index, item in enumerate(_entries(top, "unnamed")):
-        f = _Fields(item, path, _entry_label("unnamed", index, item), problems)
-        f.unknown({"label", "kind", "quote", "prefix", "suffix", "affiliation", "en"})
+    for index, item in enumerate(_read_list(top, "unnamed")):
+        if ("unnamed", index) in skip:
+            continue
+        f = _Read(item, path, _entry_label("unnamed", index, item), problems)
         unnamed.append(
             PartyEntry(
                 index,
@@ -700,9 +656,10 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict | None
             )
         )
     sentence_dismissals = []
-    for index, item in enumerate(_entries(top, "dismissed_sentences")):
-        f = _Fields(item, path, _entry_label("dismissed_sentences", index, item), problems)
-        f.unknown({"quote", "prefix", "suffix", "reason", "restates", "note"})
+    for index, item in enumerate(_read_list(top, "dismissed_sentences")):
+        if ("dismissed_sentences", index) in skip:
+            continue
+        f = _Read(item, path, _entry_label("dismissed_sentences", index, item), problems)
         sentence_dismissals.append(
             SentenceDismissal(
                 index,

@@ -9,6 +9,7 @@ import pytest
 
 from superclusters.derive import Vocabulary, derive_tables
 from superclusters.errors import Collector
+from superclusters.reading_schema import reading_schema
 from superclusters.readings import parse_reading, parse_registry
 from superclusters.schemas import load_schemas
 from superclusters.seeds import decode_seed, sha256_hex
@@ -16,6 +17,7 @@ from superclusters.seeds import decode_seed, sha256_hex
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = load_schemas(ROOT / "schemas")
 VOCAB = Vocabulary.from_schemas(SCHEMAS)
+READING_SCHEMA = reading_schema(SCHEMAS)
 TEXT = " date 2024-06 Tesla diz que Cortex terá 50.000 GPUs até o final do ano. Tesla confirmou no X.\n"
 REGISTRY = """
 organisations:
@@ -68,7 +70,7 @@ events:
 def run(yaml_text: str):
     problems = Collector()
     registry = parse_registry(REGISTRY, "readings/entities.yaml", problems)
-    reading = parse_reading(yaml_text, "readings/000_0000000000000000.yaml", problems)
+    reading = parse_reading(yaml_text, "readings/000_0000000000000000.yaml", problems, READING_SCHEMA)
     seed = decode_seed("000_0000000000000000.txt", TEXT.encode(), sha256_hex(TEXT.encode()))
     tables = derive_tables([(seed, reading)], registry, VOCAB, problems) if reading else {}
     return tables, [str(p) for p in problems.problems]
@@ -92,6 +94,8 @@ def test_a_good_reading_gives_rows_with_computed_offsets_values_and_dates():
 
 
 def test_every_mistake_is_reported_at_once_with_file_entry_and_field():
+    # Entries that break the reading schema (claims[2], claims[3]) are reported at their line and left out;
+    # the others are still derived in the same run, so their problems show too.
     claims = """  - quote: "Cortex terá 60.000 GPUs"
     value: "60.000"
     property: gpu_count
@@ -130,13 +134,9 @@ def test_every_mistake_is_reported_at_once_with_file_entry_and_field():
     expected = [
         "claims[0] ('Cortex terá 60.000 GPUs'): quote: quote 'Cortex terá 60.000 GPUs' not found",
         "claims[1] ('Tesla'): quote: quote 'Tesla' occurs 2 times",
-        "claims[2] ('Cortex terá 50.000 GPUs'): property: unknown property 'gpu_power'",
-        "claims[2] ('Cortex terá 50.000 GPUs'): hardware: unknown hardware id 'dojo'",
-        "claims[2] ('Cortex terá 50.000 GPUs'): organisation: unknown organisation id 'spacex'",
-        "claims[2] ('Cortex terá 50.000 GPUs'): modality: unknown value 'rumoured'",
-        "value: '50.00' is not a pt number",
-        "attributed_to: missing required field",
-        "time: time 'no dia de são nunca' not found in the quote",
+        "line 29, column 15: claims[2].property: got 'gpu_power'; expected one of gpu_count",
+        "line 32, column 15: claims[2].modality: got 'rumoured'; expected one of reported",
+        "line 36, column 5: claims[3]: 'attributed_to' is missing (required)",
     ]
     for fragment in expected:
         assert fragment in text, f"{fragment!r} not reported in:\n{text}"

@@ -117,3 +117,18 @@ def test_13_a_seed_that_is_no_regular_file_is_named_as_such(package_copy, kind):
         seed.symlink_to(package_copy / "elsewhere.txt")
         expected = "is a symbolic link, not a regular file"
     assert f"seeds/000_9792f8e7dbbae654.txt: {expected}; expected the article's text" in problems_of(package_copy)
+
+
+def test_6_an_impossible_date_in_the_seeds_date_line(package_copy):
+    """A seed whose date line reads 2024-02-30, with a reading that quotes it: a problem, not a ValueError."""
+    seed = package_copy / "seeds" / "002_0336e88edfd704cd.txt"
+    data = seed.read_bytes().replace(b"2024-08-26", b"2024-02-30", 1)
+    seed.write_bytes(data)
+    from superclusters.seeds import sha256_hex
+
+    reading = package_copy / "readings" / "002_0336e88edfd704cd.yaml"
+    text = reading.read_text(encoding="utf-8").replace('published: "2024-08-26"', 'published: "2024-02-30"')
+    text = text.replace("c48443ac3863827e941aecc7245a636b3ef7193554cb8c015022600b5d507d23", sha256_hex(data))
+    reading.write_text(text, encoding="utf-8")
+    found = problems_of(package_copy)
+    assert "readings/002_0336e88edfd704cd.yaml: published: published: cannot place '2024-02-30': day is out of range for month; expected a real calendar date between the years 1 and 9999" in found
