@@ -131,4 +131,5 @@ def test_6_an_impossible_date_in_the_seeds_date_line(package_copy):
     text = text.replace("c48443ac3863827e941aecc7245a636b3ef7193554cb8c015022600b5d507d23", sha256_hex(data))
     reading.write_text(text, encoding="utf-8")
     found = problems_of(package_copy)
-    assert "readings/002_0336e88edfd704cd.yaml: published: published: cannot place '2024-02-30': day is out of range for month; expected a real calendar date between the years 1 and 9999" in found
+    expected = "readings/002_0336e88edfd704cd.yaml: published: published: cannot place '2024-02-30': day is out of range for month"
+    assert any(p.startswith(expected) for p in found), found
