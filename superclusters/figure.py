@@ -59,7 +59,7 @@ def draw(root: Path, out: Path) -> Path:
                 xycoords=("axes fraction", "data"),
                 fontsize=7,
                 va="center",
-                color="#b00020" if first["status"] == "differ" else "#333333",
+                color="#b00020" if first["status"] in ("conflict", "revision", "unresolved") else "#333333",
             )
         ax.set_yticks(range(len(labels)), labels)
         ax.set_ylim(-0.6, len(labels) - 0.4)
