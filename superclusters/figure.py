@@ -36,7 +36,7 @@ def draw(root: Path, out: Path) -> Path:
     hardware = pd.read_parquet(root / "data" / "hardware.parquet").set_index("hardware_id")["name"]
     organisations = pd.read_parquet(root / "data" / "organisations.parquet").set_index("organisation_id")["name"]
     colour = {a: COLOURS[i % len(COLOURS)] for i, a in enumerate(articles["article_id"])}
-    data = claims.merge(members[["claim_id", "group_id"]], on="claim_id").merge(groups[["group_id", "status"]], on="group_id")
+    data = claims.merge(members[["claim_id", "group_id"]], on="claim_id").merge(groups[["group_id", "status", "status_with_inferred"]], on="group_id")
 
     heights = [max(2.5, data[data["property"].isin(props)]["group_id"].nunique()) for _, props in PANELS]
     plt.rcParams.update({"svg.hashsalt": "ai-superclusters-2024", "font.size": 8})
@@ -54,7 +54,7 @@ def draw(root: Path, out: Path) -> Path:
                 if pd.notna(claim.time_text):
                     ax.annotate(claim.time_text, (claim.value, y), xytext=(5, 2), textcoords="offset points", fontsize=6, color="#444444")
             ax.annotate(
-                first["status"],
+                first["status"] + (f"\n({first['status_with_inferred']} with inferred links)" if first["status_with_inferred"] != first["status"] else ""),
                 (1.02, row_index),
                 xycoords=("axes fraction", "data"),
                 fontsize=7,
