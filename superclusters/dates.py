@@ -183,7 +183,8 @@ def _published(ref: Reference, text: str) -> Placed:
 
 def _relative_anchor(ref: Reference) -> str:
     """Relative and year-less phrases rest on the publication date when it states a year; else on the assumed year."""
-    if ref.published is not None and ref.published.anchor == "absolute":
+    # A statement time counted from a stated publication date ("No início deste mês") rests on it too.
+    if ref.published is not None and ref.published.anchor in ("absolute", "publication_date"):
         return "publication_date"
     return "assumed_year"
 

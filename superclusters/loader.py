@@ -50,8 +50,8 @@ HERE = Path(__file__).resolve().parent
 # Override per call with base_url=, or for a session with the AI_SUPERCLUSTERS_RELEASES variable.
 RELEASES_URL = os.environ.get("AI_SUPERCLUSTERS_RELEASES", "https://github.com/ai-superclusters-2024/ai-superclusters-2024/releases/download")
 PINS_FILE = HERE / "releases.json"
-# Limits that keep a hostile or broken server from exhausting memory, disk or patience. The 1.0.0
-# zip is under 0.5 MiB, so these leave two orders of magnitude of room.
+# Limits that keep a hostile or broken server from exhausting memory, disk or patience. The 2.0.0
+# zip is about 1.3 MiB, so these leave well over an order of magnitude of room.
 MAX_DOWNLOAD_BYTES = 64 * 2**20  # the zip, as transferred
 MAX_SUMS_BYTES = 2**20  # SHA256SUMS
 MAX_UNCOMPRESSED_BYTES = 256 * 2**20  # all members of the zip together, as unpacked (zip-bomb cap)

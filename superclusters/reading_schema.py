@@ -94,6 +94,7 @@ def reading_schema(schemas: dict[str, dict]) -> dict:
             "status": {"enum": _enum(schemas, "events", "status")},
             "description": _text("what happened, in English"),
             "date": phrase,
+            "stated": phrase,
             "organisations": ids,
             "hardware": ids,
             "people": ids,

@@ -100,6 +100,7 @@ class EventEntry:
     status: str | None = None
     links: tuple[tuple[str, str], ...] = ()
     ambiguity: str | None = None
+    stated: Phrase | None = None  # when the words were said: relative dates count from it
 
 
 @dataclass(frozen=True)
@@ -610,6 +611,7 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Re
                 f.text("status", False),
                 f.links(),
                 f.text("ambiguity", False),
+                f.phrase("stated"),
             )
         )
     relations = []

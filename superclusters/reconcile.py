@@ -8,11 +8,11 @@ verdict (docs/content.md gives the same rules with examples):
    interpretation). A plan is not the same thing as a completed act, so they are not compared.
 2. times_differ -> different_time. The times the quantities apply to are both stated and do not meet:
    calendar intervals that do not overlap, or different phases (initial vs expanded).
-3. times_not_comparable -> unresolved. One claim gives a time and the other none, or one gives a phase
+3. times_not_comparable -> unresolved. One claim gives no time (or neither does), or one gives a phase
    and the other a calendar interval: nothing in the seeds says whether they speak of the same moment.
    An open bound (">100 MW", "milhares") never places a value at another time.
-4. values_compatible -> agree. Same time (overlapping intervals, the same phase, or neither qualified)
-   and the value ranges meet: "=" is [v, v]; "~" is v +/- 10 %; ">", ">=" are [v, inf); "<", "<=" [0, v].
+4. values_compatible -> agree. Same time (overlapping intervals, or the same phase; the phase decides
+   where both have one) and the value ranges meet: "=" is [v, v]; "~" is v +/- 10 %; ">", ">=" are [v, inf); "<", "<=" [0, v].
 5. later_statement_revises -> revision. Same time, incompatible values, and one statement was made
    strictly before the other (stated_* intervals that do not overlap): the later one revises it.
 6. values_incompatible -> conflict. Same time, incompatible values, statements not ordered in time.
@@ -72,9 +72,8 @@ def time_relation(a: Row, b: Row) -> str:
         return "same" if a["phase"] == b["phase"] else "different"
     if _has_interval(a) and _has_interval(b):
         return "same" if _overlap(a["time_start"], a["time_end"], b["time_start"], b["time_end"]) else "different"
-    unqualified_a = a.get("time_text") is None and not a.get("phase")
-    unqualified_b = b.get("time_text") is None and not b.get("phase")
-    return "same" if unqualified_a and unqualified_b else "unknown"
+    # Neither, or only one, says when: nothing in the seeds ties the two to the same moment.
+    return "unknown"
 
 
 def stated_before(a: Row, b: Row) -> bool:

@@ -77,8 +77,10 @@ def status(*claims, inferred=()):
             "times_not_comparable",
         ),
         # same time, compatible
-        (claim("a", 500), claim("b", 500, ">"), "agree", "values_compatible"),
-        (claim("a", 130), claim("b", 125, "~"), "agree", "values_compatible"),
+        (claim("a", 500, phase="expanded"), claim("b", 500, ">", phase="expanded"), "agree", "values_compatible"),
+        (claim("a", 130, phase="initial"), claim("b", 125, "~", phase="initial"), "agree", "values_compatible"),
+        # neither says when: no comparable time, so unresolved, not a conflict (50,000 vs ~100,000)
+        (claim("a", 50_000, modality="planned"), claim("b", 100_000, "~"), "unresolved", "times_not_comparable"),
         (
             claim("a", 130, time="initiale", precision="none", phase="initial"),
             claim("b", 130, time="au démarrage", precision="none", phase="initial"),
@@ -93,7 +95,7 @@ def status(*claims, inferred=()):
             "conflict",
             "values_incompatible",
         ),
-        (claim("a", 150), claim("b", 125, "~"), "conflict", "values_incompatible"),
+        (claim("a", 150, phase="initial"), claim("b", 125, "~", phase="initial"), "conflict", "values_incompatible"),
         (claim("a", 130, time="this year", **Y2024), claim("b", 500, time="in 2024", **Y2024), "conflict", "values_incompatible"),
     ],
 )
@@ -107,14 +109,14 @@ def test_each_rule(a, b, verdict, rule):
 def test_single_source_and_status_priority():
     assert status(claim("a", 500), claim("a", 130)) == "single_source"
     # a conflict outranks an agreement elsewhere in the group
-    assert status(claim("a", 500), claim("b", 500), claim("c", 130)) == "conflict"
+    assert status(claim("a", 500, phase="initial"), claim("b", 500, phase="initial"), claim("c", 130, phase="initial")) == "conflict"
     # agreement on each phase, different values across phases: the sources agree
     group = [claim("a", 130, phase="initial"), claim("a", 500, phase="expanded"), claim("b", 130, "~", phase="initial"), claim("b", 500, ">", phase="expanded")]
     assert status(*group) == "agree"
 
 
 def test_an_inferred_link_is_counted_apart():
-    a, b = claim("a", 50_000, modality="planned"), claim("b", 100_000, "~")
+    a, b = claim("a", 50_000, phase="initial", modality="planned"), claim("b", 100_000, "~", phase="initial")
     (group,) = reconcile([a, b], {a["claim_id"]})["claim_groups"]
     assert (group["status"], group["status_with_inferred"], group["rests_on_inferred_link"]) == ("single_source", "conflict", True)
     assert "inferred link" in group["reason"]
@@ -123,7 +125,7 @@ def test_an_inferred_link_is_counted_apart():
 
 
 def test_members_name_what_they_conflict_with_and_what_revises_them():
-    a, b = claim("a", 50_000), claim("b", 100_000, "~")
+    a, b = claim("a", 50_000, phase="initial"), claim("b", 100_000, "~", phase="initial")
     members = {m["claim_id"]: m for m in reconcile([a, b])["claim_group_members"]}
     assert members[a["claim_id"]]["conflicts_with"] == b["claim_id"]
     assert members[b["claim_id"]]["conflicts_with"] == a["claim_id"]
@@ -147,8 +149,9 @@ def test_the_published_groups_show_the_real_disagreements(root):
     import pandas as pd
 
     groups = pd.read_parquet(root / "data" / "claim_groups.parquet").set_index("group_id")
-    # 50,000 (000) vs about 100,000 (002): only 000's link to Cortex is the curator's inference
-    assert tuple(groups.loc["gpu_count/cortex/-", ["status", "status_with_inferred"]]) == ("single_source", "conflict")
+    # 50,000 (000) vs about 100,000 (002): 000's link to Cortex is the curator's inference, and neither says
+    # when the figure applies, so even counting the inference the pair is unresolved, not a conflict
+    assert tuple(groups.loc["gpu_count/cortex/-", ["status", "status_with_inferred"]]) == ("single_source", "unresolved")
     # 100 MW by August (003, heard earlier in the year) vs 130 MW initially (001, undated): the same first phase
     assert groups.loc["power_mw/cortex/-", "status"] == "conflict"
     assert "100 MW" in groups.loc["power_mw/cortex/-", "reason"] and "130 MW" in groups.loc["power_mw/cortex/-", "reason"]

@@ -33,7 +33,10 @@ def event_rows(ctx: ArticleContext, e: EventEntry) -> tuple[Row | None, list[Row
         return None, []
     event_id = f"{ctx.seed.article_id}-{span[0]}-{e.type}" + (f"-{e.status}" if e.status else "")
     links, basis = ctx.links("events", event_id, entry, span, roles, e.links, e.note)
-    date_columns = ctx.phrase_columns(entry, "date", span, e.date, ctx.ref)
+    # A relative date counts from when the words were said, where the reading says ("estará disponível em
+    # alguns meses", announced "No início deste mês"), as for claims and relations.
+    ref = ctx.ref if e.stated is None else ctx.statement_time(entry, span, e.stated)[1]
+    date_columns = ctx.phrase_columns(entry, "date", span, e.date, ref)
     if date_columns is None:
         return None, []
     row = {
