@@ -55,7 +55,30 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def draft_reading(seed: Seed, language: str, confidence: float | None, published: str | None) -> str:
+def _skeletons(schemas: dict[str, dict]) -> list[str]:
+    """Comment lines: the fields of each kind of entry, with the allowed values of every closed vocabulary."""
+
+    def allowed(table: str, column: str) -> str:
+        field = next(f for f in schemas[table]["fields"] if f["name"] == column)
+        return " | ".join(field["constraints"]["enum"])
+
+    return [
+        "# How a stub becomes entries (fields marked TODO are the curator's; the schema lists them all):",
+        '#   claims:    - {quote: "…", value: "…", property: TODO, hardware: TODO, modality: TODO, attributed_to: TODO, attribution_kind: TODO, en: TODO}',
+        f"#     property: {allowed('claims', 'property')}",
+        '#   events:    - {quote: "…", type: TODO, description: TODO, modality: TODO, attributed_to: TODO, attribution_kind: TODO, en: TODO}',
+        f"#     type: {allowed('events', 'event_type')}",
+        f"#     status (for type status): {allowed('events', 'status')}",
+        '#   relations: - {quote: "…", subject: TODO, predicate: TODO, object: TODO, modality: TODO, attributed_to: TODO, attribution_kind: TODO, en: TODO}',
+        f"#     predicate: {allowed('relations', 'predicate')}",
+        f"#   modality: {allowed('claims', 'modality')}",
+        f"#   attribution_kind: {allowed('claims', 'attribution_kind')} (attributed_to: an id, 'the outlet', or an unnamed party's label)",
+        "#   links: {id: coreference | inferred} for an entity the sentence does not name (inferred needs a note)",
+        f'#   dismissed_sentences: - {{quote: "…", reason: TODO}}  reason: {allowed("sentences", "dismissal_reason")}',
+    ]
+
+
+def draft_reading(seed: Seed, language: str, confidence: float | None, published: str | None, schemas: dict[str, dict] | None = None) -> str:
     """The draft reading's text: pinned, with title candidates and one TODO stub per sentence."""
     text = seed.text
     sentences = segment(text)
@@ -89,6 +112,7 @@ def draft_reading(seed: Seed, language: str, confidence: float | None, published
         "events: []",
         "relations: []",
         "dismissed_sentences: []",
+        *(_skeletons(schemas) if schemas else []),
         "stubs:",
         "  # One stub per sentence, in order. Turn each into entries that quote words of its sentence:",
         "  # claims (a quantity), events (something that happened, is planned, or a status), relations (a link",
@@ -128,7 +152,9 @@ def add(root: Path, source: Path, published: str | None = None, language: str | 
             raise BuildError([Problem(shown, "", "language", f"detected {language!r} with only {confidence:.2f}; give --language {'|'.join(LANGUAGES)}")])
     elif language not in LANGUAGES:
         raise BuildError([Problem(shown, "", "language", f"got {language!r}; expected one of {', '.join(LANGUAGES)}")])
-    text = draft_reading(result, language, confidence, published)
+    from .schemas import load_schemas
+
+    text = draft_reading(result, language, confidence, published, load_schemas(root / "schemas"))
     if not target.exists():
         tmp = target.with_name(f".{name}.tmp")
         tmp.write_bytes(data)
