@@ -120,12 +120,6 @@ def claim_rows(ctx: ArticleContext, e: ClaimEntry) -> tuple[Row | None, list[Row
         "phase": phase,
         **stated_columns,
         "modality": e.modality,
-        "attribution_kind": e.attribution_kind,
-        **attribution,
-        **span_columns("", ctx.seed, *span),
-        "link_basis": basis,
-        "quote_en": ctx.gloss(entry, e.en),
-        "ambiguity": e.ambiguity,
-        "note": e.note,
+        **ctx.statement_columns(entry, e, attribution, span, basis),
     }
     return row, links

@@ -166,6 +166,18 @@ class ArticleContext:
         columns = {"attributed_to": text, "attributed_person_id": person, "attributed_organisation_id": organisation, "attributed_party_id": party}
         return columns, link
 
+    def statement_columns(self, entry: str, e: Any, attribution: Row, span: tuple[int, int], basis: str) -> Row:
+        """The columns every claim, event and relation shares: who said it, the quote, the link basis, the gloss."""
+        return {
+            "attribution_kind": e.attribution_kind,
+            **attribution,
+            **span_columns("", self.seed, *span),
+            "link_basis": basis,
+            "quote_en": self.gloss(entry, e.en),
+            "ambiguity": e.ambiguity,
+            "note": e.note,
+        }
+
     # -- dates ------------------------------------------------------------------
     def place(self, entry: str, field: str, phrase: Phrase, ref: Reference | None) -> Placed | None:
         if not phrase.calendar:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..readings import EventEntry
-from .context import ArticleContext, Row, span_columns
+from .context import ArticleContext, Row
 
 
 def event_rows(ctx: ArticleContext, e: EventEntry) -> tuple[Row | None, list[Row]]:
@@ -51,12 +51,6 @@ def event_rows(ctx: ArticleContext, e: EventEntry) -> tuple[Row | None, list[Row
         "hardware_ids": "|".join(e.hardware) or None,
         "person_ids": "|".join(e.people) or None,
         "place_ids": "|".join(e.places) or None,
-        "attribution_kind": e.attribution_kind,
-        **attribution,
-        **span_columns("", ctx.seed, *span),
-        "link_basis": basis,
-        "quote_en": ctx.gloss(entry, e.en),
-        "ambiguity": e.ambiguity,
-        "note": e.note,
+        **ctx.statement_columns(entry, e, attribution, span, basis),
     }
     return row, links

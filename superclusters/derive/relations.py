@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..readings import RelationEntry
-from .context import ArticleContext, Row, span_columns
+from .context import ArticleContext, Row
 
 
 def relation_rows(ctx: ArticleContext, e: RelationEntry) -> tuple[Row | None, list[Row]]:
@@ -43,12 +43,6 @@ def relation_rows(ctx: ArticleContext, e: RelationEntry) -> tuple[Row | None, li
         "modality": e.modality,
         **time_columns,
         **stated_columns,
-        "attribution_kind": e.attribution_kind,
-        **attribution,
-        "link_basis": basis,
-        **span_columns("", ctx.seed, *span),
-        "quote_en": ctx.gloss(entry, e.en),
-        "ambiguity": e.ambiguity,
-        "note": e.note,
+        **ctx.statement_columns(entry, e, attribution, span, basis),
     }
     return row, links
