@@ -31,6 +31,15 @@ def copy_package(target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def package_frames() -> tuple[dict, dict]:
+    """The real package's validated frames and its schemas, built once per test run (read them, never change them)."""
+    from superclusters.pipeline import derive, load_inputs, validate
+
+    inputs = load_inputs(ROOT)
+    return validate(derive(inputs), inputs), inputs.schemas
+
+
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
     """A copy of the package's inputs and outputs, to break safely."""
