@@ -1,8 +1,9 @@
 """Make a synthetic corpus of N articles from the real seeds and readings, by consistent transformation.
 
-Article i is seed (i mod 5) with its subjects renamed per batch of five ("Cortex" -> "Cortex_bq",
-"Tesla" -> "Tesla_bq"): a new organisation or product per batch, as a growing corpus covers new
-clusters, so reconciliation groups stay the size of one batch.
+Article i is seed (i mod 5) with the subjects of its claims renamed per batch of five ("Cortex" ->
+"Cortex_bq", "Tesla" -> "Tesla_bq"): a new organisation or product per batch, as a growing corpus covers
+new clusters, so reconciliation groups stay the size of one batch. Other entities (media outlets, people,
+most places) are shared by all batches.
 
 The rename is lexical (a word-bounded regular expression, the same function for the seed and for every
 string of its reading), so every quote, prefix, suffix, value, time, `stated` phrase and dismissed
@@ -43,9 +44,12 @@ class _Renamer:
     """The per-batch rename of organisation and hardware aliases (people are matched, so "Michael Dell"
     is not read as "Dell", and left alone), and of the ids whose entities are copied per batch."""
 
-    def __init__(self, registry: dict) -> None:
+    def __init__(self, registry: dict, subjects: set[str]) -> None:
+        # Only the claims' subjects (their hardware and organisations) are renamed: that keeps claim groups
+        # per batch, and the registry under the 5,000,000-character cap of a curated file at N = 10,000.
         # A one-letter alias is kept: "on X." ends no sentence for the splitter, "on X_ba." would.
-        renamed = {a for table in ("organisations", "hardware") for e in registry.get(table, {}).values() for a in e["aliases"] if len(a) > 1}
+        tables = ("organisations", "hardware")
+        renamed = {a for t in tables for ident, e in registry.get(t, {}).items() if ident in subjects for a in e["aliases"] if len(a) > 1}
         people = {a for e in registry.get("people", {}).values() for a in e["aliases"]}
         self.pattern = self._pattern(renamed | people)
         # An alias that contains another ("supercomputador que a xAI está construindo") renames the one
@@ -86,12 +90,18 @@ def _named(aliases: list[str], text: str) -> bool:
 def generate(root: Path, target: Path, n: int) -> Path:
     """Write seeds/, readings/, schemas/ and pyproject.toml for an N-article corpus under `target`."""
     registry_raw = _load(root / "readings" / ENTITIES_FILE)
-    renamer = _Renamer(registry_raw)
     base = []
     for path in sorted((root / "readings").glob("*.yaml")):
         if path.name != ENTITIES_FILE:
             data = _load(path)
             base.append(((root / "seeds" / data["seed"]).read_bytes().decode("utf-8"), data))
+    subjects = set()
+    for _, data in base:
+        for claim in data.get("claims", []):
+            for key in ("hardware", "organisation"):
+                value = claim.get(key)
+                subjects |= set(value) if isinstance(value, list) else {value}
+    renamer = _Renamer(registry_raw, subjects)
     if target.exists():
         shutil.rmtree(target)
     (target / "seeds").mkdir(parents=True)
@@ -103,16 +113,23 @@ def generate(root: Path, target: Path, n: int) -> Path:
     registry: dict = {table: {} for table in registry_raw}
     for table, entries in registry_raw.items():
         for ident, entry in entries.items():
-            if ident not in renamer.ids:
-                registry[table][ident] = entry
+            if ident not in renamer.ids:  # shared; one that names a renamed entity names batch ba's copy
+                registry[table][ident] = {key: renamer.value(value, 0) if key != "aliases" else value for key, value in entry.items()}
                 continue
             for batch in range(batches):
-                copy = renamer.value(entry, batch)
+                # A short description: the registry is one curated file, capped at 5,000,000 characters.
+                copy = {**renamer.value(entry, batch), "description": "copy"}
                 if batch == batches - 1 and n % len(base) and not _named(copy["aliases"], last_texts):
                     continue  # the last, partial batch lacks the seed that names it: every entity must come from a seed
                 registry[table][f"{ident}_{tag(batch)}"] = copy
-    dumped = yaml.dump(registry, allow_unicode=True, sort_keys=True, Dumper=yaml.CSafeDumper)
-    (target / "readings" / ENTITIES_FILE).write_text(dumped, encoding="utf-8")
+    # One flow-style line per entity, the smallest file: N = 10,000 makes about 48,000 entities (4.3 MB).
+    lines = []
+    for table, entries in registry.items():
+        lines.append(f"{table}:")
+        for ident, entry in sorted(entries.items()):
+            flow = yaml.dump(entry, default_flow_style=True, width=2**20, allow_unicode=True, Dumper=yaml.CSafeDumper)
+            lines.append(f"  {ident}: {flow.strip()}")
+    (target / "readings" / ENTITIES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     for i in range(n):
         text, reading = base[i % len(base)]
