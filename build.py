@@ -19,7 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="build in memory and fail if the published files are not what the inputs produce")
     parser.add_argument("--verify", action="store_true", help="validate the published data/ files as they are on disk (CSV and Parquet)")
     parser.add_argument("--names", action="store_true", help="report capitalised words in the seeds that match no alias (where a missing entity would show)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="where the per-article derive step runs (dask: pip install .[dask])")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a running Dask scheduler (default: 2 local worker processes)")
     args = parser.parse_args(argv)
+    if args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
 
     # pandera imports its optional data-synthesis strategies whenever hypothesis (a test dependency) is
     # installed, which costs about 0.3 s; the build never synthesises data, so it is kept out.
@@ -33,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     enabled = gc.isenabled()
     gc.disable()
     try:
+        if args.engine == "dask":
+            from superclusters.engine import dask_engine
+
+            with dask_engine(args.scheduler):
+                return _run(args)
         return _run(args)
     finally:
         if enabled:
