@@ -51,3 +51,13 @@ def test_problems_found_on_a_worker_come_back(cluster, corpus: Path, tmp_path: P
         render_files(broken)
     assert [str(p) for p in remote.value.problems] == [str(p) for p in local.value.problems]
     assert any("not in the seed at all" in str(p) for p in remote.value.problems)
+
+
+def test_the_names_report_is_filled_with_or_without_an_engine(cluster, root: Path) -> None:
+    """--names collects into this process's list, so it always derives here; it must not come back empty."""
+    from superclusters.pipeline import names_report
+
+    local = names_report(root)
+    assert local and any(" AI " in line for line in local)
+    with dask_engine(cluster.scheduler_address):
+        assert names_report(root) == local

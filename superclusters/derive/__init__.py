@@ -155,8 +155,9 @@ def derive_tables(
     tables: Tables = {name: [] for name in PER_ARTICLE}
     roles: list[Row] = []
     ordered = sorted(pairs, key=lambda p: p[0].article_id)
-    mapper = article_mapper if names is None else derive_articles  # --names needs this process's list
-    for rows, found in mapper(ordered, registry, vocab, aliases):
+    # --names fills this process's list, so that report always derives here.
+    per_article = article_mapper(ordered, registry, vocab, aliases) if names is None else derive_articles(ordered, registry, vocab, aliases, names)
+    for rows, found in per_article:
         problems.extend(found)
         for table in PER_ARTICLE:
             tables[table].extend(rows[table])
