@@ -56,7 +56,8 @@ verify: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/frictionless validate datapackage.json
 
-## Benchmark the build (floor, scaling to 10,000 synthetic articles, validation throughput); prints JSON.
+## Benchmark the real build.py on synthetic corpora of 10 to 10,000 articles (per phase, peak memory, first build
+## and rebuild, linearity) and the five-article build against its import floor; prints JSON. See docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 

@@ -8,6 +8,7 @@ published files as they were and prints every problem it found.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -43,12 +44,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="build in memory and fail if the published files are not what the inputs produce")
     parser.add_argument("--verify", action="store_true", help="validate the published data/ files as they are on disk (CSV and Parquet)")
     parser.add_argument("--names", action="store_true", help="report capitalised words in the seeds that match no alias (where a missing entity would show)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="where the per-article derive step runs (dask: pip install .[dask])")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a running Dask scheduler (default: 2 local worker processes)")
     args = parser.parse_args(argv)
+    if args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
 
     # pandera imports its optional data-synthesis strategies whenever hypothesis (a test dependency) is
     # installed, which costs about 0.3 s; the build never synthesises data, so it is kept out.
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
 
+    # The build makes millions of small objects that all live until it ends, so the cyclic collector
+    # finds almost nothing, yet each full pass walks all of them: 40 s of a 176 s build at N = 10,000,
+    # growing faster than the corpus (issue 13). A build is one short process; reference counting frees
+    # everything acyclic, and the cycles it leaves cost 2 % of peak memory at N = 1,000 (measured).
+    # Re-enabled on return, for callers (tests) that run main() in their own process.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if args.engine == "dask":
+            from superclusters.engine import dask_engine
+
+            with dask_engine(args.scheduler):
+                return _run(args)
+        return _run(args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command itself, run with the collector off."""
     # Heavy libraries load only past --help.
     from superclusters.errors import BuildError
     from superclusters.pipeline import build, names_report, stale_files, verify

@@ -1,25 +1,29 @@
 """Make a synthetic corpus of N articles from the real seeds and readings, by consistent transformation.
 
-Article i is seed (i mod 5) with:
-- its subjects renamed per batch of five ("Cortex" -> "Cortex_bq", "Tesla" -> "Tesla_bq"): a new
-  organisation or product per batch, as a growing corpus covers new clusters, so reconciliation groups
-  stay the size of one batch;
-- every stated quantity renumbered (50.000 -> 50.017), in the article's own digit grouping.
-Every curated span is carried through the edits by an offset map, so each quote still anchors exactly,
-each number is still accounted for and every value still parses. Dates are left as they are.
+Article i is seed (i mod 5) with the subjects of its claims renamed per batch of five ("Cortex" ->
+"Cortex_bq", "Tesla" -> "Tesla_bq"): a new organisation or product per batch, as a growing corpus covers
+new clusters, so reconciliation groups stay the size of one batch. Other entities (media outlets, people,
+most places) are shared by all batches.
+
+The rename is lexical (a word-bounded regular expression, the same function for the seed and for every
+string of its reading), so every quote, prefix, suffix, value, time, `stated` phrase and dismissed
+sentence stays an exact copy of the renamed seed without knowing the reading format's fields; a string
+that is an id of a renamed entity (one whose aliases change: organisations, hardware, some places) becomes that
+batch's id, wherever it is (a field, a list item, a `links:` key). Numbers are left as they are (an
+earlier version renumbered claim values by offset, which broke on each change of the reading format).
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from superclusters.pipeline import derive, load_inputs
+from superclusters.readings import ENTITIES_FILE
 
 
 def tag(batch: int) -> str:
@@ -32,135 +36,111 @@ def tag(batch: int) -> str:
             return "b" + letters
 
 
-def _edits_for(text: str, registry, batch: int, claims: list[dict]) -> list[tuple[int, int, str]]:
-    """(start, end, replacement) edits: renamed aliases and renumbered quantities, non-overlapping."""
-    edits = []
-    renamed = {a for table in (registry.organisations, registry.hardware) for e in table.values() for a in e.aliases}
-    people = {a for e in registry.people.values() for a in e.aliases}  # matched so "Michael Dell" is not read as "Dell"
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(renamed | people, key=lambda a: (-len(a), a)))) + r")(?!\w)")
-    for m in pattern.finditer(text):
-        if m.group() in renamed:
-            edits.append((m.start(), m.end(), f"{m.group()}_{tag(batch)}"))
-    seen = set()
-    for claim in claims:
-        span = (claim["value_char_start"], claim["value_char_end"])
-        if span in seen:
-            continue
-        seen.add(span)
-        value_text = text[span[0] : span[1]]
-        digits = re.search(r"\d[\d.,  ]*\d|\d", value_text)
-        if not digits:
-            continue
-        raw = digits.group()
-        sep = next((c for c in raw if not c.isdigit()), "")
-        number = int(re.sub(r"\D", "", raw)) + (batch % 89) + 1
-        formatted = f"{number:,}".replace(",", sep) if sep else str(number)
-        edits.append((span[0] + digits.start(), span[0] + digits.end(), formatted))
-    edits.sort()
-    kept, last_end = [], -1
-    for start, end, new in edits:  # an alias never overlaps a number; keep the first if they ever do
-        if start >= last_end:
-            kept.append((start, end, new))
-            last_end = end
-    return kept
+def _load(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
 
-def _apply(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
-    """New text, and the (old offset -> shift) breakpoints to map spans through it."""
-    pieces, shifts, position, shift = [], [], 0, 0
-    for start, end, new in edits:
-        pieces.append(text[position:start])
-        pieces.append(new)
-        shift += len(new) - (end - start)
-        shifts.append((end, shift))
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces), shifts
+class _Renamer:
+    """The per-batch rename of organisation and hardware aliases (people are matched, so "Michael Dell"
+    is not read as "Dell", and left alone), and of the ids whose entities are copied per batch."""
+
+    def __init__(self, registry: dict, subjects: set[str]) -> None:
+        # Only the claims' subjects (their hardware and organisations) are renamed: that keeps claim groups
+        # per batch, and the registry under the 5,000,000-character cap of a curated file at N = 10,000.
+        # A one-letter alias is kept: "on X." ends no sentence for the splitter, "on X_ba." would.
+        tables = ("organisations", "hardware")
+        renamed = {a for t in tables for ident, e in registry.get(t, {}).items() if ident in subjects for a in e["aliases"] if len(a) > 1}
+        people = {a for e in registry.get("people", {}).values() for a in e["aliases"]}
+        self.pattern = self._pattern(renamed | people)
+        # An alias that contains another ("supercomputador que a xAI está construindo") renames the one
+        # inside, so the organisation is still named in the sentence; "{0}" stands for the batch's suffix.
+        self.templates = {}
+        for alias in sorted(renamed, key=len):
+            inner = self._pattern((renamed | people) - {alias})
+            template = inner.sub(lambda m: self.templates.get(m.group(), m.group()), alias.replace("{", "{{").replace("}", "}}"))
+            self.templates[alias] = template if template != alias else alias + "{0}"
+        # An entity is copied per batch where its aliases change (a place too: "sede da Tesla"); the rest are shared.
+        self.ids: set[str] = set()
+        self.ids = {ident for table in registry.values() for ident, e in table.items() if any(self.text(a, 0) != a for a in e["aliases"])}
+
+    @staticmethod
+    def _pattern(aliases: set[str]) -> re.Pattern:
+        alternatives = "|".join(map(re.escape, sorted(aliases, key=lambda a: (-len(a), a))))
+        return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
+
+    def text(self, text: str, batch: int) -> str:
+        suffix = "_" + tag(batch)
+        return self.pattern.sub(lambda m: self.templates[m.group()].format(suffix) if m.group() in self.templates else m.group(), text)
+
+    def value(self, value: Any, batch: int) -> Any:
+        """A reading's (or registry entry's) value with ids and text renamed for `batch`, at any depth."""
+        if isinstance(value, str):
+            return f"{value}_{tag(batch)}" if value in self.ids else self.text(value, batch)
+        if isinstance(value, list):
+            return [self.value(v, batch) for v in value]
+        if isinstance(value, dict):
+            return {(f"{k}_{tag(batch)}" if k in self.ids else k): self.value(v, batch) for k, v in value.items()}
+        return value
 
 
-def _map(offset: int, shifts: list[tuple[int, int]]) -> int:
-    """Where an old offset lands in the edited text: shifted by every edit that ends at or before it."""
-    index = bisect.bisect_right(shifts, (offset, float("inf")))
-    return offset + (shifts[index - 1][1] if index else 0)
+def _named(aliases: list[str], text: str) -> bool:
+    return any(re.search(r"(?<!\w)" + re.escape(alias) + r"(?!\w)", text) for alias in aliases)
 
 
 def generate(root: Path, target: Path, n: int) -> Path:
     """Write seeds/, readings/, schemas/ and pyproject.toml for an N-article corpus under `target`."""
-    inputs = load_inputs(root)
-    tables = derive(inputs)
-    base = [(seed, reading) for seed, reading in sorted(inputs.pairs, key=lambda p: p[0].article_id)]
-    raw_readings = {seed.article_id: yaml.load((root / reading.path).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for seed, reading in base}
-    claims_by_article: dict[str, list[dict]] = {}
-    for claim in tables["claims"]:
-        claims_by_article.setdefault(claim["article_id"], []).append(claim)
+    registry_raw = _load(root / "readings" / ENTITIES_FILE)
+    base = []
+    for path in sorted((root / "readings").glob("*.yaml")):
+        if path.name != ENTITIES_FILE:
+            data = _load(path)
+            base.append(((root / "seeds" / data["seed"]).read_bytes().decode("utf-8"), data))
+    subjects = set()
+    for _, data in base:
+        for claim in data.get("claims", []):
+            for key in ("hardware", "organisation"):
+                value = claim.get(key)
+                subjects |= set(value) if isinstance(value, list) else {value}
+    renamer = _Renamer(registry_raw, subjects)
     if target.exists():
         shutil.rmtree(target)
     (target / "seeds").mkdir(parents=True)
     (target / "readings").mkdir()
     shutil.copytree(root / "schemas", target / "schemas")
     shutil.copy2(root / "pyproject.toml", target / "pyproject.toml")
-    registry_raw = yaml.load((root / "readings" / "entities.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     batches = (n + len(base) - 1) // len(base)
-    registry = {"organisations": {}, "people": registry_raw["people"], "hardware": {}}
-    for batch in range(batches):
-        for org_id, org in registry_raw["organisations"].items():
-            registry["organisations"][f"{org_id}_{tag(batch)}"] = {**org, "aliases": [f"{a}_{tag(batch)}" for a in org["aliases"]]}
-        for hw_id, hw in registry_raw["hardware"].items():
-            registry["hardware"][f"{hw_id}_{tag(batch)}"] = {
-                **hw,
-                "organisation": f"{hw['organisation']}_{tag(batch)}",
-                "aliases": [f"{a}_{tag(batch)}" for a in hw["aliases"]],
-            }
-    (target / "readings" / "entities.yaml").write_text(yaml.dump(registry, allow_unicode=True, sort_keys=True, Dumper=yaml.CSafeDumper), encoding="utf-8")
+    last_texts = "\n".join(renamer.text(text, batches - 1) for text, _ in base[: n % len(base)])
+    registry: dict = {table: {} for table in registry_raw}
+    for table, entries in registry_raw.items():
+        for ident, entry in entries.items():
+            if ident not in renamer.ids:  # shared; one that names a renamed entity names batch ba's copy
+                registry[table][ident] = {key: renamer.value(value, 0) if key != "aliases" else value for key, value in entry.items()}
+                continue
+            for batch in range(batches):
+                # A short description: the registry is one curated file, capped at 5,000,000 characters.
+                copy = {**renamer.value(entry, batch), "description": "copy"}
+                if batch == batches - 1 and n % len(base) and not _named(copy["aliases"], last_texts):
+                    continue  # the last, partial batch lacks the seed that names it: every entity must come from a seed
+                registry[table][f"{ident}_{tag(batch)}"] = copy
+    # One flow-style line per entity, the smallest file: N = 10,000 makes about 48,000 entities (4.3 MB).
+    lines = []
+    for table, entries in registry.items():
+        lines.append(f"{table}:")
+        for ident, entry in sorted(entries.items()):
+            flow = yaml.dump(entry, default_flow_style=True, width=2**20, allow_unicode=True, Dumper=yaml.CSafeDumper)
+            lines.append(f"  {ident}: {flow.strip()}")
+    (target / "readings" / ENTITIES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    org_ids, hw_ids = set(registry_raw["organisations"]), set(registry_raw["hardware"])
     for i in range(n):
-        seed, reading = base[i % len(base)]
+        text, reading = base[i % len(base)]
         batch = i // len(base)
-        text = seed.text
-        edits = _edits_for(text, inputs.registry, batch, claims_by_article.get(seed.article_id, []))
-        new_text, shifts = _apply(text, edits)
-
-        def requote(quote: str, prefix: str = "", text=text, new_text=new_text, shifts=shifts) -> str:
-            start = text.index(prefix + quote) + len(prefix) if quote else 0
-            return new_text[_map(start, shifts) : _map(start + len(quote), shifts)]
-
-        def rename(ident, batch=batch):
-            if isinstance(ident, list):
-                return [rename(x) for x in ident]
-            return f"{ident}_{tag(batch)}" if ident in org_ids or ident in hw_ids else ident
-
-        data = yaml.load(yaml.dump(raw_readings[seed.article_id], Dumper=yaml.CSafeDumper), Loader=yaml.CSafeLoader)
-        for key in ("title", "published"):
-            if data.get(key):
-                data[key] = requote(data[key])
-        if data.get("outlet"):
-            data["outlet"] = rename(data["outlet"])
-        for entry in data.get("roles", []):
-            entry["quote"] = requote(entry["quote"], entry.get("prefix", ""))
-            entry["organisation"] = rename(entry["organisation"])
-        for section in ("claims", "events"):
-            for entry in data.get(section, []):
-                old_quote = entry["quote"]
-                start = text.index(entry.get("prefix", "") + old_quote) + len(entry.get("prefix", ""))
-                entry["quote"] = requote(old_quote, entry.get("prefix", ""))
-                for inner in ("value", "time", "date"):
-                    phrase = entry.get(inner)
-                    if isinstance(phrase, dict):
-                        offset = start + old_quote.index(phrase["text"])
-                        phrase["text"] = new_text[_map(offset, shifts) : _map(offset + len(phrase["text"]), shifts)]
-                    elif isinstance(phrase, str):
-                        offset = start + old_quote.index(phrase)
-                        entry[inner] = new_text[_map(offset, shifts) : _map(offset + len(phrase), shifts)]
-                for key in ("organisation", "hardware", "component", "organisations", "attributed_to"):
-                    if key in entry:
-                        entry[key] = rename(entry[key])
-        for entry in data.get("dismissed", []):
-            entry["quote"] = requote(entry["quote"], entry.get("prefix", "")) if not entry.get("every") else entry["quote"]
-        data_bytes = new_text.encode("utf-8")
-        name = f"{i:06d}_{hashlib.sha256(data_bytes).hexdigest()[:16]}"
+        data = renamer.value(reading, batch)
+        data_bytes = renamer.text(text, batch).encode("utf-8")
+        digest = hashlib.sha256(data_bytes).hexdigest()
+        name = f"{i:06d}_{digest[:16]}"
         data["seed"] = f"{name}.txt"
-        data["seed_sha256"] = hashlib.sha256(data_bytes).hexdigest()
+        data["seed_sha256"] = digest
         (target / "seeds" / f"{name}.txt").write_bytes(data_bytes)
-        (target / "readings" / f"{name}.yaml").write_text(yaml.dump(data, allow_unicode=True, sort_keys=False, Dumper=yaml.CSafeDumper), encoding="utf-8")
+        dumped = yaml.dump(data, allow_unicode=True, sort_keys=False, Dumper=yaml.CSafeDumper)
+        (target / "readings" / f"{name}.yaml").write_text(dumped, encoding="utf-8")
     return target

@@ -26,7 +26,7 @@ from .reading_schema import SCHEMA_COMMENT, TODO
 from .seeds import Seed, decode_seed, sha256_hex
 from .sentences import segment
 
-SEED_NAME = re.compile(r"^(\d{3})_[0-9a-f]{16}\.txt$")
+SEED_NAME = re.compile(r"^(\d{3,})_[0-9a-f]{16}\.txt$")
 DATE_LINE = re.compile(r"^\s*date (\d{4}-\d{2}(?:-\d{2})?)\b")
 LANGUAGES = ("pt", "fr", "en")
 MIN_CONFIDENCE = 0.9  # below it, the curator must say the language

@@ -111,14 +111,38 @@ def _cell(value: Any, delimiter: str = "|") -> str:
     return str(value)
 
 
+def _column_text(values: list, delimiter: str) -> list[str]:
+    """One column's CSV text, exactly what `_cell` gives cell by cell.
+
+    The cells most columns hold (text, integers, None, pandas' NA) take a fast path with `_cell`'s own
+    result for them; everything else goes through `_cell` itself, so the output cannot drift from it.
+    """
+    import pandas as pd
+
+    na = pd.NA
+    return [
+        v if type(v) is str else str(v) if type(v) is int else "" if v is None or v is na else _cell(v, delimiter)  # noqa: E721
+        for v in values
+    ]
+
+
 def csv_bytes(df: Any, schema: dict) -> bytes:
-    """CSV text; each list cell is joined with its own field's delimiter, as the Table Schema declares."""
+    """CSV text; each list cell is joined with its own field's delimiter, as the Table Schema declares.
+
+    Formatted column by column and written with one `writerows`: `itertuples` plus a `_cell` call per
+    cell cost about 18 % of a 10,000-article build (issue 13). `pyarrow.csv.write_csv` would be faster
+    still, but it quotes every string, which would change every published CSV byte.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(field_names(schema))
-    delimiters = [list_fields(schema).get(name, "|") for name in field_names(schema)]
-    for row in df.itertuples(index=False, name=None):
-        writer.writerow([_cell(v, d) for v, d in zip(row, delimiters, strict=True)])
+    names = field_names(schema)
+    writer.writerow(names)
+    if len(df.columns) != len(names):  # the row-by-row writer's zip(strict=True) refused such a frame; so do we
+        raise ValueError(f"frame has {len(df.columns)} columns; the schema has {len(names)}")
+    delimiters = [list_fields(schema).get(name, "|") for name in names]
+    # By position, as the row-by-row writer paired each frame column with the schema field at its place.
+    columns = [_column_text(df.iloc[:, k].tolist(), delimiter) for k, delimiter in enumerate(delimiters)]
+    writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue().encode("utf-8")
 
 

@@ -157,7 +157,7 @@ def reading_schema(schemas: dict[str, dict]) -> dict:
         "required": ["seed", "seed_sha256", "language", "title", "title_source"],
         "additionalProperties": False,
         "properties": {
-            "seed": {"type": "string", "pattern": r"^\d{3}_[0-9a-f]{16}\.txt$"},
+            "seed": {"type": "string", "pattern": r"^\d{3,}_[0-9a-f]{16}\.txt$"},
             "seed_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "language": {"enum": _enum(schemas, "articles", "language")},
             "title": _text("the headline or lead sentence, exactly"),

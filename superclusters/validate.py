@@ -6,6 +6,7 @@ the row (by primary key), the column, the bad value and what was expected.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from .anchoring import span_url
@@ -35,6 +36,20 @@ def _span_prefixes(schema: dict) -> list[str]:
     return [f["name"][: -len("char_start")] for f in schema["fields"] if f["name"].endswith("char_start")]
 
 
+def _references(cells: list, is_list: bool) -> Iterator[tuple[int, Any]]:
+    """(row position, id) of every reference in a column; a list cell gives one per item, as
+    `Series.explode` did (an empty list or a missing cell gives none that is checked)."""
+    if not is_list:
+        yield from enumerate(cells)
+        return
+    for position, cell in enumerate(cells):
+        if isinstance(cell, list | tuple) or hasattr(cell, "__array__"):
+            for item in cell:
+                yield position, item
+        else:  # a scalar in a list column (text, or missing): explode kept it as it was
+            yield position, cell
+
+
 def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_texts: dict[str, str]) -> list[Problem]:
     """Foreign keys (including the items of list columns), and every span against its seed text.
 
@@ -43,7 +58,7 @@ def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_
     """
     problems = []
     table_by_key = {s["primaryKey"][0]: t for t, s in schemas.items()}
-    keys = {name: set(frames[name][schemas[name]["primaryKey"][0]].dropna()) for name in frames}
+    keys = {name: set(frames[name][schemas[name]["primaryKey"][0]].dropna().tolist()) for name in frames}
     seed_paths = dict(zip(frames["articles"]["article_id"], frames["articles"]["seed_path"], strict=True))
     for name, df in frames.items():
         schema = schemas[name]
@@ -53,11 +68,12 @@ def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_
         # A list column 'x_ids' refers to the table whose primary key is 'x_id'.
         references += [(f["name"], table_by_key[f["name"][:-1]], True) for f in schema["fields"] if f["type"] == "list" and f["name"][:-1] in table_by_key]
         for column, target, is_list in references:
-            # A list column holds real lists (schemas.frame makes them): explode keeps each item's row index.
-            values = df[column].explode() if is_list else df[column]
-            bad = values.notna() & ~values.isin(keys[target])
-            for position, ident in zip(values.index[bad.to_numpy()], values[bad].tolist(), strict=True):
-                problems.append(Problem(f"data/{name}", f"row {row_keys[position]}", column, f"{ident!r} is not an id in {target}"))
+            # Python set lookups over the column's values: pandas' `isin(<set>)` on Arrow-backed strings
+            # and `explode` cost most of this step (issue 13); the rows and messages are the same.
+            known = keys[target]
+            for position, ident in _references(df[column].tolist(), is_list):
+                if not missing(ident) and ident not in known:
+                    problems.append(Problem(f"data/{name}", f"row {row_keys[position]}", column, f"{ident!r} is not an id in {target}"))
         for prefix in _span_prefixes(schema):
             article_column = f"{prefix}article_id" if f"{prefix}article_id" in df else "article_id"
             # The span's text is in <prefix>quote, or <prefix>text for value_ and time_ spans.

@@ -15,6 +15,17 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session", autouse=True)
+def yaml_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh cache of parsed YAML for the test run (also for the builds tests start as subprocesses):
+    the checkout's .cache/ is never read, so no test passes on an entry an older parser wrote."""
+    import os
+
+    folder = tmp_path_factory.mktemp("parsed-yaml")
+    os.environ["SUPERCLUSTERS_YAML_CACHE"] = str(folder)
+    return folder
+
+
 from superclusters.pipeline import BUILD_INPUTS, PUBLISHED  # noqa: E402
 
 INPUTS = BUILD_INPUTS + PUBLISHED
@@ -29,6 +40,28 @@ def copy_package(target: Path) -> Path:
         else:
             shutil.copy2(ROOT / name, target / name)
     return target
+
+
+@pytest.fixture(scope="session")
+def clean_package_frictionless_report() -> dict:
+    """frictionless' report on the committed package, made once per run (about 2 s each; several test
+    files made it): `errors` as (resource, error type, message), and the names of the `validated` resources."""
+    from frictionless import Package
+
+    report = Package(str(ROOT / "datapackage.json")).validate()
+    return {
+        "errors": [(task.name, e.type, e.message) for task in report.tasks for e in task.errors],
+        "validated": {task.name for task in report.tasks},
+    }
+
+
+@pytest.fixture(scope="session")
+def package_frames() -> tuple[dict, dict]:
+    """The real package's validated frames and its schemas, built once per test run (read them, never change them)."""
+    from superclusters.pipeline import derive, load_inputs, validate
+
+    inputs = load_inputs(ROOT)
+    return validate(derive(inputs), inputs), inputs.schemas
 
 
 @pytest.fixture

@@ -115,8 +115,8 @@ def test_frictionless_opens_the_zip_directly(release, root):
     resources = json.loads((root / "datapackage.json").read_text())["resources"]
     package = Package(str(archive))
     assert [r.name for r in package.resources] == [r["name"] for r in resources]
-    report = package.validate()
-    assert report.valid and len(report.tasks) == len(resources)
+    # Validated once, by the CLI a user runs: the same validator as package.validate() (which this test
+    # also ran, 1.5 s more), with every task's name, validity, rows and seed hash checked below.
     cli = Path(sys.executable).parent / "frictionless"
     result = subprocess.run([str(cli), "validate", "--json", str(archive)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-2000:]

@@ -8,10 +8,11 @@ parties), entities; `context` holds what they share.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..audit import unmatched_names
-from ..errors import Collector, shown
+from ..errors import Collector, Problem, shown
 from ..mentions import AliasIndex, Mention, alias_index, find_mentions
 from ..readings import ENTITY_KINDS, Reading, Registry
 from ..reconcile import reconcile
@@ -114,6 +115,21 @@ def derive_article(
     return tables, found
 
 
+def derive_articles(
+    pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, aliases: Aliases, names: list | None = None
+) -> Iterator[tuple[Tables, list[Problem]]]:
+    """Each article's rows and problems, in order, in this process (the default `article_mapper`)."""
+    for seed, reading in pairs:
+        problems = Collector()
+        rows, _ = derive_article(seed, reading, registry, vocab, aliases, problems, names)
+        yield rows, problems.problems
+
+
+# How derive_tables runs the per-article step: in this process, or on an engine (superclusters.engine
+# swaps it in for `build.py --engine dask`). Any replacement must yield the same pairs in the same order.
+article_mapper: Callable[..., Iterable[tuple[Tables, list[Problem]]]] = derive_articles
+
+
 def derive_tables(
     pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, names: list | None = None, partial: bool = False
 ) -> Tables:
@@ -138,8 +154,11 @@ def derive_tables(
     aliases = Aliases.from_registry(registry, problems)
     tables: Tables = {name: [] for name in PER_ARTICLE}
     roles: list[Row] = []
-    for seed, reading in sorted(pairs, key=lambda p: p[0].article_id):
-        rows, _ = derive_article(seed, reading, registry, vocab, aliases, problems, names)
+    ordered = sorted(pairs, key=lambda p: p[0].article_id)
+    # --names fills this process's list, so that report always derives here.
+    per_article = article_mapper(ordered, registry, vocab, aliases) if names is None else derive_articles(ordered, registry, vocab, aliases, names)
+    for rows, found in per_article:
+        problems.extend(found)
         for table in PER_ARTICLE:
             tables[table].extend(rows[table])
         roles.extend(rows["roles"])
