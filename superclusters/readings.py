@@ -8,7 +8,7 @@ at a time, so a curator sees every one in a single run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +238,17 @@ class Place:
 
 
 ENTITY_KINDS = ("organisation", "person", "hardware", "place")
+# YAML list key -> entry class, and -> the Reading field that holds the entries.
+ENTRY_KINDS = {
+    "roles": RoleEntry,
+    "unnamed": PartyEntry,
+    "claims": ClaimEntry,
+    "events": EventEntry,
+    "relations": RelationEntry,
+    "dismissed_numbers": Dismissal,
+    "dismissed_sentences": SentenceDismissal,
+}
+READING_LISTS = {key: key for key in ENTRY_KINDS} | {"dismissed_numbers": "dismissed"}
 
 
 @dataclass(frozen=True)
@@ -433,85 +444,42 @@ class _Fields:
             self.problems.add(self.path, self.entry, name, f"got {shown(bad)}; expected ids as text")
         return tuple(v for v in value if isinstance(v, str))
 
-    def phrase(self, name: str) -> Phrase | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return Phrase(value)
-        sub = _Fields(value, self.path, f"{self.entry}.{name}", self.problems)
-        sub.unknown({"text", "calendar", "prefix"})
-        text = sub.text("text")
-        calendar = sub.data.get("calendar", True)
-        if not isinstance(calendar, bool):
-            self.problems.add(self.path, self.entry, f"{name}.calendar", f"got {shown(calendar)}; expected true or false")
-            calendar = True
-        return Phrase(text or "", calendar, sub.text("prefix", False) or "")
-
-    def links(self, name: str = "links") -> tuple[tuple[str, str], ...]:
-        """`links: {entity_id: coreference|inferred}` for entities the quote's sentence does not name."""
-        value = self._get(name, (dict,), False, "a mapping of entity id to coreference or inferred")
-        if value is None:
-            return ()
-        pairs = []
-        for ident, basis in value.items():
-            if not isinstance(ident, str) or basis not in ("coreference", "inferred"):
-                self.problems.add(self.path, self.entry, f"{name}.{shown(ident)}", f"got {shown(basis)}; expected coreference or inferred")
-                continue
-            pairs.append((ident, basis))
-        return tuple(sorted(pairs))
-
     def unknown(self, allowed: set[str]) -> None:
         for key in self.data:
             if key not in allowed:
                 self.problems.add(self.path, self.entry, shown(key), f"unknown field; expected one of {', '.join(sorted(allowed))}")
 
 
-class _Read(_Fields):
-    """Field access for a reading that passed the reading schema: the schema is the check, so nothing here
-    records a problem (the hand-written type and unknown-field checks of _Fields are for the registry)."""
-
-    def __init__(self, data: Any, path: str, entry: str, problems: Collector):
-        self.data, self.path, self.entry, self.problems = data, path, entry, problems
-
-    def _get(self, name: str, kinds: tuple[type, ...], required: bool, expected: str) -> Any:
-        return self.data.get(name)
-
-    def text(self, name: str, required: bool = True) -> str | None:
-        return self.data.get(name)
-
-    def phrase(self, name: str) -> Phrase | None:
-        value = self.data.get(name)
+def _value(kind: str, value: Any) -> Any:
+    """A schema-valid YAML value as the entry field of annotation `kind` holds it."""
+    if "Phrase" in kind:
         if value is None or isinstance(value, str):
             return None if value is None else Phrase(value)
         return Phrase(value["text"], value.get("calendar", True), value.get("prefix", ""))
+    if kind.startswith("tuple[tuple"):  # links: {id: basis}
+        return tuple(sorted((value or {}).items()))
+    if kind.startswith("tuple"):
+        return tuple(value or ())
+    if kind == "bool":
+        return bool(value)
+    if kind == "str":
+        return value or ""
+    return value
 
-    def links(self, name: str = "links") -> tuple[tuple[str, str], ...]:
-        return tuple(sorted((self.data.get(name) or {}).items()))
 
-    def ids(self, name: str) -> tuple[str, ...]:
-        return tuple(self.data.get(name) or ())
+def _entry(cls: type, index: int, item: dict) -> Any:
+    """One curated entry from a reading that passed the reading schema.
 
-
-def _read_list(top: _Fields, name: str) -> list:
-    return top.data.get(name) or []
+    The schema is the check, so nothing here is checked again: each dataclass field takes the YAML field
+    of the same name (the hand-written field checks of _Fields remain for the registry only).
+    """
+    return cls(index=index, **{f.name: _value(str(f.type), item.get(f.name)) for f in fields(cls) if f.name != "index"})
 
 
 def _entry_label(kind: str, index: int, data: Any) -> str:
     quote = data.get("quote") if isinstance(data, dict) else None
     short = f" ({quote[:40]!r})" if isinstance(quote, str) else ""
     return f"{kind}[{index}]{short}"
-
-
-def _entries(top: _Fields, name: str) -> list:
-    """A list-valued top-level field; anything else is a problem and yields no entries."""
-    value = top.data.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        top.problems.add(top.path, "", name, f"got {type(value).__name__}; expected a list of entries")
-        return []
-    return value
 
 
 def _mapping(top: _Fields, name: str) -> dict:
@@ -609,171 +577,9 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Re
                 skip.add((error_path[0], error_path[1]))
             else:
                 return None  # a top-level field is wrong: nothing of this reading can be trusted
-    top = _Read(data, path, "", problems)
-    roles = []
-    for index, item in enumerate(_read_list(top, "roles")):
-        if ("roles", index) in skip:
-            continue
-        f = _Read(item, path, _entry_label("roles", index, item), problems)
-        roles.append(
-            RoleEntry(
-                index,
-                f.text("person") or "",
-                f.text("role") or "",
-                f.text("organisation") or "",
-                f.text("quote") or "",
-                f.text("prefix", False) or "",
-                f.text("suffix", False) or "",
-            )
-        )
-    dismissed = []
-    for index, item in enumerate(_read_list(top, "dismissed_numbers")):
-        if ("dismissed_numbers", index) in skip:
-            continue
-        f = _Read(item, path, _entry_label("dismissed_numbers", index, item), problems)
-        every = f.data.get("every", False)
-        if not isinstance(every, bool):
-            problems.add(path, f.entry, "every", f"got {every!r}; expected true or false")
-        dismissed.append(
-            Dismissal(index, f.text("quote") or "", f.text("reason") or "", every is True, f.text("prefix", False) or "", f.text("suffix", False) or "")
-        )
-
-    claims = []
-    for index, item in enumerate(_read_list(top, "claims")):
-        if ("claims", index) in skip:
-            continue
-        f = _Read(item, path, _entry_label("claims", index, item), problems)
-        claims.append(
-            ClaimEntry(
-                index,
-                f.text("quote") or "",
-                f.text("prefix", False) or "",
-                f.text("suffix", False) or "",
-                f.text("value") or "",
-                f.text("property") or "",
-                f.text("organisation", False),
-                f.text("hardware", False),
-                f.text("component", False),
-                f.phrase("time"),
-                f.text("modality") or "",
-                f.text("attributed_to") or "",
-                f.text("attribution_kind") or "",
-                f.text("en", False),
-                f.text("note", False),
-                f.phrase("stated"),
-                f.text("phase", False),
-                f.links(),
-                f.text("ambiguity", False),
-            )
-        )
-    events = []
-    for index, item in enumerate(_read_list(top, "events")):
-        if ("events", index) in skip:
-            continue
-        f = _Read(item, path, _entry_label("events", index, item), problems)
-        events.append(
-            EventEntry(
-                index,
-                f.text("quote") or "",
-                f.text("prefix", False) or "",
-                f.text("suffix", False) or "",
-                f.text("type") or "",
-                f.text("description") or "",
-                f.text("modality") or "",
-                f.phrase("date"),
-                f.ids("organisations"),
-                f.ids("hardware"),
-                f.ids("people"),
-                f.text("attributed_to") or "",
-                f.text("attribution_kind") or "",
-                f.text("en", False),
-                f.text("note", False),
-                f.ids("places"),
-                f.text("status", False),
-                f.links(),
-                f.text("ambiguity", False),
-                f.phrase("stated"),
-            )
-        )
-    relations = []
-    for index, item in enumerate(_read_list(top, "relations")):
-        if ("relations", index) in skip:
-            continue
-        f = _Read(item, path, _entry_label("relations", index, item), problems)
-        relations.append(
-            RelationEntry(
-                index,
-                f.text("quote") or "",
-                f.text("prefix", False) or "",
-                f.text("suffix", False) or "",
-                f.text("subject") or "",
-                f.text("predicate") or "",
-                f.text("object", False),
-                f.text("object_text", False),
-                f.phrase("time"),
-                f.phrase("stated"),
-                f.text("modality") or "",
-                f.text("attributed_to") or "",
-                f.text("attribution_kind") or "",
-                f.links(),
-                f.text("en", False),
-                f.text("ambiguity", False),
-                f.text("note", False),
-            )
-        )
-    unnamed = []
-    for index, item in enumerate(_read_list(top, "unnamed")):
-        if ("unnamed", index) in skip:
-            continue
-        f = _Read(item, path, _entry_label("unnamed", index, item), problems)
-        unnamed.append(
-            PartyEntry(
-                index,
-                f.text("label") or "",
-                f.text("kind") or "",
-                f.text("quote") or "",
-                f.text("prefix", False) or "",
-                f.text("suffix", False) or "",
-                f.text("affiliation", False),
-                f.text("en", False),
-            )
-        )
-    sentence_dismissals = []
-    for index, item in enumerate(_read_list(top, "dismissed_sentences")):
-        if ("dismissed_sentences", index) in skip:
-            continue
-        f = _Read(item, path, _entry_label("dismissed_sentences", index, item), problems)
-        sentence_dismissals.append(
-            SentenceDismissal(
-                index,
-                f.text("quote") or "",
-                f.text("prefix", False) or "",
-                f.text("suffix", False) or "",
-                f.text("reason") or "",
-                f.text("restates", False),
-                f.text("note", False),
-            )
-        )
-    return Reading(
-        path=path,
-        seed=top.text("seed") or "",
-        seed_sha256=top.text("seed_sha256") or "",
-        language=top.text("language") or "",
-        title=top.text("title") or "",
-        title_source=top.text("title_source") or "",
-        title_en=top.text("title_en", False),
-        published=top.text("published", False),
-        reference_year=top.integer("reference_year", False),
-        reference_year_basis=top.text("reference_year_basis", False),
-        outlet=top.text("outlet", False),
-        roles=tuple(roles),
-        claims=tuple(claims),
-        events=tuple(events),
-        dismissed=tuple(dismissed),
-        relations=tuple(relations),
-        unnamed=tuple(unnamed),
-        dismissed_sentences=tuple(sentence_dismissals),
-    )
+    lists = {key: tuple(_entry(cls, i, item) for i, item in enumerate(data.get(key) or []) if (key, i) not in skip) for key, cls in ENTRY_KINDS.items()}
+    top = {f.name: data.get(f.name) for f in fields(Reading) if f.name not in ("path", *READING_LISTS.values())}
+    return Reading(path=path, **top, **{name: lists[key] for key, name in READING_LISTS.items()})
 
 
 def parse_registry(text: str, path: str, problems: Collector) -> Registry:
