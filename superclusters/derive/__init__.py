@@ -148,6 +148,10 @@ def derive_tables(
         for ident, entity in registry.table(kind).items():
             value = getattr(entity, "role" if column == "organisation_role" else column)
             vocab.check(table, column, value, problems, (registry.path, f"{table}.{ident}", column))
+    from ..reconcile import MODALITY_CLASS
+
+    if set(vocab.enums[("claims", "modality")]) != set(MODALITY_CLASS):
+        problems.add("schemas/claims.json", "modality", "enum", f"differs from reconcile.MODALITY_CLASS {sorted(MODALITY_CLASS)}; give each modality its class")
     if set(vocab.enums[("claims", "property")]) != set(PROPERTY_UNITS):
         problems.add("schemas/claims.json", "property", "enum", f"differs from derive.claims.PROPERTY_UNITS {sorted(PROPERTY_UNITS)}")
 

@@ -59,7 +59,6 @@ def sentence_rows(ctx: ArticleContext) -> list[Row]:
     dismissed: dict[int, tuple[str, str | None, str | None]] = {}
     for e in ctx.reading.dismissed_sentences:
         entry = f"dismissed_sentences[{e.index}] ({e.quote[:40]!r})"
-        ctx.vocab.check("sentences", "dismissal_reason", e.reason, ctx.problems, (ctx.reading.path, entry, "reason"))
         span = ctx.anchor(entry, e.quote, e.prefix, e.suffix, row=False)
         if span is None:
             continue
@@ -136,7 +135,6 @@ def party_rows(ctx: ArticleContext) -> list[Row]:
     rows = []
     for e in ctx.reading.unnamed:
         entry = f"unnamed[{e.index}] ({e.quote[:40]!r})"
-        ctx.vocab.check("unnamed_parties", "kind", e.kind, ctx.problems, (ctx.reading.path, entry, "kind"))
         ctx.known(entry, "affiliation", "organisation", e.affiliation)
         if e.label in ctx.parties or ctx.registry.kind_of(e.label):
             ctx.add(entry, "label", f"{shown(e.label)} is already a label in this reading or an id in the registry; expected a new one")

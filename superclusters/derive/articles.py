@@ -38,8 +38,6 @@ def reference(ctx: ArticleContext) -> Row:
 
 def article_row(ctx: ArticleContext, ref_row: Row, counts: dict[str, int]) -> Row:
     r, s = ctx.reading, ctx.seed
-    ctx.vocab.check("articles", "language", r.language, ctx.problems, (r.path, "", "language"))
-    ctx.vocab.check("articles", "title_source", r.title_source, ctx.problems, (r.path, "", "title_source"))
     if r.outlet is not None:
         ctx.known("", "outlet", "organisation", r.outlet)
     title_span = ctx.anchor("title", r.title, "", "")

@@ -133,7 +133,6 @@ class ArticleContext:
         person = organisation = party = None
         text = e.attributed_to
         link = None
-        self.vocab.check("claims", "attribution_kind", e.attribution_kind, self.problems, (self.reading.path, entry, "attribution_kind"))
         if e.attribution_kind == "person":
             self.known(entry, "attributed_to", "person", e.attributed_to)
             person = e.attributed_to

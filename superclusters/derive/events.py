@@ -8,13 +8,8 @@ from .context import ArticleContext, Row
 
 def event_rows(ctx: ArticleContext, e: EventEntry) -> tuple[Row | None, list[Row]]:
     entry = f"events[{e.index}] ({e.quote[:40]!r})"
-    path = ctx.reading.path
-    ctx.vocab.check("events", "modality", e.modality, ctx.problems, (path, entry, "modality"))
-    ctx.vocab.check("events", "event_type", e.type, ctx.problems, (path, entry, "type"))
     if (e.type == "status") != (e.status is not None):
         ctx.add(entry, "status", "a status event (type: status) needs a status, and only it may have one")
-    if e.status is not None:
-        ctx.vocab.check("events", "status", e.status, ctx.problems, (path, entry, "status"))
     span = ctx.anchor(entry, e.quote, e.prefix, e.suffix)
     roles = []
     for field, kind, ids in (

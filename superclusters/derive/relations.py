@@ -8,9 +8,6 @@ from .context import ArticleContext, Row
 
 def relation_rows(ctx: ArticleContext, e: RelationEntry) -> tuple[Row | None, list[Row]]:
     entry = f"relations[{e.index}] ({e.quote[:40]!r})"
-    path = ctx.reading.path
-    ctx.vocab.check("relations", "modality", e.modality, ctx.problems, (path, entry, "modality"))
-    ctx.vocab.check("relations", "predicate", e.predicate, ctx.problems, (path, entry, "predicate"))
     span = ctx.anchor(entry, e.quote, e.prefix, e.suffix)
     subject = ctx.entity(entry, "subject", e.subject)
     target = ctx.entity(entry, "object", e.object)
