@@ -270,7 +270,7 @@ def build(root: Path) -> dict[str, bytes]:
 
 
 def stale_files(root: Path) -> list[str]:
-    """Published files (and README tables) that differ from what the inputs produce now."""
+    """Published files, the README's generated blocks and the schema-generated files that differ from what the inputs produce now."""
     files, inputs, frames = render_files(root)
     stale = [path for path, data in files.items() if not (root / path).is_file() or (root / path).read_bytes() != data]
     from .generated import stale as stale_generated

@@ -3,7 +3,7 @@
 - `frame`: rows -> pandas DataFrame with the schema's column order and dtypes;
 - `pandera_schema`: checks for required, unique, enum, pattern, min/max, dates, keys;
 - `arrow_schema`: the Parquet schema, descriptions carried as field metadata;
-- `markdown_table`: the README's column table.
+- `markdown_table`: the column table of the data dictionary (docs/data-dictionary.md).
 
 pandera's own `from_frictionless_schema` is not used: it makes integer columns
 non-nullable and does not check dates (pandera 0.35).
@@ -242,7 +242,7 @@ def arrow_schema(schema: dict):
 
 
 def markdown_table(schema: dict) -> str:
-    """README column table: name, type, required, description (with the allowed values)."""
+    """Data-dictionary column table: name, type, required, description (with the allowed values)."""
     lines = ["| column | type | required | description |", "|---|---|---|---|"]
     for f in schema["fields"]:
         cons = f.get("constraints", {})
