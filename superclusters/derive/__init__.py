@@ -21,12 +21,25 @@ from .accounting import audit_numbers, party_rows, role_rows, sentence_rows
 from .articles import article_row, reference
 from .claims import PROPERTY_UNITS, claim_rows
 from .context import ArticleContext, Row, Vocabulary, span_columns
-from .entities import entity_index, entity_rows
+from .entities import CorpusSummary, entity_index, entity_rows
 from .events import event_rows
 from .relations import relation_rows
 
 Tables = dict[str, list[Row]]
-__all__ = ["Aliases", "Tables", "Vocabulary", "derive_article", "derive_tables", "PROPERTY_UNITS"]
+__all__ = [
+    "Aliases",
+    "CorpusSummary",
+    "PER_ARTICLE",
+    "PROPERTY_UNITS",
+    "Tables",
+    "Vocabulary",
+    "corpus_tables",
+    "derive_article",
+    "derive_batch",
+    "derive_tables",
+    "prepare",
+    "sort_by_key",
+]
 PER_ARTICLE = ("articles", "claims", "events", "relations", "mentions", "sentences", "unnamed_parties", "entity_links")
 
 
@@ -130,15 +143,8 @@ def derive_articles(
 article_mapper: Callable[..., Iterable[tuple[Tables, list[Problem]]]] = derive_articles
 
 
-def derive_tables(
-    pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, names: list | None = None, partial: bool = False
-) -> Tables:
-    """Every table from every article; problems collected, rows in primary-key order.
-
-    `names`, when given, receives (article_id, offset, name) for capitalised names that match no alias.
-    `partial` marks a run on only the articles whose inputs could be read (others failed): checks that need
-    every article (an entity no seed mentions) are skipped, so they cannot report false problems.
-    """
+def prepare(registry: Registry, vocab: Vocabulary, problems: Collector) -> Aliases:
+    """Check the registry's and the schemas' vocabularies, and compile every alias once for the corpus."""
     for table, column, kind in (
         ("organisations", "kind", "organisation"),
         ("hardware", "kind", "hardware"),
@@ -154,34 +160,68 @@ def derive_tables(
         problems.add("schemas/claims.json", "modality", "enum", f"differs from reconcile.MODALITY_CLASS {sorted(MODALITY_CLASS)}; give each modality its class")
     if set(vocab.enums[("claims", "property")]) != set(PROPERTY_UNITS):
         problems.add("schemas/claims.json", "property", "enum", f"differs from derive.claims.PROPERTY_UNITS {sorted(PROPERTY_UNITS)}")
+    return Aliases.from_registry(registry, problems)
 
-    aliases = Aliases.from_registry(registry, problems)
+
+def derive_batch(
+    pairs: list[tuple[Seed, Reading]],
+    registry: Registry,
+    vocab: Vocabulary,
+    aliases: Aliases,
+    problems: Collector,
+    summary: CorpusSummary,
+    names: list | None = None,
+) -> Tables:
+    """The per-article tables of some whole articles (given in article order), unsorted; `summary` takes them too."""
     tables: Tables = {name: [] for name in PER_ARTICLE}
-    roles: list[Row] = []
-    ordered = sorted(pairs, key=lambda p: p[0].article_id)
     # --names fills this process's list, so that report always derives here.
-    per_article = article_mapper(ordered, registry, vocab, aliases) if names is None else derive_articles(ordered, registry, vocab, aliases, names)
+    per_article = article_mapper(pairs, registry, vocab, aliases) if names is None else derive_articles(pairs, registry, vocab, aliases, names)
     for rows, found in per_article:
         problems.extend(found)
+        summary.add(rows)
         for table in PER_ARTICLE:
             tables[table].extend(rows[table])
-        roles.extend(rows["roles"])
-    for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
-        tables[table] = entity_rows(kind, registry, tables["mentions"], roles, Collector() if partial else problems)
-    tables["entities"] = entity_index(tables)
-    inferred = {
-        link["row_id"]
-        for link in tables["entity_links"]
-        if link["row_table"] == "claims" and link["role"] in ("hardware", "organisation") and link["basis"] == "inferred"
-    }
-    tables.update(reconcile(tables["claims"], inferred))
+    return tables
 
-    for table, key in vocab.primary_keys.items():
+
+def corpus_tables(registry: Registry, summary: CorpusSummary, problems: Collector, partial: bool = False) -> Tables:
+    """The cross-article tables (entities of every kind, the entity index, the claim groups), from the summary."""
+    tables: Tables = {}
+    for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
+        tables[table] = entity_rows(kind, registry, summary, Collector() if partial else problems)
+    tables["entities"] = entity_index(tables, summary)
+    tables.update(reconcile(summary.claims, summary.inferred))
+    return tables
+
+
+def sort_by_key(tables: Tables, primary_keys: dict[str, str], problems: Collector) -> None:
+    """Sort each table's rows by its primary key, in place; a key made twice is a problem."""
+    for table, rows in tables.items():
+        key = primary_keys[table]
         seen: dict[str, int] = {}
-        for row in tables[table]:
+        for row in rows:
             seen[row[key]] = seen.get(row[key], 0) + 1
         for ident, count in seen.items():
             if count > 1:
                 problems.add(f"data/{table}", ident, key, f"duplicate id ({count} entries produce it); expected each to be unique")
-        tables[table].sort(key=lambda row: row[key])
+        rows.sort(key=lambda row: row[key])
+
+
+def derive_tables(
+    pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, names: list | None = None, partial: bool = False
+) -> Tables:
+    """Every table from every article, in memory; problems collected, rows in primary-key order.
+
+    The build streams articles in batches through the same steps (`superclusters.stream`); this
+    whole-corpus form serves the tests, `--names` and a failed build's report.
+    `names`, when given, receives (article_id, offset, name) for capitalised names that match no alias.
+    `partial` marks a run on only the articles whose inputs could be read (others failed): checks that need
+    every article (an entity no seed mentions) are skipped, so they cannot report false problems.
+    """
+    aliases = prepare(registry, vocab, problems)
+    summary = CorpusSummary()
+    ordered = sorted(pairs, key=lambda p: p[0].article_id)
+    tables = derive_batch(ordered, registry, vocab, aliases, problems, summary, names)
+    tables.update(corpus_tables(registry, summary, problems, partial))
+    sort_by_key(tables, {t: k for t, k in vocab.primary_keys.items() if t in tables}, problems)
     return tables

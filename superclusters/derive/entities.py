@@ -1,4 +1,9 @@
-"""Entity rows (organisations, people, hardware, places) and the index of every entity, counted from the mentions."""
+"""Entity rows (organisations, people, hardware, places) and the index of every entity.
+
+Both are counted from a `CorpusSummary`, which takes each article's rows as they are derived and
+keeps only what these tables need (counts, the first mention, the roles), so articles can stream
+through the build in batches without every mention staying in memory.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,92 @@ from ..errors import Collector
 from ..readings import Registry
 from .context import Row
 
+# The claim columns reconcile() reads; the summary keeps only these (a claim row has about 40).
+RECONCILE_FIELDS = (
+    "claim_id",
+    "article_id",
+    "property",
+    "hardware_id",
+    "organisation_id",
+    "unit",
+    "value",
+    "comparator",
+    "modality",
+    "phase",
+    "time_start",
+    "time_end",
+    "time_precision",
+    "time_text",
+    "stated_start",
+    "stated_end",
+    "attributed_to",
+)
 
-def entity_rows(kind: str, registry: Registry, mentions: list[Row], roles: list[Row], problems: Collector) -> list[Row]:
-    """organisations, people, hardware or places rows, with counts and first mention derived from the mentions table."""
-    by_entity: dict[str, list[Row]] = {}
-    for m in mentions:
-        if m["entity_type"] == kind:
-            by_entity.setdefault(m["entity_id"], []).append(m)
+
+class CorpusSummary:
+    """What the cross-article tables need from every article's rows, added one article at a time.
+
+    Articles must be added whole and each once (as derive does): article counts are counted from
+    changes of article, and the distinct rows linking an entity are counted per article.
+    """
+
+    def __init__(self) -> None:
+        # (kind, entity_id) -> [mention count, article count, last article seen, first mention row]
+        self.mentions: dict[tuple[str, str], list] = {}
+        self.roles: list[Row] = []
+        self.relation_count: dict[str, int] = {}
+        self.link_row_count: dict[str, int] = {}
+        self.parties: list[Row] = []
+        self.claims: list[Row] = []
+        self.inferred: set[str] = set()
+
+    def add(self, rows: dict[str, list[Row]]) -> None:
+        """Take one article's rows (or a batch of whole articles, in article order)."""
+        for m in rows["mentions"]:
+            key = (m["entity_type"], m["entity_id"])
+            seen = self.mentions.get(key)
+            position = (m["article_id"], m["char_start"])
+            if seen is None:
+                self.mentions[key] = [1, 1, m["article_id"], _first(m)]
+                continue
+            seen[0] += 1
+            if seen[2] != m["article_id"]:
+                seen[1] += 1
+                seen[2] = m["article_id"]
+            if position < (seen[3]["mention_article_id"], seen[3]["mention_char_start"]):
+                seen[3] = _first(m)
+        self.roles.extend(rows["roles"])
+        for r in rows["relations"]:
+            for ident in {r["subject_id"], r["object_id"]} - {None}:
+                self.relation_count[ident] = self.relation_count.get(ident, 0) + 1
+        linked: dict[str, set[str]] = {}
+        for link in rows["entity_links"]:
+            linked.setdefault(link["entity_id"], set()).add(link["row_id"])
+            if link["row_table"] == "claims" and link["role"] in ("hardware", "organisation") and link["basis"] == "inferred":
+                self.inferred.add(link["row_id"])
+        # row ids begin with their article's id, so the rows of different articles never coincide
+        for ident, row_ids in linked.items():
+            self.link_row_count[ident] = self.link_row_count.get(ident, 0) + len(row_ids)
+        self.parties.extend({"party_id": r["party_id"], "quote": r["quote"]} for r in rows["unnamed_parties"])
+        self.claims.extend({k: c.get(k) for k in RECONCILE_FIELDS} for c in rows["claims"])
+
+
+def _first(m: Row) -> Row:
+    return {
+        "mention_article_id": m["article_id"],
+        "mention_quote": m["quote"],
+        "mention_char_start": m["char_start"],
+        "mention_char_end": m["char_end"],
+        "mention_span_url": m["span_url"],
+    }
+
+
+def entity_rows(kind: str, registry: Registry, summary: CorpusSummary, problems: Collector) -> list[Row]:
+    """organisations, people, hardware or places rows, with counts and first mention derived from the mentions."""
     rows = []
     for ident, entity in registry.table(kind).items():
-        seen = sorted(by_entity.get(ident, []), key=lambda m: (m["article_id"], m["char_start"]))
-        if not seen:
+        seen = summary.mentions.get((kind, ident))
+        if seen is None:
             problems.add(
                 registry.path,
                 f"{kind}.{ident}",
@@ -24,7 +104,7 @@ def entity_rows(kind: str, registry: Registry, mentions: list[Row], roles: list[
                 f"none of {list(entity.aliases)} occurs as a whole word in any seed; every entity must come from a seed",
             )
             continue
-        first = seen[0]
+        mention_count, article_count, _, first = seen
         row: Row = {f"{kind}_id": ident, "name": entity.name, "aliases": "|".join(entity.aliases)}
         if kind != "person":
             row["kind"] = entity.kind
@@ -34,7 +114,7 @@ def entity_rows(kind: str, registry: Registry, mentions: list[Row], roles: list[
             row.update({"organisation_id": entity.organisation, "organisation_role": entity.role})
         row["description"] = entity.description
         if kind == "person":
-            stated = sorted((r for r in roles if r["person_id"] == ident), key=lambda r: (r["role_article_id"], r["role_char_start"]))
+            stated = sorted((r for r in summary.roles if r["person_id"] == ident), key=lambda r: (r["role_article_id"], r["role_char_start"]))
             head = stated[0] if stated else {}
             row.update(
                 {
@@ -44,38 +124,21 @@ def entity_rows(kind: str, registry: Registry, mentions: list[Row], roles: list[
                     **{k: head.get(k) for k in ("role_article_id", "role_quote", "role_char_start", "role_char_end", "role_span_url")},
                 }
             )
-        row.update(
-            {
-                "article_count": len({m["article_id"] for m in seen}),
-                "mention_count": len(seen),
-                "mention_article_id": first["article_id"],
-                "mention_quote": first["quote"],
-                "mention_char_start": first["char_start"],
-                "mention_char_end": first["char_end"],
-                "mention_span_url": first["span_url"],
-            }
-        )
+        row.update({"article_count": article_count, "mention_count": mention_count, **first})
         rows.append(row)
     return rows
 
 
-def entity_index(tables: dict[str, list[Row]]) -> list[Row]:
+def entity_index(tables: dict[str, list[Row]], summary: CorpusSummary) -> list[Row]:
     """One row per entity of every kind, with how often relations and links refer to it."""
-    relation_count: dict[str, int] = {}
-    for r in tables["relations"]:
-        for ident in {r["subject_id"], r["object_id"]} - {None}:
-            relation_count[ident] = relation_count.get(ident, 0) + 1
-    link_rows: dict[str, set[str]] = {}
-    for link in tables["entity_links"]:
-        link_rows.setdefault(link["entity_id"], set()).add(link["row_id"])
     rows = []
     for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
         for r in tables[table]:
             ident = r[f"{kind}_id"]
             rows.append({"entity_id": ident, "entity_type": kind, "name": r["name"], "mention_count": r["mention_count"]})
-    for r in tables["unnamed_parties"]:
+    for r in summary.parties:
         rows.append({"entity_id": r["party_id"], "entity_type": "unnamed_party", "name": r["quote"], "mention_count": 1})
     for row in rows:
-        row["relation_count"] = relation_count.get(row["entity_id"], 0)
-        row["link_count"] = len(link_rows.get(row["entity_id"], ()))
+        row["relation_count"] = summary.relation_count.get(row["entity_id"], 0)
+        row["link_count"] = summary.link_row_count.get(row["entity_id"], 0)
     return rows
