@@ -9,8 +9,8 @@ Nothing here names a table, so a table added to schemas/ and TABLES appears with
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from .schemas import TABLES
@@ -109,12 +109,16 @@ def record_set(table: str, schema: dict) -> dict:
     return result
 
 
-def croissant(package: dict, schemas: dict[str, dict], files: dict[str, bytes]) -> dict:
-    """The Croissant description of the package; `package` is the datapackage.json descriptor."""
+def croissant(package: dict, schemas: dict[str, dict], files: Mapping[str, bytes | tuple[int, str]]) -> dict:
+    """The Croissant description of the package; `package` is the datapackage.json descriptor, `files`
+    each data file's bytes or its (size, sha256 hex)."""
+    from .seeds import file_info
+
     distribution = []
     for table in TABLES:
         for fmt in ("csv", "parquet"):
             path = f"data/{table}.{fmt}"
+            size, sha256 = file_info(files[path])
             distribution.append(
                 {
                     "@type": "cr:FileObject",
@@ -122,9 +126,9 @@ def croissant(package: dict, schemas: dict[str, dict], files: dict[str, bytes]) 
                     "name": f"{table}.{fmt}",
                     "description": f"The {table} table as {fmt.upper()}.",
                     "contentUrl": path,
-                    "contentSize": f"{len(files[path])} B",
+                    "contentSize": f"{size} B",
                     "encodingFormat": MEDIA_TYPES[fmt],
-                    "sha256": hashlib.sha256(files[path]).hexdigest(),
+                    "sha256": sha256,
                 }
             )
     licence = package["licenses"][0]
@@ -166,5 +170,5 @@ def citation(package: dict) -> str:
     )
 
 
-def croissant_bytes(package: dict, schemas: dict[str, dict], files: dict[str, bytes]) -> bytes:
+def croissant_bytes(package: dict, schemas: dict[str, dict], files: Mapping[str, bytes | tuple[int, str]]) -> bytes:
     return (json.dumps(croissant(package, schemas, files), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

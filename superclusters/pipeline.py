@@ -13,7 +13,7 @@ from .errors import BuildError, Collector, Problem
 from .reading_schema import schema_text
 from .readings import ENTITIES_FILE, Draft, Reading, Registry, parse_reading, parse_registry, read_text
 from .schemas import TABLES, frame, load_schemas
-from .seeds import Seed, decode_seed
+from .seeds import Seed, decode_seed, file_info, file_sha256
 from .sentences import segment
 
 # What the build reads, and what it publishes: copy these to build the package somewhere else.
@@ -81,45 +81,57 @@ def gather_inputs(root: Path) -> tuple[Inputs, Collector]:
     registry = parse_registry(registry_text, f"readings/{ENTITIES_FILE}", problems) if registry_text is not None else Registry(f"readings/{ENTITIES_FILE}")
 
     reading_schema = json.loads(schema_text(schemas))
+    reading_files = list_readings(root, problems)
+    pairs, seed_bytes = [], []
+    for path in reading_files:
+        article = read_article(root, path, reading_schema, problems)
+        if article is not None:
+            pairs.append(article[:2])
+            seed_bytes.append((article[1].seed, article[2]))
+    registry_ok = not any(p.file == f"readings/{ENTITIES_FILE}" for p in problems.problems)
+    return Inputs(pairs, seed_bytes, registry, schemas, registry_ok), problems
+
+
+def list_readings(root: Path, problems: Collector) -> list[Path]:
+    """The curated readings, in article order; a seed no reading names is a problem."""
     reading_files = sorted(p for p in (root / "readings").glob("*.yaml") if p.name != ENTITIES_FILE)
     seed_names = sorted(p.name for p in (root / "seeds").iterdir() if not p.name.startswith(".")) if (root / "seeds").is_dir() else []
     expected = {p.stem + ".txt" for p in reading_files}
     for name in seed_names:
         if name not in expected:
             problems.add(f"seeds/{name}", "", "", f"unknown file in seeds/: no curated reading readings/{Path(name).stem}.yaml names it")
+    return reading_files
 
-    pairs, seed_bytes = [], []
-    for path in reading_files:
-        shown = f"readings/{path.name}"
-        text = read_text(path, shown, problems)
-        reading = parse_reading(text, shown, problems, reading_schema) if text is not None else None
-        if isinstance(reading, Draft):
-            seed_file = root / "seeds" / reading.seed
-            total = len(segment(seed_file.read_bytes().decode("utf-8", "replace"))) if reading.seed and seed_file.is_file() else 0
-            problems.add(
-                shown,
-                "",
-                "",
-                f"draft: {total - reading.stubs} of {total} sentences curated, {reading.todos} TODO marker(s) left; "
-                "nothing is published while a reading holds TODO (see docs/curating.md)",
-            )
-            continue
-        if reading is None:
-            continue
-        if reading.seed != path.stem + ".txt":
-            problems.add(shown, "", "seed", f"names {reading.seed!r}; expected {path.stem + '.txt'!r} (a reading is named after its seed)")
-            continue
-        data = _seed_bytes(root / "seeds" / reading.seed, f"seeds/{reading.seed}", reading, problems)
-        if data is None:
-            continue
-        result = decode_seed(reading.seed, data, reading.seed_sha256)
-        if isinstance(result, Seed):
-            pairs.append((result, reading))
-            seed_bytes.append((reading.seed, data))
-        else:
-            problems.add(result.file, result.entry, result.field, f"{result.message}. {affected_entries(reading)}")
-    registry_ok = not any(p.file == f"readings/{ENTITIES_FILE}" for p in problems.problems)
-    return Inputs(pairs, seed_bytes, registry, schemas, registry_ok), problems
+
+def read_article(root: Path, path: Path, reading_schema: dict, problems: Collector) -> tuple[Seed, Reading, bytes] | None:
+    """One article's seed and reading (and the seed's bytes), or None with its problems collected."""
+    shown = f"readings/{path.name}"
+    text = read_text(path, shown, problems)
+    reading = parse_reading(text, shown, problems, reading_schema) if text is not None else None
+    if isinstance(reading, Draft):
+        seed_file = root / "seeds" / reading.seed
+        total = len(segment(seed_file.read_bytes().decode("utf-8", "replace"))) if reading.seed and seed_file.is_file() else 0
+        problems.add(
+            shown,
+            "",
+            "",
+            f"draft: {total - reading.stubs} of {total} sentences curated, {reading.todos} TODO marker(s) left; "
+            "nothing is published while a reading holds TODO (see docs/curating.md)",
+        )
+        return None
+    if reading is None:
+        return None
+    if reading.seed != path.stem + ".txt":
+        problems.add(shown, "", "seed", f"names {reading.seed!r}; expected {path.stem + '.txt'!r} (a reading is named after its seed)")
+        return None
+    data = _seed_bytes(root / "seeds" / reading.seed, f"seeds/{reading.seed}", reading, problems)
+    if data is None:
+        return None
+    result = decode_seed(reading.seed, data, reading.seed_sha256)
+    if isinstance(result, Seed):
+        return result, reading, data
+    problems.add(result.file, result.entry, result.field, f"{result.message}. {affected_entries(reading)}")
+    return None
 
 
 def affected_entries(reading: Reading) -> str:
@@ -217,69 +229,121 @@ def agreement_summary(frames: dict[str, Any]) -> list[str]:
     return lines
 
 
-def accounting_summary(frames: dict[str, Any]) -> list[str]:
-    """README lines: per article, how many sentences yield rows and how many are dismissed, and why."""
-    sentences, articles = frames["sentences"], frames["articles"]
+SentenceCounts = dict[str, tuple[int, int, dict[str, int]]]  # article_id -> (sentences, yielding rows, dismissal reason -> count)
+
+
+def sentence_counts(sentences: Any) -> SentenceCounts:
+    """Per article, how many sentences it has, how many yield rows, and why the others are dismissed."""
+    counts: SentenceCounts = {}
+    for article_id, status, reason in zip(sentences["article_id"], sentences["status"], sentences["dismissal_reason"], strict=True):
+        total, yielding, reasons = counts.get(article_id, (0, 0, {}))
+        if status == "dismissed":
+            reasons[reason] = reasons.get(reason, 0) + 1
+        counts[article_id] = (total + 1, yielding + (status == "yields_rows"), reasons)
+    return counts
+
+
+def accounting_summary(frames: dict[str, Any], counts: SentenceCounts | None = None) -> list[str]:
+    """README lines: per article, how many sentences yield rows and how many are dismissed, and why
+    (`counts` as `sentence_counts` gives them, where the build streamed the sentences instead of keeping them)."""
+    counts = sentence_counts(frames["sentences"]) if counts is None else counts
+    articles = frames["articles"]
     lines = ["", "| article | language | sentences | yield rows | dismissed (reasons) | claims | events | relations |", "|---|---|---|---|---|---|---|---|"]
     for a in articles.sort_values("article_id").itertuples():
-        own = sentences[sentences["article_id"] == a.article_id]
-        dismissed = own[own["status"] == "dismissed"]
-        reasons = ", ".join(f"{n} {r}" for r, n in sorted(dismissed["dismissal_reason"].value_counts().items()))
+        total, yielding, reasons = counts.get(a.article_id, (0, 0, {}))
+        dismissed = sum(reasons.values())
+        shown = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
         lines.append(
-            f"| {a.article_id[:3]} | {a.language} | {len(own)} | {int((own['status'] == 'yields_rows').sum())} | {len(dismissed)}"
-            f"{f' ({reasons})' if reasons else ''} | {a.claim_count} | {a.event_count} | {a.relation_count} |"
+            f"| {a.article_id[:3]} | {a.language} | {total} | {yielding} | {dismissed}"
+            f"{f' ({shown})' if shown else ''} | {a.claim_count} | {a.event_count} | {a.relation_count} |"
         )
-    yielding, dismissed_count = int((sentences["status"] == "yields_rows").sum()), int((sentences["status"] == "dismissed").sum())
-    lines += ["", f"All {len(sentences)} sentences: {yielding} yield rows, {dismissed_count} are dismissed.", ""]
+    total = sum(c[0] for c in counts.values())
+    yielding = sum(c[1] for c in counts.values())
+    dismissed_count = sum(sum(c[2].values()) for c in counts.values())
+    lines += ["", f"All {total} sentences: {yielding} yield rows, {dismissed_count} are dismissed.", ""]
     return lines
 
 
-def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any]) -> str:
+def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any], counts: SentenceCounts | None = None) -> str:
     """README text with its generated blocks (computed from the data) replaced; the column tables live in docs/."""
     text = _replace_block(readme, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
-    return _replace_block(text, ACCOUNTING_BEGIN, ACCOUNTING_END, accounting_summary(frames))
+    return _replace_block(text, ACCOUNTING_BEGIN, ACCOUNTING_END, accounting_summary(frames, counts))
 
 
-def build(root: Path) -> dict[str, bytes]:
-    """Render, validate, then publish data/, datapackage.json and the README's generated blocks as one swap.
+def staged_extras(root: Path, staged: Any) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The descriptor and Croissant files for what a streamed build wrote, and the README if its
+    generated blocks change (their markers are checked here, so a README without them fails the build)."""
+    from .croissant import croissant_bytes
+    from .publish import descriptor, schema_hashes
 
-    The README update is computed (and its markers checked) before anything is written, so a build
-    that fails prints "nothing written" truthfully: it never replaces a file.
-    """
-    from .publish import publish
-    from .verify import verify_package
-
-    files, inputs, frames = render_files(root)
-    seed_texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
+    package = descriptor(staged.files, staged.seeds, package_version(root), staged.frames, staged.schemas, schema_hashes(root))
+    files = {"datapackage.json": (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+    files["croissant.json"] = croissant_bytes(package, staged.schemas, staged.files)
     also = {}
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
-        updated = readme_updated(text, inputs.schemas, frames)
+        updated = readme_updated(text, staged.schemas, staged.frames, staged.counts)
         if updated != text:
             also["README.md"] = updated.encode("utf-8")
+    return files, also
+
+
+def build(root: Path) -> dict[str, tuple[int, str]]:
+    """Stream the articles through derive, validation and writing into a staging folder, read every file
+    back, then publish data/, datapackage.json and the README's generated blocks as one swap.
+
+    A build that fails at any point leaves the published files as they were ("nothing written" is true):
+    the staging folder is discarded. Returns each published file's (size, sha256 hex).
+    """
+    from .publish import publish
+    from .stream import stage
+    from .verify import descriptor_problems, streamed_read_back_problems
+
+    written: dict[str, tuple[int, str]] = {}
+    schemas: dict[str, dict] = {}
+
+    def write(new: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        staged = stage(root, new, spill=new.parent / "validated")
+        schemas.update(staged.schemas)
+        files, also = staged_extras(root, staged)
+        written.update(staged.files)
+        written.update({path: file_info(data) for path, data in files.items()})
+        return files, also
 
     def read_back(staging: Path) -> None:
-        """The files as written, read back in both formats, must validate before they replace data/."""
-        problems = verify_package(staging, inputs.schemas, seed_texts, expected=frames)
+        """The files as written, read back in both formats, must equal what was validated before they replace data/."""
+        problems = streamed_read_back_problems(staging, schemas, staging.parent / "validated")
+        problems += descriptor_problems(staging, schemas, complete=False)
         if problems:
             raise BuildError(problems)
 
-    publish(files, root, check=read_back, also=also)
-    return files
+    publish({}, root, check=read_back, stage=write)
+    return written
 
 
 def stale_files(root: Path) -> list[str]:
     """Published files, the README's generated blocks and the schema-generated files that differ from what the inputs produce now."""
-    files, inputs, frames = render_files(root)
-    stale = [path for path, data in files.items() if not (root / path).is_file() or (root / path).read_bytes() != data]
+    import tempfile
+
+    from .stream import stage
+
+    with tempfile.TemporaryDirectory(prefix="superclusters-check-") as scratch:
+        staged = stage(root, Path(scratch))
+    files, _ = staged_extras(root, staged)
+    wanted = {**staged.files, **{path: file_info(data) for path, data in files.items()}}
+    stale = []
+    for path, (size, sha256) in wanted.items():
+        target = root / path
+        if not target.is_file() or target.stat().st_size != size or file_sha256(target)[1] != sha256:
+            stale.append(path)
     from .generated import stale as stale_generated
 
     stale += stale_generated(root)
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
-        if readme_updated(text, inputs.schemas, frames) != text:
+        if readme_updated(text, staged.schemas, staged.frames, staged.counts) != text:
             stale.append("README.md (generated blocks)")
     return stale
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import hashlib
 import io
 import json
 import os
@@ -40,7 +41,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -49,7 +50,7 @@ from typing import Any
 from .croissant import croissant_bytes
 from .errors import BuildError, Problem
 from .schemas import TABLES, arrow_schema, field_names, list_fields, missing
-from .seeds import sha256_hex
+from .seeds import file_info, file_sha256, sha256_hex
 
 HOMEPAGE = "https://github.com/ai-superclusters-2024/ai-superclusters-2024"
 # When this version of the descriptor was made: a constant, not the clock, so that rebuilding gives the same
@@ -126,17 +127,19 @@ def _column_text(values: list, delimiter: str) -> list[str]:
     ]
 
 
-def csv_bytes(df: Any, schema: dict) -> bytes:
+def csv_bytes(df: Any, schema: dict, header: bool = True) -> bytes:
     """CSV text; each list cell is joined with its own field's delimiter, as the Table Schema declares.
 
     Formatted column by column and written with one `writerows`: `itertuples` plus a `_cell` call per
     cell cost about 18 % of a 10,000-article build (issue 13). `pyarrow.csv.write_csv` would be faster
-    still, but it quotes every string, which would change every published CSV byte.
+    still, but it quotes every string, which would change every published CSV byte. `header=False`
+    gives the rows only, for the batches after a streaming build's first.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     names = field_names(schema)
-    writer.writerow(names)
+    if header:
+        writer.writerow(names)
     if len(df.columns) != len(names):  # the row-by-row writer's zip(strict=True) refused such a frame; so do we
         raise ValueError(f"frame has {len(df.columns)} columns; the schema has {len(names)}")
     delimiters = [list_fields(schema).get(name, "|") for name in names]
@@ -156,6 +159,93 @@ def parquet_bytes(df: Any, schema: dict) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd", write_statistics=True)
     return sink.getvalue().to_pybytes()
+
+
+class TableFiles:
+    """One table's CSV and Parquet files, written batch by batch by a streaming build and hashed as written.
+
+    Each batch is one Parquet row group, so a table written in one batch (the five-article package)
+    has exactly the bytes `csv_bytes` and `parquet_bytes` give for the whole table. With `spill`, each
+    validated batch is also appended to `<spill>/<table>.arrow` (Arrow IPC), which the read-back
+    compares the written files with, without holding the table in memory. The fault-injection steps
+    are those of `publish`'s own writes: "before write data/<table>.csv" when the file is opened,
+    "after write ..." when it is complete.
+    """
+
+    def __init__(self, folder: Path, table: str, schema: dict, spill: Path | None = None) -> None:
+        import pyarrow as pa
+
+        self.table, self.schema, self.folder = table, schema, folder
+        self.paths = [f"data/{table}.csv", f"data/{table}.parquet"]
+        self.arrow = arrow_schema(schema)
+        self.csv_hash = hashlib.sha256()
+        self.csv_size = 0
+        self.csv_file: Any = None
+        self.parquet: Any = None
+        self.spill: Any = None
+        self.batches = 0
+        for path in self.paths:
+            try:
+                _step(f"before write {path}")
+            except OSError as exc:
+                raise BuildError([_os_problem(path, "cannot be written", exc)]) from None
+        try:
+            (folder / "data").mkdir(parents=True, exist_ok=True)
+            self.csv_file = open(folder / self.paths[0], "wb")  # noqa: SIM115 - closed in close()
+            if spill is not None:
+                spill.mkdir(parents=True, exist_ok=True)
+                self.spill = pa.ipc.new_file(str(spill / f"{table}.arrow"), self.arrow.remove_metadata())
+        except OSError as exc:
+            raise BuildError([_os_problem(self.paths[0], "cannot be written", exc)]) from None
+
+    def write(self, df: Any) -> None:
+        """Append one validated batch (a frame in schema column order) to both files."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(df, schema=self.arrow, preserve_index=False)
+        data = csv_bytes(df, self.schema, header=self.batches == 0)
+        path = self.paths[0]
+        try:
+            self.csv_file.write(data)
+            self.csv_hash.update(data)
+            self.csv_size += len(data)
+            path = self.paths[1]
+            if self.parquet is None:  # the first batch's schema (with its pandas metadata) is the file's
+                self.parquet = pq.ParquetWriter(str(self.folder / path), table.schema, compression="zstd", write_statistics=True)
+            self.parquet.write_table(table)
+            path = "validated batches for the read-back"
+            if self.spill is not None:
+                self.spill.write_table(table.replace_schema_metadata(None))
+        except OSError as exc:
+            raise BuildError([_os_problem(path, "cannot be written", exc)]) from None
+        self.batches += 1
+
+    def close(self, empty: Any = None) -> dict[str, tuple[int, str]]:
+        """Finish both files (a table with no batch is written from `empty`, its frame of no rows) and
+        return each one's (size, sha256 hex)."""
+        if self.batches == 0:
+            self.write(empty)
+        try:
+            self.csv_file.close()
+            self.parquet.close()
+            if self.spill is not None:
+                self.spill.close()
+            parquet = file_sha256(self.folder / self.paths[1])
+        except OSError as exc:
+            raise BuildError([_os_problem(self.paths[1], "cannot be written", exc)]) from None
+        for path in self.paths:
+            _step(f"after write {path}")
+        return {self.paths[0]: (self.csv_size, self.csv_hash.hexdigest()), self.paths[1]: parquet}
+
+    def abandon(self) -> None:
+        """Close what is open after a failure (the staging folder is removed with them)."""
+        for handle in (self.csv_file, self.parquet, self.spill):
+            try:
+                if handle is not None:
+                    handle.close()
+            except Exception:  # noqa: BLE001 - already failing; the files go with the staging folder
+                pass
 
 
 def _outlets(frames: dict[str, Any]) -> dict[str, str]:
@@ -191,8 +281,8 @@ def parquet_resource_schema(schema: dict, table: str) -> str | dict:
 
 
 def descriptor(
-    files: dict[str, bytes],
-    seeds: list[tuple[str, bytes]],
+    files: Mapping[str, bytes | tuple[int, str]],
+    seeds: list[tuple[str, bytes | tuple[int, str]]],
     version: str,
     frames: dict[str, Any],
     schemas: dict[str, dict],
@@ -201,11 +291,13 @@ def descriptor(
     """datapackage.json (Data Package v2): a CSV and a Parquet resource per table, plus the seed texts, all hashed.
 
     Every table in TABLES gets its two resources from its schema, so a new table needs nothing here.
+    `files` and `seeds` hold each file's bytes, or its (size, sha256 hex) where the build streamed it to disk.
     """
     resources = []
     for table in TABLES:
         for fmt, media in (("csv", "text/csv"), ("parquet", "application/vnd.apache.parquet")):
             path = f"data/{table}.{fmt}"
+            size, sha256 = file_info(files[path])
             resource = {
                 "name": table if fmt == "csv" else f"{table}-parquet",
                 "type": "table",
@@ -213,7 +305,7 @@ def descriptor(
                 "format": fmt,
                 "mediatype": media,
                 "schema": f"schemas/{table}.json" if fmt == "csv" else parquet_resource_schema(schemas[table], table),
-                "hash": f"sha256:{sha256_hex(files[path])}",
+                "hash": f"sha256:{sha256}",
             }
             if isinstance(resource["schema"], str) and hashes and resource["schema"] in hashes:
                 # The schema file's own hash, so a loosened schema plus an edited, re-hashed cell is caught.
@@ -222,7 +314,7 @@ def descriptor(
                 # `encoding` applies to text only, so the Parquet resources carry none.
                 resource["encoding"] = "utf-8"
                 # frictionless counts bytes of CSV only; on Parquet it would report a byte-count error.
-                resource["bytes"] = len(files[path])
+                resource["bytes"] = size
                 resource["dialect"] = {
                     "$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
                     "header": True,
@@ -235,6 +327,7 @@ def descriptor(
     articles = frames["articles"].sort_values("article_id")
     seed_articles = dict(zip(articles["seed_path"], articles["article_id"], strict=True))
     for name, data in seeds:
+        size, sha256 = file_info(data)
         publisher = outlets.get(seed_articles.get(f"seeds/{name}", ""))
         # No "type": v2 allows only "table", and a seed is a plain text file. The package's CC BY licence
         # does not cover it (LICENSE.md): its copyright stays with the article's publisher.
@@ -245,8 +338,8 @@ def descriptor(
                 "format": "txt",
                 "mediatype": "text/plain",
                 "encoding": "utf-8",
-                "bytes": len(data),
-                "hash": f"sha256:{sha256_hex(data)}",
+                "bytes": size,
+                "hash": f"sha256:{sha256}",
                 "licenses": [
                     {
                         "path": "LICENSE.md",
@@ -400,9 +493,22 @@ def recover(root: Path) -> None:
         shutil.rmtree(work)
 
 
-def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] | None = None, also: dict[str, bytes] | None = None) -> None:
+Stager = Callable[[Path], tuple[dict[str, bytes], dict[str, bytes]]]
+
+
+def publish(
+    files: dict[str, bytes],
+    root: Path,
+    check: Callable[[Path], None] | None = None,
+    also: dict[str, bytes] | None = None,
+    stage: Stager | None = None,
+) -> None:
     """Stage `files` (and top-level files `also`, such as README.md), run `check` on the staging folder,
-    then swap in every top-level name they hold, datapackage.json last: all of them, or on failure none."""
+    then swap in every top-level name they hold, datapackage.json last: all of them, or on failure none.
+
+    `stage`, when given, is called with the staging folder first (a streaming build writes data/ there
+    itself) and returns more `files` and `also` to write beside what it wrote (the descriptor, the README).
+    """
     also = also or {}
     with build_lock(root):
         try:
@@ -415,12 +521,16 @@ def publish(files: dict[str, bytes], root: Path, check: Callable[[Path], None] |
         except OSError as exc:
             raise BuildError([_os_problem(WORK_PREFIX + "*", "a staging folder cannot be made", exc)]) from None
         new, old = work / "new", work / "old"
-        # Every top-level name the build publishes, swapped one by one: data/ first, so that from the first
-        # rename on the old descriptor no longer matches (and --verify says so); the descriptor last.
-        names = sorted({path.split("/")[0] for path in {**files, **also}} - {"datapackage.json"}, key=lambda name: (name != "data", name))
         try:
+            if stage is not None:
+                new.mkdir()
+                staged, staged_also = stage(new)
+                files, also = {**files, **staged}, {**also, **staged_also}
             for path, data in {**files, **also}.items():
                 _write(new / path, data, path)
+            # Every top-level name the build publishes, swapped one by one: data/ first, so that from the first
+            # rename on the old descriptor no longer matches (and --verify says so); the descriptor last.
+            names = sorted({p.name for p in new.iterdir()} - {"datapackage.json"} if new.is_dir() else set(), key=lambda name: (name != "data", name))
             if check is not None:
                 check(new)
             old.mkdir()

@@ -564,12 +564,10 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Re
         return None
     if _todo_paths(data) or "stubs" in data:
         return _draft(data, text, path, problems)
-    from jsonschema import Draft202012Validator
-
-    from .reading_schema import schema_problems
+    from .reading_schema import conforms, schema_problems
 
     skip: set[tuple[str, int]] = set()  # entries that break the schema: reported, left out, the rest still derived
-    if not Draft202012Validator(schema).is_valid(data):  # the node tree is composed only to place errors
+    if not conforms(data, schema):  # the node tree is composed only to place errors
         node = yaml.compose(text, Loader=_Loader)
         for where, entry, message, error_path in schema_problems(data, node, schema, with_paths=True):
             problems.add(path, where, entry, message)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import Problem
 
@@ -27,6 +28,23 @@ class Seed:
     @property
     def article_id(self) -> str:
         return self.name.removesuffix(".txt")
+
+
+def file_info(data: bytes | tuple[int, str]) -> tuple[int, str]:
+    """(size in bytes, sha256 hex) of a file's bytes; a (size, sha256) pair, as a streaming build records
+    for the files it wrote without holding them, is returned as it is."""
+    return data if isinstance(data, tuple) else (len(data), sha256_hex(data))
+
+
+def file_sha256(path: Path) -> tuple[int, str]:
+    """(size in bytes, sha256 hex) of a file, read in 1 MiB pieces: the data files of a large corpus are
+    hundreds of megabytes, which reading whole would add to the build's peak memory."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
 
 
 def sha256_hex(data: bytes) -> str:

@@ -6,12 +6,25 @@ the row (by primary key), the column, the bad value and what was expected.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .anchoring import span_url
 from .errors import Problem
 from .schemas import dtype_problems, missing, pandera_schema
+
+_PANDERA: dict[tuple[str, str], Any] = {}
+
+
+def _pandera_schema(schema: dict, name: str) -> Any:
+    """pandera's schema for a table, made once per schema text: a streaming build validates each table
+    once per batch, and making the schema costs about as much as validating a small batch."""
+    import json
+
+    key = (name, json.dumps(schema, sort_keys=True))
+    if key not in _PANDERA:
+        _PANDERA[key] = pandera_schema(schema, name)
+    return _PANDERA[key]
 
 
 def pandera_problems(frames: dict[str, Any], schemas: dict[str, dict]) -> list[Problem]:
@@ -22,7 +35,7 @@ def pandera_problems(frames: dict[str, Any], schemas: dict[str, dict]) -> list[P
         key = schemas[name]["primaryKey"][0]
         problems += [Problem(f"data/{name}", "(column)", column, message) for column, message in dtype_problems(df, schemas[name])]
         try:
-            pandera_schema(schemas[name], name).validate(df, lazy=True)
+            _pandera_schema(schemas[name], name).validate(df, lazy=True)
         except pandera.errors.SchemaErrors as exc:
             for case in exc.failure_cases.to_dict("records"):
                 index = case.get("index")
@@ -50,16 +63,33 @@ def _references(cells: list, is_list: bool) -> Iterator[tuple[int, Any]]:
             yield position, cell
 
 
-def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_texts: dict[str, str]) -> list[Problem]:
+# A reference the checks could not settle within the frames they were given: (file, entry, column, id, target table).
+Deferred = tuple[str, str, str, Any, str]
+
+
+def cross_table_problems(
+    frames: dict[str, Any],
+    schemas: dict[str, dict],
+    seed_texts: Mapping[str, str],
+    seed_paths: dict[str, str] | None = None,
+    defer: list[Deferred] | None = None,
+    known_keys: Mapping[str, set] | None = None,
+) -> list[Problem]:
     """Foreign keys (including the items of list columns), and every span against its seed text.
 
-    Vectorised where pandas can do it; the span comparison walks plain Python lists, which stays
-    linear and cheap even for hundreds of thousands of rows.
+    A streaming build checks one batch of articles at a time: it passes `defer`, and a reference to
+    an id that is not in the frames given (another batch's row, or an entity table made at the end)
+    is added there for `deferred_problems` to settle once every key is known, instead of being reported.
+    `known_keys` adds ids known to exist in tables that are not among the frames (the registry's entities).
+    The span comparison walks plain Python lists, which stays linear and cheap for any number of rows.
     """
     problems = []
     table_by_key = {s["primaryKey"][0]: t for t, s in schemas.items()}
     keys = {name: set(frames[name][schemas[name]["primaryKey"][0]].dropna().tolist()) for name in frames}
-    seed_paths = dict(zip(frames["articles"]["article_id"], frames["articles"]["seed_path"], strict=True))
+    for name, known in (known_keys or {}).items():
+        keys[name] = keys[name] | known if name in keys else known
+    if seed_paths is None:
+        seed_paths = dict(zip(frames["articles"]["article_id"], frames["articles"]["seed_path"], strict=True))
     for name, df in frames.items():
         schema = schemas[name]
         key = schema["primaryKey"][0]
@@ -70,10 +100,13 @@ def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_
         for column, target, is_list in references:
             # Python set lookups over the column's values: pandas' `isin(<set>)` on Arrow-backed strings
             # and `explode` cost most of this step (issue 13); the rows and messages are the same.
-            known = keys[target]
+            known = keys.get(target, ())
             for position, ident in _references(df[column].tolist(), is_list):
                 if not missing(ident) and ident not in known:
-                    problems.append(Problem(f"data/{name}", f"row {row_keys[position]}", column, f"{ident!r} is not an id in {target}"))
+                    if defer is not None:
+                        defer.append((f"data/{name}", f"row {row_keys[position]}", column, ident, target))
+                    else:
+                        problems.append(Problem(f"data/{name}", f"row {row_keys[position]}", column, f"{ident!r} is not an id in {target}"))
         for prefix in _span_prefixes(schema):
             article_column = f"{prefix}article_id" if f"{prefix}article_id" in df else "article_id"
             # The span's text is in <prefix>quote, or <prefix>text for value_ and time_ spans.
@@ -96,6 +129,28 @@ def cross_table_problems(frames: dict[str, Any], schemas: dict[str, dict], seed_
                         problems.append(Problem(*where, f"quote {quote!r} != seed text {text[start:end]!r}"))
                     if url_column and url != span_url(seed_paths.get(article, ""), start, end):
                         problems.append(Problem(*where, f"span_url {url!r} does not match the span"))
+    return problems
+
+
+def deferred_problems(deferred: list[Deferred], keys: dict[str, Any]) -> list[Problem]:
+    """The deferred references whose id is in none of `keys[target]` (a set, or an Arrow array of
+    every batch's keys), reported as `cross_table_problems` reports them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    problems = []
+    by_target: dict[str, list[Deferred]] = {}
+    for reference in deferred:
+        by_target.setdefault(reference[4], []).append(reference)
+    for target, references in by_target.items():
+        known = keys.get(target)
+        if isinstance(known, pa.Array | pa.ChunkedArray):
+            found = pc.is_in(pa.array([str(r[3]) for r in references], pa.string()), value_set=known).to_pylist()
+        else:
+            found = [known is not None and r[3] in known for r in references]
+        for (file, entry, column, ident, _), ok in zip(references, found, strict=True):
+            if not ok:
+                problems.append(Problem(file, entry, column, f"{ident!r} is not an id in {target}"))
     return problems
 
 

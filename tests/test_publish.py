@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -73,11 +74,18 @@ def break_third_write(root, monkeypatch):
 
 
 def break_read_back(root, monkeypatch):
-    """Parquet bytes cut short, as a full disk would leave them: only the read-back check can see it."""
+    """A Parquet file cut short after it was written, as a full disk would leave it: only the read-back check can see it."""
     from superclusters import publish
 
-    real_bytes = publish.parquet_bytes
-    monkeypatch.setattr(publish, "parquet_bytes", lambda df, schema: real_bytes(df, schema)[:100])
+    real_close = publish.TableFiles.close
+
+    def close(self, empty=None):
+        written = real_close(self, empty)
+        parquet = self.folder / self.paths[1]
+        parquet.write_bytes(parquet.read_bytes()[:100])
+        return written
+
+    monkeypatch.setattr(publish.TableFiles, "close", close)
 
 
 @pytest.mark.parametrize(
@@ -107,8 +115,10 @@ def test_a_failure_at_any_stage_changes_nothing(package_copy, monkeypatch, break
 def test_a_successful_build_replaces_everything_and_is_byte_identical(package_copy, root):
     files = build(package_copy)
     assert set(files) == {f"data/{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")} | {"datapackage.json", "croissant.json"}
-    for path, data in files.items():
-        assert (root / path).read_bytes() == data, f"{path} differs from the committed file"
+    for path, (size, sha256) in files.items():
+        data = (root / path).read_bytes()
+        assert (package_copy / path).read_bytes() == data, f"{path} differs from the committed file"
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (size, sha256), f"{path}: build() reports another size or hash"
     assert (package_copy / "README.md").read_bytes() == (root / "README.md").read_bytes()
 
 

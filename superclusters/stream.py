@@ -1,0 +1,247 @@
+"""The build, streamed: articles pass through derive, validation and writing in batches.
+
+Why: holding every row of a 10,000-article corpus as Python dicts and then as frames took 5.6 GB
+(issue 13). Here a batch of `batch_articles` articles is read, derived, typed, validated and appended
+to each table's CSV and Parquet file (one Parquet row group per batch), then dropped. What crosses
+batches is small and bounded by the registry or by a few values per article:
+
+- `CorpusSummary`: per entity its mention counts and first mention, the roles, the claims' columns
+  reconcile needs (the entity tables and claim groups are made from it at the end);
+- the articles' own rows (the descriptor and the README list every article) and the sentence counts;
+- the keys of the tables other rows refer to, as Arrow arrays, for references a batch cannot settle;
+- each table's last key: within a batch rows are sorted by primary key, and every batch must begin
+  after the previous one ends, so the files are sorted and keys unique across the whole corpus (keys
+  begin with their article's id, and articles come in id order, so this holds by construction; a
+  corpus where it did not would be reported, never written out of order).
+
+The tables are the same as the in-memory `derive_tables` + `validate` give: a single batch (any corpus
+of up to `batch_articles` articles, such as the five-article package) writes the same bytes as
+`publish.render`; a corpus in several batches differs only in the Parquet files' row groups (tested).
+Problems are collected across every batch and raised together at the end, as the whole-corpus build did;
+once one is found, later batches are still read and derived for their problems but no longer validated or
+written, and the staging folder is discarded by `publish`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .derive import PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
+from .errors import BuildError, Collector
+from .pipeline import SentenceCounts, list_readings, read_article, sentence_counts
+from .reading_schema import schema_text
+from .readings import ENTITIES_FILE, Registry, parse_registry, read_text
+from .schemas import TABLES, frame, load_schemas
+
+# Articles per batch. Peak memory grows with it (about 1 MB an article); the fixed cost per batch (pandera's
+# set-up per table, one Parquet row group per table) shrinks with it. SUPERCLUSTERS_BATCH_ARTICLES overrides.
+BATCH_ARTICLES = 100
+BATCH_ENV = "SUPERCLUSTERS_BATCH_ARTICLES"
+# The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups) need.
+KEPT = ("organisations", "claim_groups")
+ENTITY_TABLES = (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places"))
+
+
+def batch_size() -> int:
+    value = os.environ.get(BATCH_ENV, "")
+    if not value:
+        return BATCH_ARTICLES
+    if not value.isdigit() or int(value) < 1:
+        from .errors import Problem
+
+        raise BuildError([Problem(BATCH_ENV, "", "", f"{value!r} is not a positive whole number of articles")])
+    return int(value)
+
+
+@dataclass
+class Staged:
+    """What a streamed build wrote, and what the descriptor, Croissant and the README need from it."""
+
+    files: dict[str, tuple[int, str]]  # data/<table>.<format> -> (size in bytes, sha256 hex)
+    seeds: list[tuple[str, tuple[int, str]]]  # seed file name -> (size, sha256 hex), in article order
+    frames: dict[str, Any]  # the articles and the cross-article tables, validated
+    counts: SentenceCounts
+    schemas: dict[str, dict]
+    batches: int = 0
+
+
+class SeedTexts(dict):
+    """Seed texts by article id, read from disk on first use: the cross-article tables quote spans
+    (an entity's first mention) from any article, long after its batch was dropped."""
+
+    def __init__(self, root: Path, seed_paths: dict[str, str]) -> None:
+        super().__init__()
+        self.root, self.seed_paths = root, seed_paths
+
+    def get(self, article_id: str, default: Any = None) -> Any:
+        if article_id not in self and article_id in self.seed_paths:
+            self[article_id] = (self.root / self.seed_paths[article_id]).read_bytes().decode("utf-8")
+        return super().get(article_id, default)
+
+
+def _order_problems(tables: dict[str, list], primary_keys: dict[str, str], last: dict[str, str], problems: Collector) -> None:
+    """Each table's first row of this batch must sort after the previous batch's last; `last` is then updated."""
+    for table, rows in tables.items():
+        if not rows:
+            continue
+        first = rows[0][primary_keys[table]]
+        if table in last and first <= last[table]:
+            problems.add(
+                f"data/{table}",
+                first,
+                primary_keys[table],
+                f"sorts before (or equals) {last[table]!r}, a row of an earlier article; "
+                "expected every id to begin with its article's id, so that articles in id order give rows in id order",
+            )
+        last[table] = rows[-1][primary_keys[table]]
+
+
+def _written_keys(folder: Path, table: str, key: str) -> Any:
+    """The primary keys of a table already written to `folder`, read back from its CSV (one column, by pyarrow):
+    references one batch could not settle are rare, so the keys are not kept in memory for them."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    convert = pacsv.ConvertOptions(include_columns=[key], column_types={key: pa.string()})
+    return pacsv.read_csv(folder / "data" / f"{table}.csv", convert_options=convert)[key]
+
+
+# Rows of a cross-article table typed, validated and written at a time (each is sorted as a whole).
+SLICE_ROWS = 20_000
+
+
+def _release() -> None:
+    """Free a finished batch's memory: its reference cycles (pandas frames hold some), which build.py's
+    disabled collector would otherwise keep until the end, and the blocks Arrow's allocator keeps for reuse.
+
+    Only the youngest generation is collected: with the collector off nothing is ever promoted, so it holds
+    exactly what was made since the last batch, and the cost stays proportional to a batch (linear overall).
+    """
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect(0)
+    pa.default_memory_pool().release_unused()
+
+
+def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: int | None = None) -> Staged:
+    """Read, derive, validate and write the package at `root` into `folder` (data/ only), batch by batch.
+
+    Raises BuildError with every problem found; `folder` then holds partial files for the caller to
+    discard. With `spill`, each table's validated batches are also written there for the read-back.
+    """
+    from .publish import TableFiles
+    from .validate import cross_table_problems, deferred_problems, pandera_problems
+
+    batch_articles = batch_articles or batch_size()
+    problems = Collector()
+    schemas = load_schemas(root / "schemas")
+    registry_path = f"readings/{ENTITIES_FILE}"
+    registry_text = read_text(root / "readings" / ENTITIES_FILE, registry_path, problems)
+    registry = parse_registry(registry_text, registry_path, problems) if registry_text is not None else Registry(registry_path)
+    registry_ok = not problems.problems
+    vocab = Vocabulary.from_schemas(schemas)
+    primary_keys = {t: s["primaryKey"][0] for t, s in schemas.items()}
+    aliases = prepare(registry, vocab, problems) if registry_ok else None
+    reading_schema = json.loads(schema_text(schemas))
+    reading_files = list_readings(root, problems)
+
+    registered: dict[str, set] = {table: set(registry.table(kind)) for kind, table in ENTITY_TABLES}
+    entity_ids = set().union(*registered.values())
+    summary = CorpusSummary()
+    last: dict[str, str] = {}
+    deferred: list = []
+    articles: list[Any] = []
+    seeds: list[tuple[str, tuple[int, str]]] = []
+    counts: SentenceCounts = {}
+    inputs_failed = False
+    sinks: dict[str, Any] = {}
+    batches = 0
+    try:
+        sinks = {t: TableFiles(folder, t, schemas[t], spill) for t in TABLES}
+        for start in range(0, len(reading_files), batch_articles):
+            batches += 1
+            before = len(problems.problems)
+            pairs = []
+            for path in reading_files[start : start + batch_articles]:
+                article = read_article(root, path, reading_schema, problems)
+                if article is not None:
+                    seed, reading, _ = article
+                    pairs.append((seed, reading))
+                    seeds.append((seed.name, (seed.byte_count, seed.sha256)))
+            inputs_failed = inputs_failed or len(problems.problems) > before
+            if aliases is None:
+                continue
+            pairs.sort(key=lambda p: p[0].article_id)
+            tables = derive_batch(pairs, registry, vocab, aliases, problems, summary)
+            sort_by_key(tables, primary_keys, problems)
+            _order_problems(tables, primary_keys, last, problems)
+            if problems.problems:
+                continue  # keep reading and deriving for their problems; nothing more is validated or written
+            frames = {t: frame(tables[t], schemas[t]) for t in PER_ARTICLE}
+            del tables
+            seed_texts = {seed.article_id: seed.text for seed, _ in pairs}
+            problems.extend(pandera_problems(frames, schemas))
+            # References to the entity tables (made only at the end) are checked against the registry's ids,
+            # which those tables hold once every entity is mentioned (a build where one is not fails anyway);
+            # deferring them instead would keep a reference per mention and link, a gigabyte at N = 10,000.
+            registered["entities"] = entity_ids | set(frames["unnamed_parties"]["party_id"].tolist())
+            problems.extend(cross_table_problems(frames, schemas, seed_texts, defer=deferred, known_keys=registered))
+            if problems.problems:
+                continue
+            for table in PER_ARTICLE:
+                sinks[table].write(frames[table])
+            articles.append(frames["articles"])
+            counts.update(sentence_counts(frames["sentences"]))
+            del frames, pairs, seed_texts
+            _release()
+
+        if aliases is None:
+            problems.raise_if_any()
+        files: dict[str, tuple[int, str]] = {}
+        for table in PER_ARTICLE:
+            files.update(sinks[table].close(empty=frame([], schemas[table])))
+        tables = corpus_tables(registry, summary, problems, partial=inputs_failed)
+        del summary
+        sort_by_key(tables, primary_keys, problems)
+        problems.raise_if_any()
+
+        import pandas as pd
+
+        all_articles = pd.concat(articles, ignore_index=True) if len(articles) > 1 else articles[0] if articles else frame([], schemas["articles"])
+        seed_paths = dict(zip(all_articles["article_id"], all_articles["seed_path"], strict=True))
+        seed_texts = SeedTexts(root, seed_paths)
+        # Every cross-article table's keys, for the references among them (claim_pairs -> claim_groups, ...).
+        registered.update({t: {row[primary_keys[t]] for row in rows} for t, rows in tables.items()})
+        kept: dict[str, Any] = {}
+        for table in TABLES:
+            if table not in tables:
+                continue
+            rows = tables.pop(table)
+            for start in range(0, max(len(rows), 1), SLICE_ROWS):
+                piece = {table: frame(rows[start : start + SLICE_ROWS], schemas[table])}
+                problems.extend(pandera_problems(piece, schemas))
+                problems.extend(cross_table_problems(piece, schemas, seed_texts, seed_paths=seed_paths, defer=deferred, known_keys=registered))
+                if not problems.problems:
+                    sinks[table].write(piece[table])
+                if table in KEPT:
+                    kept.setdefault(table, []).append(piece[table])
+            del rows
+            files.update(sinks[table].close(empty=frame([], schemas[table])))
+        if deferred:
+            targets = {reference[4] for reference in deferred}
+            known = {t: registered[t] if t in registered else _written_keys(folder, t, primary_keys[t]) for t in targets}
+            problems.extend(deferred_problems(deferred, known))
+        problems.raise_if_any()
+        frames = {t: pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0] for t, pieces in kept.items()}
+    except BaseException:
+        for sink in sinks.values():
+            sink.abandon()
+        raise
+    frames["articles"] = all_articles
+    return Staged(files, seeds, frames, counts, schemas, batches)

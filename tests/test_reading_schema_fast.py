@@ -1,0 +1,114 @@
+"""jsonschema-rs (the fast yes/no on each reading) must agree with jsonschema (the authority that words
+the errors): a reading the fast check passed but jsonschema would refuse would be derived unchecked."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from superclusters.reading_schema import conforms, schema_text
+from superclusters.schemas import load_schemas
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads(schema_text(load_schemas(ROOT / "schemas")))
+AUTHORITY = Draft202012Validator(SCHEMA)
+READINGS = sorted(p for p in (ROOT / "readings").glob("0*.yaml"))
+
+# Values a hand-edited YAML file can produce where the schema expects something else; the YAML-only
+# types (dates, bytes, sets) are ones JSON has no type for.
+ODD_VALUES = [
+    None,
+    "",
+    "x",
+    0,
+    -1,
+    1.0,
+    1.5,
+    10**30,
+    True,
+    math.nan,
+    math.inf,
+    [],
+    {},
+    ["x"],
+    {"unknown": 1},
+    datetime.date(2024, 8, 1),
+    datetime.datetime(2024, 8, 1, 12, 0),
+    b"bytes",
+    {"a", "b"},
+]
+
+
+def _paths(data: object, prefix: tuple = ()) -> list[tuple]:
+    """Every path to a value in the top level and in the first entry of each list (the schema repeats per entry)."""
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.append((*prefix, key))
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list) and data:
+        found.append((*prefix, 0))
+        found += _paths(data[0], (*prefix, 0))
+    return found
+
+
+def _replaced(data: object, path: tuple, value: object) -> object:
+    changed = copy.deepcopy(data)
+    target = changed
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return changed
+
+
+@pytest.mark.parametrize("reading", READINGS, ids=lambda p: p.name)
+def test_both_validators_accept_every_curated_reading(reading: Path):
+    data = yaml.safe_load(reading.read_text(encoding="utf-8"))
+    assert AUTHORITY.is_valid(data)
+    assert conforms(data, SCHEMA)
+
+
+def test_the_validators_agree_on_every_field_replaced_by_odd_values():
+    data = yaml.safe_load(READINGS[0].read_text(encoding="utf-8"))
+    paths = _paths(data)
+    assert len(paths) > 40  # the walk reached into the entries
+    checked = disagreements = 0
+    for path in paths:
+        for value in ODD_VALUES:
+            broken = _replaced(data, path, value)
+            expected = AUTHORITY.is_valid(broken)
+            if conforms(broken, SCHEMA) != expected:
+                disagreements += 1
+                pytest.fail(f"at {path} = {value!r}: jsonschema says {expected}, the fast check the opposite")
+            checked += 1
+    assert checked == len(paths) * len(ODD_VALUES) and disagreements == 0
+
+
+def test_the_validators_agree_on_removed_and_added_fields():
+    data = yaml.safe_load(READINGS[1].read_text(encoding="utf-8"))
+    for path in _paths(data):
+        container = data
+        for step in path[:-1]:
+            container = container[step]
+        if isinstance(container, dict):
+            removed = copy.deepcopy(data)
+            target = removed
+            for step in path[:-1]:
+                target = target[step]
+            del target[path[-1]]
+            assert conforms(removed, SCHEMA) == AUTHORITY.is_valid(removed), f"without {path}"
+            added = _replaced(data, (*path[:-1], "not_a_field"), 1)
+            assert conforms(added, SCHEMA) == AUTHORITY.is_valid(added) is False, f"extra field beside {path}"
+
+
+def test_a_value_the_fast_validator_cannot_take_is_decided_by_jsonschema():
+    data = yaml.safe_load(READINGS[0].read_text(encoding="utf-8"))
+    broken = _replaced(data, ("title",), {"a", "b"})  # a YAML !!set: JSON has no such type
+    assert conforms(broken, SCHEMA) is False

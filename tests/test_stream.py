@@ -1,0 +1,113 @@
+"""The streamed build (superclusters/stream.py): batches of articles give the tables one batch gives,
+problems from every batch are reported together, and what crosses batches is checked at the end."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from superclusters import stream
+from superclusters.errors import BuildError, Collector
+from superclusters.pipeline import build, verify
+from superclusters.schemas import TABLES
+from superclusters.validate import deferred_problems
+from superclusters.verify import streamed_read_back_problems
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A 12-article synthetic corpus (benchmarks/synthetic.py), built once in a single batch."""
+    from benchmarks.synthetic import generate
+
+    root = generate(Path(__file__).resolve().parent.parent, tmp_path_factory.mktemp("corpus") / "package", 12)
+    build(root)
+    return root
+
+
+def _rebuilt_in_batches(corpus: Path, target: Path, monkeypatch, size: int) -> Path:
+    shutil.copytree(corpus, target)
+    monkeypatch.setenv(stream.BATCH_ENV, str(size))
+    build(target)
+    return target
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_batches_give_the_tables_one_batch_gives(corpus, tmp_path, monkeypatch, size):
+    batched = _rebuilt_in_batches(corpus, tmp_path / "batched", monkeypatch, size)
+    for table in TABLES:
+        # CSV: byte for byte; Parquet: the same table, cut into one row group per batch.
+        assert (batched / f"data/{table}.csv").read_bytes() == (corpus / f"data/{table}.csv").read_bytes(), table
+        one, many = pq.ParquetFile(corpus / f"data/{table}.parquet"), pq.ParquetFile(batched / f"data/{table}.parquet")
+        assert many.read().equals(one.read()), table
+    per_article = pq.ParquetFile(batched / "data/claims.parquet")
+    assert per_article.num_row_groups == -(-12 // size)
+    assert verify(batched) == []
+
+
+def test_one_batch_writes_what_the_in_memory_render_writes(corpus, monkeypatch):
+    from superclusters.pipeline import render_files
+
+    files, _, _ = render_files(corpus)
+    for path, data in files.items():
+        assert (corpus / path).read_bytes() == data, path
+
+
+def test_problems_of_every_batch_are_reported_together_and_nothing_is_written(corpus, tmp_path, monkeypatch):
+    broken = tmp_path / "broken"
+    shutil.copytree(corpus, broken)
+    readings = sorted(p for p in (broken / "readings").glob("0*.yaml"))
+    for reading in (readings[0], readings[-1]):  # the first and the last batch
+        text = reading.read_text(encoding="utf-8")
+        reading.write_text(text.replace("modality: reported", "modality: rumoured", 1), encoding="utf-8")
+    before = {p: p.read_bytes() for p in (broken / "data").iterdir()}
+    monkeypatch.setenv(stream.BATCH_ENV, "2")
+    with pytest.raises(BuildError) as exc:
+        build(broken)
+    message = str(exc.value)
+    assert readings[0].name in message and readings[-1].name in message
+    assert {p: p.read_bytes() for p in (broken / "data").iterdir()} == before
+    assert not list(broken.glob(".publish-*"))
+
+
+def test_a_batch_size_that_is_not_a_number_is_a_problem(monkeypatch):
+    monkeypatch.setenv(stream.BATCH_ENV, "many")
+    with pytest.raises(BuildError, match="SUPERCLUSTERS_BATCH_ARTICLES: 'many' is not a positive whole number"):
+        stream.batch_size()
+
+
+def test_a_batch_that_sorts_before_the_previous_one_is_refused():
+    problems = Collector()
+    last = {"claims": "002_b-10-gpu_count"}
+    stream._order_problems({"claims": [{"claim_id": "002_a-5-gpu_count"}]}, {"claims": "claim_id"}, last, problems)
+    assert len(problems.problems) == 1
+    assert "sorts before (or equals) '002_b-10-gpu_count'" in str(problems.problems[0])
+    stream._order_problems({"claims": [{"claim_id": "003_a-1-x"}, {"claim_id": "003_a-2-x"}]}, {"claims": "claim_id"}, last, problems)
+    assert len(problems.problems) == 1 and last["claims"] == "003_a-2-x"
+
+
+def test_references_one_batch_could_not_settle_are_settled_against_every_key():
+    import pyarrow as pa
+
+    deferred = [
+        ("data/entity_links", "row L1", "mention_id", "001_a-10", "mentions"),  # in another batch: fine
+        ("data/entity_links", "row L2", "mention_id", "001_a-99", "mentions"),  # nowhere
+        ("data/claim_pairs", "row P1", "group_id", "g-missing", "claim_groups"),
+    ]
+    keys = {"mentions": pa.chunked_array([pa.array(["000_a-1"]), pa.array(["001_a-10"])]), "claim_groups": {"g"}}
+    problems = deferred_problems(deferred, keys)
+    assert [(p.entry, p.field) for p in problems] == [("row L2", "mention_id"), ("row P1", "group_id")]
+    assert "'001_a-99' is not an id in mentions" in problems[0].message
+
+
+def test_the_read_back_finds_a_cell_changed_after_writing(corpus, tmp_path):
+    staging = tmp_path / "staging"
+    staged = stream.stage(corpus, staging, spill=tmp_path / "spill", batch_articles=5)
+    assert streamed_read_back_problems(staging, staged.schemas, tmp_path / "spill") == []
+    claims = staging / "data/claims.csv"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace(",reported,", ",planned,", 1), encoding="utf-8")
+    problems = streamed_read_back_problems(staging, staged.schemas, tmp_path / "spill")
+    assert [(p.file, p.message) for p in problems] == [("data/claims.csv", "does not read back as the validated table")]
