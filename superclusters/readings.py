@@ -480,13 +480,19 @@ def _value(kind: str, value: Any) -> Any:
     return value
 
 
+_ENTRY_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}  # class -> (field name, annotation), once
+
+
 def _entry(cls: type, index: int, item: dict) -> Any:
     """One curated entry from a reading that passed the reading schema.
 
     The schema is the check, so nothing here is checked again: each dataclass field takes the YAML field
     of the same name (the hand-written field checks of _Fields remain for the registry only).
     """
-    return cls(index=index, **{f.name: _value(str(f.type), item.get(f.name)) for f in fields(cls) if f.name != "index"})
+    spec = _ENTRY_FIELDS.get(cls)
+    if spec is None:  # dataclasses.fields() and the annotations' text cost more than the entry itself
+        spec = _ENTRY_FIELDS[cls] = tuple((f.name, str(f.type)) for f in fields(cls) if f.name != "index")
+    return cls(index=index, **{name: _value(kind, item.get(name)) for name, kind in spec})
 
 
 def _entry_label(kind: str, index: int, data: Any) -> str:
@@ -538,6 +544,14 @@ def _todo_paths(data: Any, path: tuple = ()) -> list[tuple]:
     return [path] if isinstance(data, str) and data.strip() == TODO else []
 
 
+def _may_hold_todo(text: str) -> bool:
+    """False when no value can be the TODO marker, so the walk of every value (_todo_paths) is skipped:
+    a value spells the marker in the text unless a double-quoted escape (a backslash) writes it."""
+    from .reading_schema import TODO
+
+    return TODO in text or "\\" in text
+
+
 def _draft(data: dict, text: str, path: str, problems: Collector) -> Draft:
     """One problem line per stub or TODO field, at its line: no wall of derived errors."""
     from .reading_schema import _node_at
@@ -575,7 +589,7 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Re
     if not isinstance(data, dict):
         problems.add(path, "", "", f"got {type(data).__name__}; expected a mapping with seed, seed_sha256, language, title, ...")
         return None
-    if _todo_paths(data) or "stubs" in data:
+    if _may_hold_todo(text) and _todo_paths(data) or "stubs" in data:
         return _draft(data, text, path, problems)
     from jsonschema import Draft202012Validator
 
