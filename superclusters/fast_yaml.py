@@ -67,14 +67,30 @@ _NUMBER_RUN = re.compile(r"[\s\[{,:]([-+]?(?:0\w|_)[-+\w]*)(?=[\s,\]}:]|\Z)")
 
 # Flow collections (`[a, b]`, `{a: b}`) are where YAML 1.1 and 1.2 differ most: yaml_rs reads `[x:]` as
 # a mapping, `[|x]`, `[:x]` and `{a:b: c}` as text, where PyYAML refuses them or reads another thing.
-# So each one must be one line of plain words or simple quoted text, nothing nested; one that starts a
-# node (after a space or at a line's start) and is not, or spans lines, refuses the text.
+# So each one must be on one line, of plain words or simple quoted text, a mapping's values possibly
+# such a list (the synthetic registry's `id: {aliases: [A, B], name: A}`); one that starts a node (after a
+# space or at a line's start) and is not, refuses the text.
 _FLOW_START = re.compile(r"(?<![^ \n])[\[{]")
-_FLOW_ITEM = r"""(?:"[^"\\\n]*"|'[^'\n]*'|\w[\w .+/-]*)"""
+_FLOW_ITEM = r"""(?:"[^"\\\n]*"|'(?:[^'\n]|'')*'|\w[\w .+/'"();-]*)"""
+_FLOW_SEQUENCE = rf"\[ *(?:{_FLOW_ITEM} *(?:, *{_FLOW_ITEM} *)*)?\]"
+_FLOW_VALUE = rf"(?:{_FLOW_ITEM}|{_FLOW_SEQUENCE})"
 _FLOW = re.compile(
-    rf"(?:\[ *(?:{_FLOW_ITEM} *(?:, *{_FLOW_ITEM} *)*)?\]|\{{ *(?:{_FLOW_ITEM}: +{_FLOW_ITEM} *(?:, *{_FLOW_ITEM}: +{_FLOW_ITEM} *)*)?\}})(?: +#.*)?$",
+    rf"(?:{_FLOW_SEQUENCE}|\{{ *(?:{_FLOW_ITEM}: +{_FLOW_VALUE} *(?:, *{_FLOW_ITEM}: +{_FLOW_VALUE} *)*)?\}})(?: +#.*)?$",
     re.MULTILINE,
 )
+
+
+def _simple_flows(text: str) -> bool:
+    """True if every flow collection in the text is one _FLOW matches (a list inside one is its part)."""
+    end = 0
+    for start in _FLOW_START.finditer(text):
+        if start.start() < end:
+            continue
+        match = _FLOW.match(text, start.start())
+        if match is None:
+            return False
+        end = match.end()
+    return True
 
 
 def _refused_text(text: str) -> bool:
@@ -87,7 +103,7 @@ def _refused_text(text: str) -> bool:
         return True
     if ("|" in text or ">" in text) and _BLOCK_HEADER.search(text):
         return True
-    if ("[" in text or "{" in text) and not all(_FLOW.match(text, start.start()) for start in _FLOW_START.finditer(text)):
+    if ("[" in text or "{" in text) and not _simple_flows(text):
         return True
     return text.startswith(("-", "+", "0", "_")) or not all(_same_number(run) for run in set(_NUMBER_RUN.findall(text)))
 

@@ -152,6 +152,10 @@ def test_what_the_fast_path_refuses(text: str) -> None:
         ('a: "x\\n\\"y\\u00e9"\n', {"a": 'x\n"yé'}),
         ("a: >-\n  folded\n  text\nb: |-\n  kept\n", {"a": "folded text", "b": "kept"}),
         ("", None),
+        (  # the synthetic registry's style: one flow mapping an entity, a flow list inside
+            "o:\n  x_ba: {aliases: [X, 'Y''s'], description: Site; seed 003 ('a d'b') (\"c\"), kind: company}\n",
+            {"o": {"x_ba": {"aliases": ["X", "Y's"], "description": "Site; seed 003 ('a d'b') (\"c\")", "kind": "company"}}},
+        ),
     ],
 )
 def test_what_the_fast_path_answers(text: str, expected: object) -> None:
