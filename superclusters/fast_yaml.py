@@ -1,27 +1,36 @@
 """A fast first parse of a curated YAML file, taken only when it provably gives PyYAML's objects.
 
-Composing nodes with PyYAML's C loader and constructing objects in Python costs about 1.9 ms per
-reading; yaml_rs (Rust, YAML 1.2) builds the same objects in about 0.2 ms. But yaml_rs is not a
-drop-in replacement, and `fast_load` answers only when the differences provably cannot matter; every
+Composing nodes with PyYAML's C loader and constructing objects in Python costs about 1.9 ms a reading
+(CPU, synthetic corpus); yaml_rs (Rust, YAML 1.2) with the checks below, about 0.65 ms. But yaml_rs is
+no drop-in replacement, and `fast_load` answers only when the differences provably cannot matter; every
 other text is left to the careful PyYAML path in readings.parse_yaml, which alone words the problems
 (line and column). yaml_rs 0.1.6 differs from PyYAML 6 (YAML 1.1) in these ways, each handled here:
 
 - Typing of plain scalars (YAML 1.2 core schema vs 1.1): `yes`/`no`/`on`/`off` and sexagesimal `1:30`
   stay text; `0o17`, `09`, `_1`, `1e3`, `+.5` become numbers where PyYAML keeps text; `012` is 12, not
   octal 10. The text is refused when it holds a number-like token the two read differently
-  (`_NUMBER_RUN`, `_same_number`); any float, date or datetime in the result is refused; and a text value that
-  PyYAML would type if it were plain (`_PY_TYPED`) is accepted only if yaml_rs would have typed it too
-  (so it must have been quoted), else refused.
+  (`_NUMBER_RUN`, `_same_number`); any float, date or datetime in the result is refused; and a text
+  value PyYAML would type if it were plain (`_py_typed`) is kept only if yaml_rs would have typed it too,
+  or if it provably was quoted (`_same_as_pyyaml`), else the text is refused.
+- With parse_datetime on, it turns a *quoted* '2024-08-26' into a date (a bug: quoted is text in YAML),
+  so it is off: dates stay text, and a date-like text value is judged as above.
 - It silently ignores tags (`!foo 1` reads as '1'; PyYAML refuses an unknown tag) and expands aliases
   (the readings refuse them before expanding): the text is refused on any `!`, `&` or `*` that can start
   a node, and alias replay is limited to zero as a second guard.
 - It does not apply merge keys (`<<`) and accepts `=`; both are caught as plain text PyYAML would type.
 - It accepts tabs, control characters, a BOM, NEL/LS/PS (which YAML 1.1 reads as line breaks) and
   the `\\/` escape: such texts are refused (`_refused_text`).
-- It reads several documents as a list and gives a tuple for a list used as a key: document markers
-  and directives are refused, and every mapping key must be text.
+- It reads an empty `|` or `>` block scalar as a line break (PyYAML and the spec: empty): only the strip
+  headers `|-` and `>-` (the ones the readings use) are taken.
+- In flow collections it reads `[x:]` as a mapping and `[|x]`, `[:x]`, `[?x]` as text, where PyYAML
+  refuses them or reads a mapping: only one-line flow collections of simple words are taken (`_FLOW`),
+  and a text value starting with an indicator character only if provably quoted.
+- It reads several documents as a list, a top-level block scalar at column 0, and a list used as a key
+  as a tuple: document markers and directives are refused, the result must be a mapping (or empty),
+  and every key must be text.
 - Duplicate keys: yaml_rs refuses them with DuplicateKeyPolicy.Error (its default, passed explicitly);
-  the text then falls back and PyYAML's loader words the problem.
+  the text then falls back and PyYAML's loader words the problem. Keys being text, PyYAML's check (on
+  the keys' text) and yaml_rs's (on their values) find the same duplicates.
 """
 
 from __future__ import annotations
@@ -95,7 +104,7 @@ def _simple_flows(text: str) -> bool:
 
 def _refused_text(text: str) -> bool:
     """True if the text holds something yaml_rs may read unlike PyYAML (see the module's docstring)."""
-    if _BAD_CHARACTER.search(text) or "\\/" in text:  # `\/` is YAML 1.2's only escape (yaml_rs reads it)
+    if _BAD_CHARACTER.search(text) or "\\/" in text:  # `\/`: an escape YAML 1.2 added (yaml_rs reads it)
         return True
     if ("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY.search(text):
         return True
@@ -196,16 +205,13 @@ def _checked(value: Any, text: str) -> bool:
     return True
 
 
-_ALIAS_LIMITS = None
+_ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=0) if yaml_rs is not None else None  # an alias: an error
 
 
 def fast_load(text: str) -> Any:
     """The objects PyYAML's safe loader (with the readings' checks) gives for `text`, or REFUSED."""
-    global _ALIAS_LIMITS
     if yaml_rs is None or _refused_text(text):
         return REFUSED
-    if _ALIAS_LIMITS is None:
-        _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=0)
     try:
         value = yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIAS_LIMITS, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
     except Exception:  # any refusal (syntax, duplicate key, alias) is worded by PyYAML's path
