@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import Collector, shown
+from .fast_yaml import REFUSED, fast_load
 
 try:  # PyYAML's C loader is many times faster; fall back only where libyaml is missing.
     from yaml import CSafeLoader as _BaseLoader
@@ -307,12 +308,15 @@ _CACHE_SALT: list[bytes] = []
 
 
 def _cache_key(text: str) -> str:
-    """sha256 of the text, salted with this module's source and PyYAML's version: a change to the
-    parsing rules (a new check) or to the parser can never be answered from an older cache entry."""
+    """sha256 of the text, salted with this module's and fast_yaml's source and PyYAML's version: a change
+    to the parsing rules (a new check) or to the parser can never be answered from an older cache entry."""
     import hashlib
 
     if not _CACHE_SALT:
-        _CACHE_SALT.append(hashlib.sha256(Path(__file__).read_bytes() + yaml.__version__.encode()).digest())
+        from . import fast_yaml
+
+        salt = Path(__file__).read_bytes() + Path(fast_yaml.__file__).read_bytes() + yaml.__version__.encode()
+        _CACHE_SALT.append(hashlib.sha256(salt).digest())
     return hashlib.sha256(_CACHE_SALT[0] + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -368,6 +372,10 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
     Python objects in Python, about 45 % of a 10,000-article build (issue 13), and JSON loads the same
     objects some 20 times faster. Only clean results are cached, so every refusal (duplicate or complex
     keys, aliases, syntax errors with their line and column) is still found by the parser itself.
+
+    On a cache miss, yaml_rs parses the text first (some 9 times faster), but its answer is taken only
+    when it provably equals PyYAML's (fast_yaml.fast_load): a text it might read differently, and every
+    text with a problem, goes the PyYAML way below, which words each problem as before.
     """
     if len(text) > MAX_CURATED_BYTES:
         problems.add(path, "", "", f"is {len(text)} characters; curated files are limited to {MAX_CURATED_BYTES}")
@@ -378,6 +386,11 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
         cached = _cache_get(folder, key)
         if cached is not _MISS:
             return cached
+    value = fast_load(text)  # yaml_rs, only where it provably gives PyYAML's objects (superclusters/fast_yaml.py)
+    if value is not REFUSED:
+        if folder is not None:
+            _cache_put(folder, key, value)
+        return value
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -467,13 +480,19 @@ def _value(kind: str, value: Any) -> Any:
     return value
 
 
+_ENTRY_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}  # class -> (field name, annotation), once
+
+
 def _entry(cls: type, index: int, item: dict) -> Any:
     """One curated entry from a reading that passed the reading schema.
 
     The schema is the check, so nothing here is checked again: each dataclass field takes the YAML field
     of the same name (the hand-written field checks of _Fields remain for the registry only).
     """
-    return cls(index=index, **{f.name: _value(str(f.type), item.get(f.name)) for f in fields(cls) if f.name != "index"})
+    spec = _ENTRY_FIELDS.get(cls)
+    if spec is None:  # dataclasses.fields() and the annotations' text cost more than the entry itself
+        spec = _ENTRY_FIELDS[cls] = tuple((f.name, str(f.type)) for f in fields(cls) if f.name != "index")
+    return cls(index=index, **{name: _value(kind, item.get(name)) for name, kind in spec})
 
 
 def _entry_label(kind: str, index: int, data: Any) -> str:
@@ -525,6 +544,14 @@ def _todo_paths(data: Any, path: tuple = ()) -> list[tuple]:
     return [path] if isinstance(data, str) and data.strip() == TODO else []
 
 
+def _may_hold_todo(text: str) -> bool:
+    """False when no value can be the TODO marker, so the walk of every value (_todo_paths) is skipped:
+    a value spells the marker in the text unless a double-quoted escape (a backslash) writes it."""
+    from .reading_schema import TODO
+
+    return TODO in text or "\\" in text
+
+
 def _draft(data: dict, text: str, path: str, problems: Collector) -> Draft:
     """One problem line per stub or TODO field, at its line: no wall of derived errors."""
     from .reading_schema import _node_at
@@ -562,7 +589,7 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Re
     if not isinstance(data, dict):
         problems.add(path, "", "", f"got {type(data).__name__}; expected a mapping with seed, seed_sha256, language, title, ...")
         return None
-    if _todo_paths(data) or "stubs" in data:
+    if _may_hold_todo(text) and _todo_paths(data) or "stubs" in data:
         return _draft(data, text, path, problems)
     from .reading_schema import conforms, schema_problems
 
