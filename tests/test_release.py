@@ -23,13 +23,10 @@ from tests.conftest import copy_package
 from tests.http_site import Site
 
 
-@pytest.fixture(scope="module")
-def release(tmp_path_factory, root):
-    """A freshly built release of this checkout, in its own dist folder, with its own pin file."""
-    dist = tmp_path_factory.mktemp("dist")
-    pins = dist.parent / "pins.json"
-    archive, sums = build_release(root, dist, pins)
-    return archive, sums
+@pytest.fixture
+def release(built_release):
+    """The run's shared release of this checkout (tests/conftest.py), in its own dist folder, with its own pin file."""
+    return built_release.archive, built_release.sums
 
 
 def full_copy(target: Path) -> Path:
@@ -186,11 +183,9 @@ def test_dist_as_built_serves_releases_by_version_quietly(release, root, tmp_pat
     assert str(claims["char_start"].dtype) == "Int64"
 
 
-def test_make_release_prints_the_pin(root, tmp_path, capsys):
-    from superclusters.release import main
-
-    pins = tmp_path / "pins.json"
-    assert main(["--root", str(root), "--dist", str(tmp_path / "dist"), "--pins", str(pins)]) == 0
-    (version, digest), *_ = read_pins(pins).items()
-    assert f"pinned {version} -> {digest}" in capsys.readouterr().out
-    assert (tmp_path / "dist" / f"v{version}" / "SHA256SUMS").is_file()
+def test_make_release_prints_the_pin(built_release):
+    # The shared release is made by release.main, i.e. `make release`; this checks what it printed and wrote.
+    (version, digest), *_ = read_pins(built_release.pins).items()
+    assert f"pinned {version} -> {digest}" in built_release.output
+    assert built_release.sums == built_release.archive.parent / "SHA256SUMS" and built_release.sums.is_file()
+    assert built_release.archive.parent.name == f"v{version}"
