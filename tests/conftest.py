@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,38 @@ def package_frames() -> tuple[dict, dict]:
 
     inputs = load_inputs(ROOT)
     return validate(derive(inputs), inputs), inputs.schemas
+
+
+@dataclass(frozen=True)
+class BuiltRelease:
+    archive: Path  # <dist>/v<version>/<name>-<version>.zip
+    sums: Path  # <dist>/v<version>/SHA256SUMS
+    pins: Path  # the pin file it wrote (<dist>/../pins.json)
+    output: str  # what `make release` printed
+
+
+@pytest.fixture(scope="session")
+def built_release(tmp_path_factory: pytest.TempPathFactory) -> BuiltRelease:
+    """ONE release of this checkout per test run (per xdist worker), made as `make release` makes it, through
+    release.main: each build validates the zip with frictionless (about 2 s), and five tests built their own.
+    Read it, never change it: a test that must break or extend it copies it first (copy_release)."""
+    import contextlib
+    import io
+
+    from superclusters.release import main
+
+    folder = tmp_path_factory.mktemp("release")
+    pins, printed = folder / "pins.json", io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["--root", str(ROOT), "--dist", str(folder / "dist"), "--pins", str(pins)]) == 0
+    (archive,) = (folder / "dist").glob("v*/*.zip")
+    return BuiltRelease(archive, archive.parent / "SHA256SUMS", pins, printed.getvalue())
+
+
+def copy_release(release: BuiltRelease, target: Path) -> Path:
+    """A writable copy of the shared release's dist/ folder at `target`; returns it."""
+    shutil.copytree(release.archive.parent.parent, target)
+    return target
 
 
 @pytest.fixture

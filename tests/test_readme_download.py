@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from superclusters import loader
-from superclusters.release import build_release, read_pins
+from superclusters.release import read_pins
+from tests.conftest import copy_release
 from tests.http_site import Site
 
 README_PORT_URL = "http://127.0.0.1:8000"
@@ -33,7 +34,7 @@ def test_no_placeholder_urls(root):
     assert "example.org" not in text and "<sha256" not in text
 
 
-def test_download_and_use_examples_run_against_a_local_release(root, tmp_path, monkeypatch):
+def test_download_and_use_examples_run_against_a_local_release(root, tmp_path, monkeypatch, built_release):
     text = section(root)
     version = json.loads((root / "datapackage.json").read_text())["version"]
     setup_blocks = [b for b in blocks(text, "sh") if any(m in b for m in SETUP_MARKERS)]
@@ -41,10 +42,10 @@ def test_download_and_use_examples_run_against_a_local_release(root, tmp_path, m
     python_blocks = blocks(text, "python")
     assert len(setup_blocks) == 1 and len(shell_blocks) >= 2 and len(python_blocks) >= 3
 
-    # What `make release` and the README's http.server line do, into this test's own folder.
-    pins = tmp_path / "releases.json"
-    build_release(root, tmp_path / "dist", pins)
-    monkeypatch.setitem(loader.KNOWN_RELEASES, version, read_pins(pins)[version])
+    # What `make release` made (the run's shared release, copied: the shell blocks unpack into it) and what the
+    # README's http.server line serves, in this test's own folder.
+    copy_release(built_release, tmp_path / "dist")
+    monkeypatch.setitem(loader.KNOWN_RELEASES, version, read_pins(built_release.pins)[version])
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the default cache, kept out of the real one
     monkeypatch.chdir(tmp_path)
 

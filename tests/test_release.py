@@ -23,13 +23,10 @@ from tests.conftest import copy_package
 from tests.http_site import Site
 
 
-@pytest.fixture(scope="module")
-def release(tmp_path_factory, root):
-    """A freshly built release of this checkout, in its own dist folder, with its own pin file."""
-    dist = tmp_path_factory.mktemp("dist")
-    pins = dist.parent / "pins.json"
-    archive, sums = build_release(root, dist, pins)
-    return archive, sums
+@pytest.fixture
+def release(built_release):
+    """The run's shared release of this checkout (tests/conftest.py), in its own dist folder, with its own pin file."""
+    return built_release.archive, built_release.sums
 
 
 def full_copy(target: Path) -> Path:
@@ -82,9 +79,9 @@ def test_the_pin_is_written_and_a_changed_version_is_refused(release, tmp_path):
     assert pin_release(other, version, "1" * 64, repin=True) and read_pins(other) == {version: "1" * 64}
 
 
-def test_building_twice_gives_identical_bytes_and_honours_source_date_epoch(root, tmp_path, monkeypatch, release):
+def test_building_twice_gives_identical_bytes_and_honours_source_date_epoch(root, monkeypatch, release, planted_release):
     archive, sums = release
-    again, again_sums = build_release(root, tmp_path / "again")
+    _, again, again_sums = planted_release  # a second build, from another folder, with files planted that must not matter
     assert again.read_bytes() == archive.read_bytes() and again_sums.read_bytes() == sums.read_bytes()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1724630400")  # 2024-08-26
     dated = zip_bytes(members(root), source_date_epoch())
@@ -127,14 +124,25 @@ def test_frictionless_opens_the_zip_directly(release, root):
     assert all(t["stats"].get("sha256") for t in tasks if t["name"].startswith("seed-")), "every seed's hash is checked"
 
 
-def test_planted_hidden_symlinked_and_unlisted_files_are_never_shipped(tmp_path):
-    package = full_copy(tmp_path / "package")
-    secret = tmp_path / "environ"
+@pytest.fixture(scope="module")
+def planted_release(tmp_path_factory):
+    """A second, independent release: built from a full copy of the package in another folder, with a hidden
+    symlinked secret, a symlink out of the package and an unlisted file planted in it. Each build validates
+    its zip (about 2 s), so the determinism test and the never-shipped test share this one."""
+    folder = tmp_path_factory.mktemp("planted")
+    package = full_copy(folder / "package")
+    secret = folder / "environ"
     secret.write_text("AWS_SECRET=fake-secret\n")
     os.symlink(secret, package / "seeds" / ".env")
     os.symlink("/etc/passwd", package / "schemas" / "passwd")
     (package / "data" / "evil.csv").write_text("planted-unlisted-file\nyes\n")
-    archive, sums = build_release(package, tmp_path / "dist")
+    archive, sums = build_release(package, folder / "dist")
+    return package, archive, sums
+
+
+def test_planted_hidden_symlinked_and_unlisted_files_are_never_shipped(planted_release):
+    package, archive, sums = planted_release
+    assert {(package / "seeds" / ".env").is_symlink(), (package / "schemas" / "passwd").is_symlink(), (package / "data" / "evil.csv").is_file()} == {True}
     with zipfile.ZipFile(archive) as zipped:
         names = zipped.namelist()
         blob = b"".join(zipped.read(n) for n in names)
@@ -186,11 +194,9 @@ def test_dist_as_built_serves_releases_by_version_quietly(release, root, tmp_pat
     assert str(claims["char_start"].dtype) == "Int64"
 
 
-def test_make_release_prints_the_pin(root, tmp_path, capsys):
-    from superclusters.release import main
-
-    pins = tmp_path / "pins.json"
-    assert main(["--root", str(root), "--dist", str(tmp_path / "dist"), "--pins", str(pins)]) == 0
-    (version, digest), *_ = read_pins(pins).items()
-    assert f"pinned {version} -> {digest}" in capsys.readouterr().out
-    assert (tmp_path / "dist" / f"v{version}" / "SHA256SUMS").is_file()
+def test_make_release_prints_the_pin(built_release):
+    # The shared release is made by release.main, i.e. `make release`; this checks what it printed and wrote.
+    (version, digest), *_ = read_pins(built_release.pins).items()
+    assert f"pinned {version} -> {digest}" in built_release.output
+    assert built_release.sums == built_release.archive.parent / "SHA256SUMS" and built_release.sums.is_file()
+    assert built_release.archive.parent.name == f"v{version}"
