@@ -26,6 +26,7 @@ not_comparable: the first that some counted pair has.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 Row = dict[str, Any]
@@ -127,18 +128,21 @@ def _status(pairs: list[Row], articles: set[str]) -> tuple[str, Row | None]:
     return "single_source", None  # pragma: no cover - two articles always give a pair
 
 
-def reconcile(claims: list[Row], inferred: set[str] | None = None) -> dict[str, list[Row]]:
+def reconcile(claims: list[Any], inferred: set[str] | None = None, as_row: Callable[[Any], Row] | None = None) -> dict[str, list[Row]]:
     """claim_groups, claim_group_members and claim_pairs rows from the claims rows (pure).
 
     `inferred` holds the claim_ids whose subject (hardware or organisation) link is the curator's inference.
+    `as_row`, when given, turns each item of `claims` into its row: a streamed build keeps claims compactly
+    and has them made into rows one group at a time, not all at once (issue 13).
     """
     inferred = inferred or set()
-    groups: dict[str, list[Row]] = {}
+    row = as_row or (lambda claim: claim)
+    groups: dict[str, list[Any]] = {}
     for claim in claims:
-        groups.setdefault(group_key(claim), []).append(claim)
+        groups.setdefault(group_key(row(claim)), []).append(claim)
     group_rows, member_rows, pair_rows = [], [], []
     for group_id, members in sorted(groups.items()):
-        members = sorted(members, key=lambda c: c["claim_id"])
+        members = sorted((row(c) for c in members), key=lambda c: c["claim_id"])
         pairs = []
         for i, a in enumerate(members):
             for b in members[i + 1 :]:

@@ -41,6 +41,8 @@ from .schemas import TABLES, frame, load_schemas
 # set-up per table, one Parquet row group per table) shrinks with it. SUPERCLUSTERS_BATCH_ARTICLES overrides.
 BATCH_ARTICLES = 100
 BATCH_ENV = "SUPERCLUSTERS_BATCH_ARTICLES"
+# The articles' columns the descriptor (sources, seeds' publishers) and the README (sentence accounting) read.
+ARTICLE_COLUMNS = ("article_id", "seed_path", "language", "title", "outlet_organisation_id", "claim_count", "event_count", "relation_count")
 # The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups) need.
 KEPT = ("organisations", "claim_groups")
 ENTITY_TABLES = (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places"))
@@ -63,22 +65,25 @@ class Staged:
 
     files: dict[str, tuple[int, str]]  # data/<table>.<format> -> (size in bytes, sha256 hex)
     seeds: list[tuple[str, tuple[int, str]]]  # seed file name -> (size, sha256 hex), in article order
-    frames: dict[str, Any]  # the articles and the cross-article tables, validated
+    frames: dict[str, Any]  # the articles (ARTICLE_COLUMNS) and the cross-article tables in KEPT, validated
     counts: SentenceCounts
     schemas: dict[str, dict]
     batches: int = 0
 
 
 class SeedTexts(dict):
-    """Seed texts by article id, read from disk on first use: the cross-article tables quote spans
-    (an entity's first mention) from any article, long after its batch was dropped."""
+    """Seed texts by article id, read from disk when asked for: the cross-article tables quote spans (an
+    entity's first mention) from any article, long after its batch was dropped. Only the last `keep` texts
+    are held; keeping every text met would hold most of the corpus at the end of a large build."""
 
-    def __init__(self, root: Path, seed_paths: dict[str, str]) -> None:
+    def __init__(self, root: Path, seed_paths: dict[str, str], keep: int = 64) -> None:
         super().__init__()
-        self.root, self.seed_paths = root, seed_paths
+        self.root, self.seed_paths, self.keep = root, seed_paths, keep
 
     def get(self, article_id: str, default: Any = None) -> Any:
         if article_id not in self and article_id in self.seed_paths:
+            if len(self) >= self.keep:
+                self.pop(next(iter(self)))
             self[article_id] = (self.root / self.seed_paths[article_id]).read_bytes().decode("utf-8")
         return super().get(article_id, default)
 
@@ -135,10 +140,22 @@ def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: i
     Raises BuildError with every problem found; `folder` then holds partial files for the caller to
     discard. With `spill`, each table's validated batches are also written there for the read-back.
     """
+    batch_articles = batch_articles or batch_size()
+    import gc
+
+    # What exists now (libraries, schemas) lives until the end: out of the collector's sight, so that
+    # collecting a finished batch's objects (`_release`) walks only that batch.
+    gc.freeze()
+    try:
+        return _stage(root, folder, spill, batch_articles)
+    finally:
+        gc.unfreeze()
+
+
+def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) -> Staged:
     from .publish import TableFiles
     from .validate import cross_table_problems, deferred_problems, pandera_problems
 
-    batch_articles = batch_articles or batch_size()
     problems = Collector()
     schemas = load_schemas(root / "schemas")
     registry_path = f"readings/{ENTITIES_FILE}"
@@ -196,10 +213,11 @@ def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: i
                 continue
             for table in PER_ARTICLE:
                 sinks[table].write(frames[table])
-            articles.append(frames["articles"])
+            articles.extend(frames["articles"][list(ARTICLE_COLUMNS)].itertuples(index=False, name=None))
             counts.update(sentence_counts(frames["sentences"]))
             del frames, pairs, seed_texts
-            _release()
+            if start + batch_articles < len(reading_files):
+                _release()
 
         if aliases is None:
             problems.raise_if_any()
@@ -213,7 +231,7 @@ def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: i
 
         import pandas as pd
 
-        all_articles = pd.concat(articles, ignore_index=True) if len(articles) > 1 else articles[0] if articles else frame([], schemas["articles"])
+        all_articles = pd.DataFrame(articles, columns=list(ARTICLE_COLUMNS))
         seed_paths = dict(zip(all_articles["article_id"], all_articles["seed_path"], strict=True))
         seed_texts = SeedTexts(root, seed_paths)
         # Every cross-article table's keys, for the references among them (claim_pairs -> claim_groups, ...).

@@ -18,3 +18,16 @@ def test_synthetic_corpus_builds(tmp_path: Path) -> None:
     assert len(frames["articles"]) == 7
     organisations = set(frames["organisations"]["organisation_id"])
     assert {"tesla_ba", "tesla_bb"} <= organisations
+
+
+def test_every_timed_phase_names_a_function_the_build_calls() -> None:
+    """The benchmark times phases by patching these names; a renamed function must fail here, not time nothing."""
+    import importlib
+
+    from benchmarks.run import PHASES
+
+    for module, attribute, _ in PHASES:
+        target = importlib.import_module(module)
+        for step in attribute.split("."):
+            target = getattr(target, step)
+        assert callable(target), f"{module}.{attribute}"

@@ -190,7 +190,7 @@ def corpus_tables(registry: Registry, summary: CorpusSummary, problems: Collecto
     for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
         tables[table] = entity_rows(kind, registry, summary, Collector() if partial else problems)
     tables["entities"] = entity_index(tables, summary)
-    tables.update(reconcile(summary.claim_rows(), summary.inferred))
+    tables.update(reconcile(summary.claims, summary.inferred, as_row=summary.claim_row))
     return tables
 
 
