@@ -26,7 +26,7 @@ not_comparable: the first that some counted pair has.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 Row = dict[str, Any]
@@ -132,15 +132,29 @@ def reconcile(claims: list[Any], inferred: set[str] | None = None, as_row: Calla
     """claim_groups, claim_group_members and claim_pairs rows from the claims rows (pure).
 
     `inferred` holds the claim_ids whose subject (hardware or organisation) link is the curator's inference.
-    `as_row`, when given, turns each item of `claims` into its row: a streamed build keeps claims compactly
-    and has them made into rows one group at a time, not all at once (issue 13).
+    `as_row`, when given, turns each item of `claims` into its row (see `reconcile_groups`).
+    """
+    tables: dict[str, list[Row]] = {"claim_groups": [], "claim_group_members": [], "claim_pairs": []}
+    for group_row, member_rows, pair_rows in reconcile_groups(claims, inferred, as_row):
+        tables["claim_groups"].append(group_row)
+        tables["claim_group_members"] += member_rows
+        tables["claim_pairs"] += pair_rows
+    return tables
+
+
+def reconcile_groups(
+    claims: list[Any], inferred: set[str] | None = None, as_row: Callable[[Any], Row] | None = None
+) -> Iterator[tuple[Row, list[Row], list[Row]]]:
+    """Each claim group's row, its members' rows and its pairs' rows, group by group in group_id order.
+
+    A streamed build writes the groups as they come and keeps its claims compactly, made into rows
+    (`as_row`) one group at a time, so neither all group rows nor all claim rows exist at once (issue 13).
     """
     inferred = inferred or set()
     row = as_row or (lambda claim: claim)
     groups: dict[str, list[Any]] = {}
     for claim in claims:
         groups.setdefault(group_key(row(claim)), []).append(claim)
-    group_rows, member_rows, pair_rows = [], [], []
     for group_id, members in sorted(groups.items()):
         members = sorted((row(c) for c in members), key=lambda c: c["claim_id"])
         pairs = []
@@ -162,7 +176,6 @@ def reconcile(claims: list[Any], inferred: set[str] | None = None, as_row: Calla
                         "reason": reason,
                     }
                 )
-        pair_rows += pairs
         counted_articles = {c["article_id"] for c in members if c["claim_id"] not in inferred}
         status, decisive = _status([p for p in pairs if p["counted"]], counted_articles)
         status_all, decisive_all = _status(pairs, {c["article_id"] for c in members})
@@ -176,25 +189,24 @@ def reconcile(claims: list[Any], inferred: set[str] | None = None, as_row: Calla
         else:
             reason = "only one article states it"
         first = members[0]
-        group_rows.append(
-            {
-                "group_id": group_id,
-                "property": first["property"],
-                "hardware_id": first.get("hardware_id"),
-                "organisation_id": first.get("organisation_id"),
-                "unit": first["unit"],
-                "status": status,
-                "status_with_inferred": status_all,
-                "rests_on_inferred_link": any(c["claim_id"] in inferred for c in members),
-                "reason": reason,
-                "article_count": len({c["article_id"] for c in members}),
-                "counted_article_count": len(counted_articles),
-                "claim_count": len(members),
-                "value_min": min(c["value"] for c in members),
-                "value_max": max(c["value"] for c in members),
-                "summary": f"{status}: " + "; ".join(_format(c) for c in members),
-            }
-        )
+        group_row = {
+            "group_id": group_id,
+            "property": first["property"],
+            "hardware_id": first.get("hardware_id"),
+            "organisation_id": first.get("organisation_id"),
+            "unit": first["unit"],
+            "status": status,
+            "status_with_inferred": status_all,
+            "rests_on_inferred_link": any(c["claim_id"] in inferred for c in members),
+            "reason": reason,
+            "article_count": len({c["article_id"] for c in members}),
+            "counted_article_count": len(counted_articles),
+            "claim_count": len(members),
+            "value_min": min(c["value"] for c in members),
+            "value_max": max(c["value"] for c in members),
+            "summary": f"{status}: " + "; ".join(_format(c) for c in members),
+        }
+        member_rows = []
         for c in members:
             mine = [p for p in pairs if c["claim_id"] in (p["claim_id"], p["other_claim_id"])]
 
@@ -218,4 +230,4 @@ def reconcile(claims: list[Any], inferred: set[str] | None = None, as_row: Calla
                     "revised_by": "|".join(revised_by) or None,
                 }
             )
-    return {"claim_groups": group_rows, "claim_group_members": member_rows, "claim_pairs": pair_rows}
+        yield group_row, member_rows, pairs

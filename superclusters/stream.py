@@ -35,7 +35,8 @@ from .errors import BuildError, Collector
 from .pipeline import SentenceCounts, list_readings, read_article, sentence_counts
 from .reading_schema import schema_text
 from .readings import ENTITIES_FILE, Registry, parse_registry, read_text
-from .schemas import TABLES, frame, load_schemas
+from .reconcile import reconcile_groups
+from .schemas import TABLES, field_names, frame, load_schemas
 
 # Articles per batch. Peak memory grows with it (about 1 MB an article); the fixed cost per batch (pandera's
 # set-up per table, one Parquet row group per table) shrinks with it. SUPERCLUSTERS_BATCH_ARTICLES overrides.
@@ -116,7 +117,7 @@ def _written_keys(folder: Path, table: str, key: str) -> Any:
 
 
 # Rows of a cross-article table typed, validated and written at a time (each is sorted as a whole).
-SLICE_ROWS = 20_000
+SLICE_ROWS = 5_000
 
 
 def _release() -> None:
@@ -132,6 +133,20 @@ def _release() -> None:
 
     gc.collect(0)
     pa.default_memory_pool().release_unused()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    """Hand the C heap's free pages back to the system (glibc's malloc_trim; elsewhere nothing): Python's
+    larger objects live there, and without it a finished batch's pages stay counted in the peak memory."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to trim this way
+        pass
 
 
 def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: int | None = None) -> Staged:
@@ -224,8 +239,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         files: dict[str, tuple[int, str]] = {}
         for table in PER_ARTICLE:
             files.update(sinks[table].close(empty=frame([], schemas[table])))
-        tables = corpus_tables(registry, summary, problems, partial=inputs_failed)
-        del summary
+        tables = corpus_tables(registry, summary, problems, partial=inputs_failed, claim_groups=False)
         sort_by_key(tables, primary_keys, problems)
         problems.raise_if_any()
 
@@ -234,13 +248,16 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         all_articles = pd.DataFrame(articles, columns=list(ARTICLE_COLUMNS))
         seed_paths = dict(zip(all_articles["article_id"], all_articles["seed_path"], strict=True))
         seed_texts = SeedTexts(root, seed_paths)
-        # Every cross-article table's keys, for the references among them (claim_pairs -> claim_groups, ...).
+        # The keys the cross-article tables refer to: the articles and claims as written (deferring those
+        # references instead would keep one entry per claim pair and group member, about 30 MB at N = 10,000),
+        # and each cross-article table's own (claim_pairs -> claim_groups, ...).
+        registered["articles"] = set(seed_paths)
+        registered["claims"] = {claim[0] for claim in summary.claims}
         registered.update({t: {row[primary_keys[t]] for row in rows} for t, rows in tables.items()})
         kept: dict[str, Any] = {}
-        for table in TABLES:
-            if table not in tables:
-                continue
-            rows = tables.pop(table)
+
+        def write(table: str, rows: list, last: bool = True) -> None:
+            """Type, validate and write `rows` (sorted) in slices; `last` closes the table's files."""
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
                 piece = {table: frame(rows[start : start + SLICE_ROWS], schemas[table])}
                 problems.extend(pandera_problems(piece, schemas))
@@ -249,8 +266,47 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
                     sinks[table].write(piece[table])
                 if table in KEPT:
                     kept.setdefault(table, []).append(piece[table])
-            del rows
+            if last:
+                files.update(sinks[table].close(empty=frame([], schemas[table])))
+
+        for table in list(tables):
+            write(table, tables.pop(table))
+        # The claim groups come group by group in group_id order: their rows are written as they come, so
+        # they never all exist at once; members and pairs are sorted by their own keys, so they wait.
+        # Members and pairs wait as tuples (a quarter of a dict's memory), in their schema's column order.
+        groups: list[dict] = []
+        waiting: dict[str, list[tuple]] = {"claim_group_members": [], "claim_pairs": []}
+        registered["claim_groups"] = set()
+        for group_row, member_rows, pair_rows in reconcile_groups(summary.claims, summary.inferred, as_row=summary.claim_row):
+            groups.append(group_row)
+            registered["claim_groups"].add(group_row["group_id"])
+            for table, rows in (("claim_group_members", member_rows), ("claim_pairs", pair_rows)):
+                names = field_names(schemas[table])
+                for row in rows:
+                    if not row.keys() <= set(names):  # a column the schema lacks is an error, as frame() makes it
+                        raise KeyError(f"{table} rows carry columns not in the schema: {sorted(set(row) - set(names))}")
+                waiting[table].extend(tuple(row.get(name) for name in names) for row in rows)
+            if len(groups) == SLICE_ROWS:
+                write("claim_groups", groups, last=False)
+                groups = []
+        if groups or not sinks["claim_groups"].batches:
+            write("claim_groups", groups)
+        else:  # the last slice was full and is written
+            files.update(sinks["claim_groups"].close())
+        del summary, groups
+        for table in list(waiting):
+            rows = waiting.pop(table)
+            names = field_names(schemas[table])
+            key = names.index(primary_keys[table])
+            rows.sort(key=lambda row, key=key: row[key])
+            for before, after in zip(rows, rows[1:], strict=False):  # neighbours, once sorted
+                if before[key] == after[key]:
+                    problems.add(f"data/{table}", after[key], primary_keys[table], "duplicate id; expected each to be unique")
+            _release()
+            for start in range(0, max(len(rows), 1), SLICE_ROWS):
+                write(table, [dict(zip(names, row, strict=True)) for row in rows[start : start + SLICE_ROWS]], last=False)
             files.update(sinks[table].close(empty=frame([], schemas[table])))
+            del rows
         if deferred:
             targets = {reference[4] for reference in deferred}
             known = {t: registered[t] if t in registered else _written_keys(folder, t, primary_keys[t]) for t in targets}

@@ -184,13 +184,17 @@ def derive_batch(
     return tables
 
 
-def corpus_tables(registry: Registry, summary: CorpusSummary, problems: Collector, partial: bool = False) -> Tables:
-    """The cross-article tables (entities of every kind, the entity index, the claim groups), from the summary."""
+def corpus_tables(registry: Registry, summary: CorpusSummary, problems: Collector, partial: bool = False, claim_groups: bool = True) -> Tables:
+    """The cross-article tables (entities of every kind, the entity index, the claim groups), from the summary.
+
+    `claim_groups=False` leaves the three claim-group tables out, for a caller that streams them
+    (`reconcile.reconcile_groups`)."""
     tables: Tables = {}
     for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
         tables[table] = entity_rows(kind, registry, summary, Collector() if partial else problems)
     tables["entities"] = entity_index(tables, summary)
-    tables.update(reconcile(summary.claims, summary.inferred, as_row=summary.claim_row))
+    if claim_groups:
+        tables.update(reconcile(summary.claims, summary.inferred, as_row=summary.claim_row))
     return tables
 
 

@@ -11,7 +11,7 @@ from ..errors import Collector
 from ..readings import Registry
 from .context import Row
 
-# The claim columns reconcile() reads; the summary keeps only these (a claim row has about 40).
+# The claim columns reconcile() reads; the summary keeps only these (a claim row has about 40). claim_id first.
 RECONCILE_FIELDS = (
     "claim_id",
     "article_id",
