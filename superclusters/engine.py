@@ -4,7 +4,9 @@
 vocabulary and alias index), so it runs anywhere: the articles are cut into chunks, each chunk is derived
 on a `dask.distributed` worker, and the rows and problems come back in article order. Everything after it
 (entities, reconciliation, validation, writing) runs in this process as before, so the output is byte
-for byte the local build's. Dask is an optional extra (`pip install superclusters[dask]`).
+for byte the local build's. The streamed build calls the mapper once per batch of articles
+(superclusters/stream.py); a larger SUPERCLUSTERS_BATCH_ARTICLES gives the workers more to do per call.
+Dask is an optional extra (`pip install superclusters[dask]`).
 
 On one 2-core machine this does not pay (see docs/performance.md): the rows are pickled back to the
 client, which costs about what deriving them does.
@@ -33,13 +35,18 @@ def _derive_chunk(pairs: list, registry: Any, vocab: Any, aliases: Any) -> list[
 def dask_mapper(client: Any, chunks_per_worker: int = 4):
     """An `article_mapper` that derives chunks of articles on `client`'s workers, results in order."""
 
+    scattered: list[tuple[tuple, Any]] = []  # ((registry, vocab, aliases), their futures): one build's, kept
+
     def mapper(pairs: list, registry: Any, vocab: Any, aliases: Any) -> Iterator[tuple[dict, list[Problem]]]:
         if not pairs:
             return
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         size = max(1, -(-len(pairs) // (workers * chunks_per_worker)))
-        # The registry, vocabulary and alias index go to every worker once, not with every chunk.
-        shared = client.scatter([registry, vocab, aliases], broadcast=True)
+        # The registry, vocabulary and alias index go to every worker once per build, not with every chunk
+        # nor with every batch of a streamed build (the same objects come with each batch).
+        if not scattered or any(a is not b for a, b in zip(scattered[0][0], (registry, vocab, aliases), strict=True)):
+            scattered[:] = [((registry, vocab, aliases), client.scatter([registry, vocab, aliases], broadcast=True))]
+        shared = scattered[0][1]
         futures = [client.submit(_derive_chunk, pairs[i : i + size], *shared, pure=False) for i in range(0, len(pairs), size)]
         for future in futures:  # in submission order: the rows keep the local build's order
             yield from future.result()

@@ -89,6 +89,16 @@ class SeedTexts(dict):
         return super().get(article_id, default)
 
 
+class _Either:
+    """Membership in either of two sets, without copying the larger (the registry's ids) for every batch."""
+
+    def __init__(self, first: set, second: set) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
+
+
 def _order_problems(tables: dict[str, list], primary_keys: dict[str, str], last: dict[str, str], problems: Collector) -> None:
     """Each table's first row of this batch must sort after the previous batch's last; `last` is then updated."""
     for table, rows in tables.items():
@@ -222,7 +232,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             # References to the entity tables (made only at the end) are checked against the registry's ids,
             # which those tables hold once every entity is mentioned (a build where one is not fails anyway);
             # deferring them instead would keep a reference per mention and link, a gigabyte at N = 10,000.
-            registered["entities"] = entity_ids | set(frames["unnamed_parties"]["party_id"].tolist())
+            registered["entities"] = _Either(entity_ids, set(frames["unnamed_parties"]["party_id"].tolist()))
             problems.extend(cross_table_problems(frames, schemas, seed_texts, defer=deferred, known_keys=registered))
             if problems.problems:
                 continue

@@ -6,7 +6,7 @@ the row (by primary key), the column, the bad value and what was expected.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from typing import Any
 
 from .anchoring import span_url
@@ -73,7 +73,7 @@ def cross_table_problems(
     seed_texts: Mapping[str, str],
     seed_paths: dict[str, str] | None = None,
     defer: list[Deferred] | None = None,
-    known_keys: Mapping[str, set] | None = None,
+    known_keys: Mapping[str, Container] | None = None,
 ) -> list[Problem]:
     """Foreign keys (including the items of list columns), and every span against its seed text.
 
