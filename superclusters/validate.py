@@ -101,7 +101,12 @@ def cross_table_problems(
             # Python set lookups over the column's values: pandas' `isin(<set>)` on Arrow-backed strings
             # and `explode` cost most of this step (issue 13); the rows and messages are the same.
             known = keys.get(target, ())
-            for position, ident in _references(df[column].tolist(), is_list):
+            values = df[column].tolist()
+            # Most columns refer only to known ids: settle them by their distinct values (a set built in C)
+            # and walk the rows only when one is unknown, to name each row it is in.
+            if not is_list and all(missing(v) or v in known for v in set(values)):
+                continue
+            for position, ident in _references(values, is_list):
                 if not missing(ident) and ident not in known:
                     if defer is not None:
                         defer.append((f"data/{name}", f"row {row_keys[position]}", column, ident, target))
