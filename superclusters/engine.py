@@ -5,7 +5,7 @@ vocabulary and alias index), so it runs anywhere: the articles are cut into chun
 on a `dask.distributed` worker, and the rows and problems come back in article order. Everything after it
 (entities, reconciliation, validation, writing) runs in this process as before, so the output is byte
 for byte the local build's. The streamed build calls the mapper once per batch of articles
-(superclusters/stream.py); a larger SUPERCLUSTERS_BATCH_ARTICLES gives the workers more to do per call.
+(superclusters/stream.py), 100 articles at a time.
 Dask is an optional extra (`pip install superclusters[dask]`).
 
 On one 2-core machine this does not pay (see docs/performance.md): the rows are pickled back to the

@@ -149,6 +149,62 @@ def csv_bytes(df: Any, schema: dict, header: bool = True) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+# Python's csv module (QUOTE_MINIMAL, lineterminator "\n") quotes a field that holds the delimiter, the
+# quote character or a line feed, and nothing else (not a carriage return, not a leading space).
+_NEEDS_QUOTES = '[,"\n]'
+
+
+def csv_bytes_arrow(table: Any, schema: dict, header: bool = True) -> bytes:
+    """What `csv_bytes` gives for the frame `table` was made from, made by Arrow's C++ kernels.
+
+    Why not `pyarrow.csv.write_csv`: it quotes every string (or, unquoted, refuses quotes and commas),
+    which would change every published CSV byte. So each column is turned into text by a cast (integers,
+    booleans, ISO dates), a join (lists, with the field's delimiter) or, for numbers, `_cell` itself
+    (Arrow writes 1e+20 and -0 where Python writes 100000000000000000000 and 0); a cell is quoted exactly
+    where the csv module quotes it; the cells are joined into lines, and the lines' bytes are one buffer.
+    tests/test_csv_writer.py compares the two writers on odd and generated cells and on every real table.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = field_names(schema)
+    if table.num_columns != len(names) or len(names) < 2:  # a one-column row would need csv's quoting of ""
+        raise ValueError(f"table has {table.num_columns} columns; the schema has {len(names)} (the Arrow writer needs two or more)")
+    head = (",".join(names) + "\n").encode("utf-8") if header else b""
+    if table.num_rows == 0:
+        return head
+    delimiters = list_fields(schema)
+    texts = []
+    for name, column in zip(names, table.itercolumns(), strict=True):
+        column = column.combine_chunks()
+        kind = column.type
+        # Each kernel call costs about 70 us whatever the batch, so only the calls a column needs are made:
+        # integers, booleans and dates never need quotes.
+        if name in delimiters:
+            text = pc.binary_join(column, delimiters[name])
+        elif pa.types.is_string(kind):
+            text = column
+        elif pa.types.is_floating(kind):
+            text = pa.array(_column_text(column.to_pylist(), "|"), pa.string())
+        else:
+            text = pc.cast(column, pa.string())
+            texts.append(pc.fill_null(text, "") if text.null_count else text)
+            continue
+        if text.null_count:
+            text = pc.fill_null(text, "")
+        needs = pc.match_substring_regex(text, _NEEDS_QUOTES)
+        if needs.true_count:
+            quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
+            text = pc.if_else(needs, quoted, text)
+        texts.append(text)
+    lines = pc.binary_join_element_wise(*texts, ",")
+    lines = pc.binary_join_element_wise(lines, "", "\n").cast(pa.large_string())  # each line and its terminator
+    # The lines' characters lie end to end in the array's data buffer, between its first and last offset.
+    offsets = lines.buffers()[1]
+    first, last = (int.from_bytes(offsets[8 * i : 8 * i + 8].to_pybytes(), "little") for i in (lines.offset, lines.offset + len(lines)))
+    return head + lines.buffers()[2][first:last].to_pybytes()
+
+
 def parquet_bytes(df: Any, schema: dict) -> bytes:
     """Parquet with no pandas index; nullable integers keep their Int64 dtype on read, list fields are
     native list<string> columns (no splitting for DuckDB or Polars users), dates are date32."""
@@ -204,7 +260,7 @@ class TableFiles:
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pandas(df, schema=self.arrow, preserve_index=False)
-        data = csv_bytes(df, self.schema, header=self.batches == 0)
+        data = csv_bytes_arrow(table, self.schema, header=self.batches == 0)
         path = self.paths[0]
         try:
             self.csv_file.write(data)
@@ -235,7 +291,10 @@ class TableFiles:
         except OSError as exc:
             raise BuildError([_os_problem(self.paths[1], "cannot be written", exc)]) from None
         for path in self.paths:
-            _step(f"after write {path}")
+            try:
+                _step(f"after write {path}")
+            except OSError as exc:  # as _write reports a failure at its own "after write" step
+                raise BuildError([_os_problem(path, "cannot be written", exc)]) from None
         return {self.paths[0]: (self.csv_size, self.csv_hash.hexdigest()), self.paths[1]: parquet}
 
     def abandon(self) -> None:

@@ -202,6 +202,24 @@ def _node_at(node: Any, path: list[Any]) -> Any:
 _COMPILED: dict[int, tuple[dict, Any]] = {}
 
 
+# jsonschema-rs matches patterns with ECMAScript's classes, jsonschema with Python's `re`. They differ:
+# Python's \s also holds U+001C-U+001F and U+0085, so "\S" alone would let jsonschema-rs accept a text of
+# only those, which jsonschema refuses. For the fast check each such pattern is replaced by one that is
+# never looser than Python's (checked over every code point in tests/test_reading_schema_fast.py). The
+# schema's other patterns are only ever stricter in ECMAScript (ASCII \d; `$` that does not match
+# before a final newline), which costs a slower answer from jsonschema, never a wrong one.
+STRICTER_FOR_RS = {"\\S": "[^\\s\\x1c-\\x1f\\x85]"}
+
+
+def _no_looser_patterns(schema: Any) -> Any:
+    """`schema` with each pattern of STRICTER_FOR_RS replaced (a copy; the original is left as it is)."""
+    if isinstance(schema, dict):
+        return {k: STRICTER_FOR_RS.get(v, v) if k == "pattern" and isinstance(v, str) else _no_looser_patterns(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_no_looser_patterns(v) for v in schema]
+    return schema
+
+
 def conforms(data: Any, schema: dict) -> bool:
     """Whether `data` passes the reading schema, answered by jsonschema-rs (compiled once per schema).
 
@@ -215,7 +233,7 @@ def conforms(data: Any, schema: dict) -> bool:
 
     compiled = _COMPILED.get(id(schema))
     if compiled is None or compiled[0] is not schema:  # keyed by identity; the schema is kept so its id is not reused
-        compiled = _COMPILED[id(schema)] = (schema, jsonschema_rs.validator_for(schema))
+        compiled = _COMPILED[id(schema)] = (schema, jsonschema_rs.validator_for(_no_looser_patterns(schema)))
     try:
         return bool(compiled[1].is_valid(data))
     except Exception:  # noqa: BLE001 - a value jsonschema-rs cannot convert; jsonschema decides

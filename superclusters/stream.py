@@ -25,39 +25,28 @@ written, and the staging folder is discarded by `publish`.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .derive import PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
-from .errors import BuildError, Collector
+from .errors import Collector
 from .pipeline import SentenceCounts, list_readings, read_article, sentence_counts
 from .reading_schema import schema_text
 from .readings import ENTITIES_FILE, Registry, parse_registry, read_text
 from .reconcile import reconcile_groups
 from .schemas import TABLES, field_names, frame, load_schemas
 
-# Articles per batch. Peak memory grows with it (about 1 MB an article); the fixed cost per batch (pandera's
-# set-up per table, one Parquet row group per table) shrinks with it. SUPERCLUSTERS_BATCH_ARTICLES overrides.
+# Articles per batch: also the published Parquet files' row groups (one per batch and table), so it is a
+# constant of the format, not a setting; a setting would make the published bytes depend on it. Peak memory
+# grows with it (about 1.5 MB an article); the fixed cost per batch (pandera per table, a row group) shrinks.
+# Tests change it (monkeypatch) to build a small corpus in several batches.
 BATCH_ARTICLES = 100
-BATCH_ENV = "SUPERCLUSTERS_BATCH_ARTICLES"
 # The articles' columns the descriptor (sources, seeds' publishers) and the README (sentence accounting) read.
 ARTICLE_COLUMNS = ("article_id", "seed_path", "language", "title", "outlet_organisation_id", "claim_count", "event_count", "relation_count")
 # The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups) need.
 KEPT = ("organisations", "claim_groups")
 ENTITY_TABLES = (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places"))
-
-
-def batch_size() -> int:
-    value = os.environ.get(BATCH_ENV, "")
-    if not value:
-        return BATCH_ARTICLES
-    if not value.isdigit() or int(value) < 1:
-        from .errors import Problem
-
-        raise BuildError([Problem(BATCH_ENV, "", "", f"{value!r} is not a positive whole number of articles")])
-    return int(value)
 
 
 @dataclass
@@ -165,7 +154,7 @@ def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: i
     Raises BuildError with every problem found; `folder` then holds partial files for the caller to
     discard. With `spill`, each table's validated batches are also written there for the read-back.
     """
-    batch_articles = batch_articles or batch_size()
+    batch_articles = batch_articles or BATCH_ARTICLES
     import gc
 
     # What exists now (libraries, schemas) lives until the end: out of the collector's sight, so that

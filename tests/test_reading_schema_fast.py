@@ -112,3 +112,43 @@ def test_a_value_the_fast_validator_cannot_take_is_decided_by_jsonschema():
     data = yaml.safe_load(READINGS[0].read_text(encoding="utf-8"))
     broken = _replaced(data, ("title",), {"a", "b"})  # a YAML !!set: JSON has no such type
     assert conforms(broken, SCHEMA) is False
+
+
+def test_the_fast_check_never_accepts_a_text_python_calls_blank():
+    """Python's \\s holds U+001C-U+001F and U+0085, ECMAScript's (jsonschema-rs) does not: a text of only
+    those must still be refused (red-team finding: "\\x1c" as a gloss was published)."""
+    data = yaml.safe_load(READINGS[0].read_text(encoding="utf-8"))
+    for blank in ("\x1c", "\x1f", "\x85", " \x1d "):
+        broken = _replaced(data, ("title_en",) if "title_en" in data else ("title",), blank)
+        assert AUTHORITY.is_valid(broken) is False
+        assert conforms(broken, SCHEMA) is False, repr(blank)
+
+
+def test_every_pattern_given_to_the_fast_check_is_never_looser_than_python_on_any_code_point():
+    import re
+
+    import jsonschema_rs
+
+    from superclusters.reading_schema import STRICTER_FOR_RS
+
+    patterns = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                patterns.add(node["pattern"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(SCHEMA)
+    assert "\\S" in patterns
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for pattern in patterns:
+        fast = jsonschema_rs.validator_for({"type": "string", "pattern": STRICTER_FOR_RS.get(pattern, pattern)})
+        python = re.compile(pattern)
+        for text in characters if pattern == "\\S" else ["a" * 64, "ab_1", "000_" + "a" * 16 + ".txt", "x\n", "٣٣٣_" + "a" * 16 + ".txt"]:
+            if fast.is_valid(text):
+                assert python.search(text), f"{pattern!r}: the fast check accepts {text!r}, jsonschema would not"

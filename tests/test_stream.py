@@ -11,7 +11,7 @@ import pytest
 
 from superclusters import stream
 from superclusters.errors import BuildError, Collector
-from superclusters.pipeline import build, verify
+from superclusters.pipeline import build, stale_files, verify
 from superclusters.schemas import TABLES
 from superclusters.validate import deferred_problems
 from superclusters.verify import streamed_read_back_problems
@@ -29,7 +29,7 @@ def corpus(tmp_path_factory) -> Path:
 
 def _rebuilt_in_batches(corpus: Path, target: Path, monkeypatch, size: int) -> Path:
     shutil.copytree(corpus, target)
-    monkeypatch.setenv(stream.BATCH_ENV, str(size))
+    monkeypatch.setattr(stream, "BATCH_ARTICLES", size)
     build(target)
     return target
 
@@ -63,7 +63,7 @@ def test_problems_of_every_batch_are_reported_together_and_nothing_is_written(co
         text = reading.read_text(encoding="utf-8")
         reading.write_text(text.replace("modality: reported", "modality: rumoured", 1), encoding="utf-8")
     before = {p: p.read_bytes() for p in (broken / "data").iterdir()}
-    monkeypatch.setenv(stream.BATCH_ENV, "2")
+    monkeypatch.setattr(stream, "BATCH_ARTICLES", 2)
     with pytest.raises(BuildError) as exc:
         build(broken)
     message = str(exc.value)
@@ -72,10 +72,32 @@ def test_problems_of_every_batch_are_reported_together_and_nothing_is_written(co
     assert not list(broken.glob(".publish-*"))
 
 
-def test_a_batch_size_that_is_not_a_number_is_a_problem(monkeypatch):
-    monkeypatch.setenv(stream.BATCH_ENV, "many")
-    with pytest.raises(BuildError, match="SUPERCLUSTERS_BATCH_ARTICLES: 'many' is not a positive whole number"):
-        stream.batch_size()
+def test_the_published_bytes_do_not_depend_on_any_setting(corpus, tmp_path, monkeypatch):
+    """The batch size is the Parquet row groups' size, so it is a constant, not a setting (red-team finding:
+    with an environment variable, `--check` failed after a build made with another value)."""
+    assert not [name for name in dir(stream) if name.endswith("_ENV")]
+    # (the synthetic corpus carries no docs/, so the generated data dictionary is missing there)
+    assert [path for path in stale_files(corpus) if not path.startswith("docs/")] == []
+
+
+def test_a_full_disk_when_a_table_is_finished_names_the_file(corpus, tmp_path, monkeypatch):
+    import errno
+
+    from superclusters import publish
+
+    copy = tmp_path / "copy"
+    shutil.copytree(corpus, copy)
+    before = {p: p.read_bytes() for p in (copy / "data").iterdir()}
+
+    def full(step: str) -> None:
+        if step == "after write data/events.parquet":
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(publish, "fault_hook", full)
+    with pytest.raises(BuildError, match=r"data/events\.parquet: cannot be written \(No space left on device\)"):
+        build(copy)
+    assert {p: p.read_bytes() for p in (copy / "data").iterdir()} == before
+    assert not list(copy.glob(".publish-*"))
 
 
 def test_a_batch_that_sorts_before_the_previous_one_is_refused():
