@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,10 @@ def frame(rows: list[dict[str, Any]], schema: dict):
             arrow = arrow_schema(schema).remove_metadata()
             columns = []
             for name in arrow.names:
-                values = [row.get(name) for row in rows]
+                try:  # a C-level getter where every row has the column (most tables), else None for a missing one
+                    values = list(map(itemgetter(name), rows))
+                except KeyError:
+                    values = [row.get(name) for row in rows]
                 if name in lists:
                     delimiter = lists[name]
                     values = [None if v is None else split_list(v, delimiter) for v in values]
