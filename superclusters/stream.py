@@ -255,8 +255,8 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         registered.update({t: {row[primary_keys[t]] for row in rows} for t, rows in tables.items()})
         kept: dict[str, Any] = {}
 
-        def write(table: str, rows: list, last: bool = True) -> None:
-            """Type, validate and write `rows` (sorted) in slices; `last` closes the table's files."""
+        def write(table: str, rows: list, close: bool = True) -> None:
+            """Type, validate and write `rows` (sorted) in slices; `close` finishes the table's files."""
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
                 piece = {table: frame(rows[start : start + SLICE_ROWS], schemas[table])}
                 problems.extend(pandera_problems(piece, schemas))
@@ -265,7 +265,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
                     sinks[table].write(piece[table])
                 if table in KEPT:
                     kept.setdefault(table, []).append(piece[table])
-            if last:
+            if close:
                 files.update(sinks[table].close(empty=frame([], schemas[table])))
 
         for table in list(tables):
@@ -286,7 +286,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
                         raise KeyError(f"{table} rows carry columns not in the schema: {sorted(set(row) - set(names))}")
                 waiting[table].extend(tuple(row.get(name) for name in names) for row in rows)
             if len(groups) == SLICE_ROWS:
-                write("claim_groups", groups, last=False)
+                write("claim_groups", groups, close=False)
                 groups = []
         if groups or not sinks["claim_groups"].batches:
             write("claim_groups", groups)
@@ -303,7 +303,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
                     problems.add(f"data/{table}", after[key], primary_keys[table], "duplicate id; expected each to be unique")
             _release()
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
-                write(table, [dict(zip(names, row, strict=True)) for row in rows[start : start + SLICE_ROWS]], last=False)
+                write(table, [dict(zip(names, row, strict=True)) for row in rows[start : start + SLICE_ROWS]], close=False)
             files.update(sinks[table].close(empty=frame([], schemas[table])))
             del rows
         if deferred:
