@@ -8,8 +8,9 @@ How a build publishes (one checkout, any number of builds at once, killed at any
 2. Recover. Under the lock, any `.publish-*` folder is what a killed build left: if it had started
    swapping and had not reached step 5, the previous files it moved aside are moved back; then it is
    removed. So every build starts from the last published pair.
-3. Stage. Everything is written into `.publish-<unique>/new/` (unique per build: `tempfile.mkdtemp`)
-   and checked there; the previous files are moved to `.publish-<unique>/old/`, never to a shared name.
+3. Stage. Everything is written into `.publish-<unique>/new/` (unique per build: `tempfile.mkdtemp`;
+   a streamed build also spills its validated batches to `.publish-<unique>/validated/`, which the
+   read-back compares the files with) and checked there; the previous files are moved to `.publish-<unique>/old/`, never to a shared name.
 4. Swap, one top-level name at a time (`data` first, then `README.md` and any other file the build
    renders): rename the published one into `old/`, then the staged one into place. The names are
    written to `.publish-<unique>/swap-list` first, so a roll-back knows exactly what moved.

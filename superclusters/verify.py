@@ -133,17 +133,14 @@ def read_parquet_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[
     return with_python_lists(df, schema), []
 
 
-def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str, str], expected: dict[str, Any] | None = None) -> list[Problem]:
+def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str, str]) -> list[Problem]:
     """Every problem in the data files under `folder` and in the hashes its datapackage.json declares.
 
-    With `expected` (the frames the build has just validated), each file read back must equal its frame,
-    which proves it as valid as the frame without running the validation twice more; without it (a
-    user's copy), every file is validated from scratch and the two formats are compared cell by cell.
+    Each file is validated from scratch and the two formats are compared cell by cell (a user's copy);
+    the build checks its own staging folder with `streamed_read_back_problems` instead.
     """
     from .validate import validate_frames
 
-    if expected is not None:  # the build's own staging folder, which holds no seeds
-        return read_back_problems(folder, schemas, expected) + descriptor_problems(folder, schemas, complete=False)
     problems = descriptor_problems(folder, schemas, complete=True)
     read: dict[str, dict[str, Any]] = {"csv": {}, "parquet": {}}
     for fmt, reader in (("csv", read_csv_frame), ("parquet", read_parquet_frame)):
@@ -188,41 +185,6 @@ def format_problems(csv_path: Path, parquet: Any, schema: dict, table: str) -> l
         for name, text, value in zip(names, row, other, strict=True):
             if value != text and len(problems) < MAX_REPORTED:
                 problems.append(Problem(shown, f"row {row[key]}", name, f"{value!r} differs from data/{table}.csv's {text!r}"))
-    return problems
-
-
-def read_back_problems(folder: Path, schemas: dict[str, dict], expected: dict[str, Any]) -> list[Problem]:
-    """Each written file, parsed by pyarrow (C++), must equal the validated frame it was written from."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    from .schemas import arrow_schema, list_fields
-
-    problems = []
-    for table in TABLES:
-        schema = arrow_schema(schemas[table]).remove_metadata()
-        want = pa.Table.from_pandas(expected[table], schema=schema, preserve_index=False).replace_schema_metadata(None)
-        # pyarrow's CSV reader cannot parse list columns: read them as text and split on each field's delimiter.
-        lists = list_fields(schemas[table])
-        text_schema = pa.schema([pa.field(f.name, pa.string()) if f.name in lists else f for f in schema])
-        options = pacsv.ConvertOptions(column_types=text_schema, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False)
-        for fmt in ("csv", "parquet"):
-            shown = f"data/{table}.{fmt}"
-            try:
-                if fmt == "csv":
-                    got = pacsv.read_csv(folder / shown, convert_options=options)
-                    for name, delimiter in lists.items():
-                        got = got.set_column(got.schema.get_field_index(name), name, pc.split_pattern(got[name], delimiter))
-                else:
-                    got = pq.read_table(folder / shown)
-                got = got.cast(schema).replace_schema_metadata(None)
-            except (pa.ArrowException, OSError) as exc:
-                problems.append(Problem(shown, "", "", f"cannot be read back: {exc}"))
-                continue
-            if not got.equals(want):
-                problems.append(Problem(shown, "", "", "does not read back as the validated table"))
     return problems
 
 
@@ -332,8 +294,8 @@ class _Rows:
 
 def streamed_read_back_problems(folder: Path, schemas: dict[str, dict], spill: Path) -> list[Problem]:
     """Each written file, parsed by pyarrow (C++) batch by batch, must equal the validated batches the
-    build spilled to `spill/<table>.arrow` as it wrote them: the check of `read_back_problems`, with
-    memory bounded by a batch rather than the table (issue 13)."""
+    build spilled to `spill/<table>.arrow` as it wrote them, which proves them as valid as the batches
+    without validating twice more; memory stays bounded by a batch rather than the table (issue 13)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
