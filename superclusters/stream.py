@@ -25,6 +25,7 @@ written, and the staging folder is discarded by `publish`.
 from __future__ import annotations
 
 import json
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,9 +188,10 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
     summary = CorpusSummary()
     last: dict[str, str] = {}
     deferred: list = []
-    articles: list[Any] = []
-    seeds: list[tuple[str, tuple[int, str]]] = []
-    counts: SentenceCounts = {}
+    # What each batch leaves for the end (its articles' columns, its seeds' sizes and hashes, its sentence
+    # counts), pickled into one bytes object a batch: as many small objects they would pin the allocator's
+    # arenas the batch's rows shared with them (see CorpusSummary.seal).
+    kept_batches: list[bytes] = []
     inputs_failed = False
     sinks: dict[str, Any] = {}
     batches = 0
@@ -202,9 +204,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             for path in reading_files[start : start + batch_articles]:
                 article = read_article(root, path, reading_schema, problems)
                 if article is not None:
-                    seed, reading, _ = article
-                    pairs.append((seed, reading))
-                    seeds.append((seed.name, (seed.byte_count, seed.sha256)))
+                    pairs.append(article[:2])
             inputs_failed = inputs_failed or len(problems.problems) > before
             if aliases is None:
                 continue
@@ -227,11 +227,12 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
                 continue
             for table in PER_ARTICLE:
                 sinks[table].write(frames[table])
-            articles.extend(frames["articles"][list(ARTICLE_COLUMNS)].itertuples(index=False, name=None))
-            counts.update(sentence_counts(frames["sentences"]))
-            del frames, pairs, seed_texts
-            if start + batch_articles < len(reading_files):
-                _release()
+            seeds = [(seed.name, (seed.byte_count, seed.sha256)) for seed, _ in sorted(pairs, key=lambda p: p[0].name)]
+            articles = list(frames["articles"][list(ARTICLE_COLUMNS)].itertuples(index=False, name=None))
+            kept_batches.append(pickle.dumps((seeds, articles, sentence_counts(frames["sentences"])), protocol=pickle.HIGHEST_PROTOCOL))
+            summary.seal()
+            del frames, pairs, seed_texts, seeds, articles
+            _release()
 
         if aliases is None:
             problems.raise_if_any()
@@ -244,6 +245,14 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
 
         import pandas as pd
 
+        seeds: list[tuple[str, tuple[int, str]]] = []
+        articles: list[tuple] = []
+        counts: SentenceCounts = {}
+        for blob in kept_batches:
+            batch_seeds, batch_articles_rows, batch_counts = pickle.loads(blob)
+            seeds += batch_seeds
+            articles += batch_articles_rows
+            counts.update(batch_counts)
         all_articles = pd.DataFrame(articles, columns=list(ARTICLE_COLUMNS))
         seed_paths = dict(zip(all_articles["article_id"], all_articles["seed_path"], strict=True))
         seed_texts = SeedTexts(root, seed_paths)
