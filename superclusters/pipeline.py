@@ -313,6 +313,9 @@ def build(root: Path) -> dict[str, tuple[int, str]]:
 
     def read_back(staging: Path) -> None:
         """The files as written, read back in both formats, must equal what was validated before they replace data/."""
+        from .stream import release_memory
+
+        release_memory()  # what staging left behind, before the read-back allocates its own
         problems = streamed_read_back_problems(staging, schemas, staging.parent / "validated")
         problems += descriptor_problems(staging, schemas, complete=False)
         if problems:

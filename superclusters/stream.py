@@ -120,7 +120,7 @@ def _written_keys(folder: Path, table: str, key: str) -> Any:
 SLICE_ROWS = 5_000
 
 
-def _release() -> None:
+def release_memory() -> None:
     """Free a finished batch's memory: its reference cycles (pandas frames hold some), which build.py's
     disabled collector would otherwise keep until the end, and the blocks Arrow's allocator keeps for reuse.
 
@@ -159,7 +159,7 @@ def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: i
     import gc
 
     # What exists now (libraries, schemas) lives until the end: out of the collector's sight, so that
-    # collecting a finished batch's objects (`_release`) walks only that batch.
+    # collecting a finished batch's objects (`release_memory`) walks only that batch.
     gc.freeze()
     try:
         return _stage(root, folder, spill, batch_articles)
@@ -232,7 +232,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             kept_batches.append(pickle.dumps((seeds, articles, sentence_counts(frames["sentences"])), protocol=pickle.HIGHEST_PROTOCOL))
             summary.seal()
             del frames, pairs, seed_texts, seeds, articles
-            _release()
+            release_memory()
 
         if aliases is None:
             problems.raise_if_any()
@@ -279,6 +279,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
 
         for table in list(tables):
             write(table, tables.pop(table))
+            release_memory()
         # The claim groups come group by group in group_id order: their rows are written as they come, so
         # they never all exist at once; members and pairs are sorted by their own keys, so they wait.
         # Members and pairs wait as tuples (a quarter of a dict's memory), in their schema's column order.
@@ -310,7 +311,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             for before, after in zip(rows, rows[1:], strict=False):  # neighbours, once sorted
                 if before[key] == after[key]:
                     problems.add(f"data/{table}", after[key], primary_keys[table], "duplicate id; expected each to be unique")
-            _release()
+            release_memory()
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
                 write(table, [dict(zip(names, row, strict=True)) for row in rows[start : start + SLICE_ROWS]], close=False)
             files.update(sinks[table].close(empty=frame([], schemas[table])))
