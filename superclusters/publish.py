@@ -30,12 +30,11 @@ or the `SUPERCLUSTERS_FAULT` environment variable (see `_step`).
 
 from __future__ import annotations
 
-import csv
 import errno
 import hashlib
-import io
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -131,28 +130,36 @@ def _column_text(values: list, delimiter: str) -> list[str]:
 def csv_bytes(df: Any, schema: dict, header: bool = True) -> bytes:
     """CSV text; each list cell is joined with its own field's delimiter, as the Table Schema declares.
 
-    Formatted column by column and written with one `writerows`: `itertuples` plus a `_cell` call per
-    cell cost about 18 % of a 10,000-article build (issue 13). `pyarrow.csv.write_csv` would be faster
-    still, but it quotes every string, which would change every published CSV byte. `header=False`
-    gives the rows only, for the batches after a streaming build's first.
+    Formatted column by column: `itertuples` plus a `_cell` call per cell cost about 18 % of a
+    10,000-article build (issue 13). A cell is quoted (RFC 4180: in double quotes, a quote doubled) when
+    it holds a comma, a double quote, a line feed or a carriage return. Not the csv module: its
+    QUOTE_MINIMAL began to quote a carriage return only in CPython 3.11.9 and 3.12.3 (gh-67044), so the
+    published bytes would depend on the interpreter, and an unquoted carriage return does not read back
+    (pyarrow's reader ends the row there). `pyarrow.csv.write_csv` quotes every string, which would
+    change every published CSV byte. `header=False` gives the rows only, for a batch after the first.
+    The streamed build writes the same bytes with Arrow's kernels (`csv_bytes_arrow`).
     """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     names = field_names(schema)
-    if header:
-        writer.writerow(names)
     if len(df.columns) != len(names):  # the row-by-row writer's zip(strict=True) refused such a frame; so do we
         raise ValueError(f"frame has {len(df.columns)} columns; the schema has {len(names)}")
     delimiters = [list_fields(schema).get(name, "|") for name in names]
     # By position, as the row-by-row writer paired each frame column with the schema field at its place.
-    columns = [_column_text(df.iloc[:, k].tolist(), delimiter) for k, delimiter in enumerate(delimiters)]
-    writer.writerows(zip(*columns, strict=True))
-    return buffer.getvalue().encode("utf-8")
+    columns = [[_quoted(v) for v in _column_text(df.iloc[:, k].tolist(), delimiter)] for k, delimiter in enumerate(delimiters)]
+    lines = [",".join(_quoted(name) for name in names)] if header else []
+    lines += [",".join(row) for row in zip(*columns, strict=True)]
+    return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-# Python's csv module (QUOTE_MINIMAL, lineterminator "\n") quotes a field that holds the delimiter, the
-# quote character or a line feed, and nothing else (not a carriage return, not a leading space).
-_NEEDS_QUOTES = '[,"\n]'
+_QUOTE_TRIGGER = re.compile('[,"\n\r]')
+
+
+def _quoted(text: str) -> str:
+    """One CSV cell: as it is, or in double quotes with its quotes doubled where it holds , " LF or CR."""
+    return '"' + text.replace('"', '""') + '"' if _QUOTE_TRIGGER.search(text) else text
+
+
+# The cells `csv_bytes` quotes: those holding a comma, a double quote, a line feed or a carriage return.
+_NEEDS_QUOTES = '[,"\n\r]'
 
 
 def csv_bytes_arrow(table: Any, schema: dict, header: bool = True) -> bytes:
@@ -162,7 +169,7 @@ def csv_bytes_arrow(table: Any, schema: dict, header: bool = True) -> bytes:
     which would change every published CSV byte. So each column is turned into text by a cast (integers,
     booleans, ISO dates), a join (lists, with the field's delimiter) or, for numbers, `_cell` itself
     (Arrow writes 1e+20 and -0 where Python writes 100000000000000000000 and 0); a cell is quoted exactly
-    where the csv module quotes it; the cells are joined into lines, and the lines' bytes are one buffer.
+    where `csv_bytes` quotes it; the cells are joined into lines, and the lines' bytes are one buffer.
     tests/test_csv_writer.py compares the two writers on odd and generated cells and on every real table.
     """
     import pyarrow as pa
@@ -249,11 +256,15 @@ class TableFiles:
         try:
             (folder / "data").mkdir(parents=True, exist_ok=True)
             self.csv_file = open(folder / self.paths[0], "wb")  # noqa: SIM115 - closed in close()
-            if spill is not None:
-                spill.mkdir(parents=True, exist_ok=True)
-                self.spill = pa.ipc.new_file(str(spill / f"{table}.arrow"), self.arrow.remove_metadata())
         except OSError as exc:
             raise BuildError([_os_problem(self.paths[0], "cannot be written", exc)]) from None
+        if spill is not None:
+            try:
+                spill.mkdir(parents=True, exist_ok=True)
+                self.spill = pa.ipc.new_file(str(spill / f"{table}.arrow"), self.arrow.remove_metadata())
+            except OSError as exc:
+                self.csv_file.close()
+                raise BuildError([_os_problem(f"{spill.name}/{table}.arrow", "cannot be written", exc)]) from None
 
     def write(self, df: Any) -> None:
         """Append one validated batch (a frame in schema column order) to both files."""

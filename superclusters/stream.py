@@ -196,7 +196,8 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
     sinks: dict[str, Any] = {}
     batches = 0
     try:
-        sinks = {t: TableFiles(folder, t, schemas[t], spill) for t in TABLES}
+        for table in TABLES:  # one at a time, so those opened before a failure are closed by the handler below
+            sinks[table] = TableFiles(folder, table, schemas[table], spill)
         for start in range(0, len(reading_files), batch_articles):
             batches += 1
             before = len(problems.problems)

@@ -133,3 +133,27 @@ def test_the_read_back_finds_a_cell_changed_after_writing(corpus, tmp_path):
     claims.write_text(text.replace(",reported,", ",planned,", 1), encoding="utf-8")
     problems = streamed_read_back_problems(staging, staged.schemas, tmp_path / "spill")
     assert [(p.file, p.message) for p in problems] == [("data/claims.csv", "does not read back as the validated table")]
+
+
+def test_a_failure_opening_a_later_table_closes_the_files_already_open(corpus, tmp_path, monkeypatch):
+    """Red-team review: the sinks opened before the failing one were left to the garbage collector."""
+    import errno
+
+    from superclusters import publish
+
+    opened = []
+    real_init = publish.TableFiles.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        opened.append(self)
+
+    def full(step: str) -> None:
+        if step == "before write data/events.csv":
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(publish.TableFiles, "__init__", init)
+    monkeypatch.setattr(publish, "fault_hook", full)
+    with pytest.raises(BuildError, match=r"data/events\.csv: cannot be written"):
+        stream.stage(corpus, tmp_path / "staging", spill=tmp_path / "spill")
+    assert opened and all(sink.csv_file.closed for sink in opened)
