@@ -150,16 +150,15 @@ def csv_bytes(df: Any, schema: dict, header: bool = True) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-_QUOTE_TRIGGER = re.compile('[,"\n\r]')
+# The cells both writers quote: those holding a comma, a double quote, a line feed or a carriage return
+# (one pattern for Python's re and Arrow's RE2 alike).
+_NEEDS_QUOTES = '[,"\n\r]'
+_QUOTE_TRIGGER = re.compile(_NEEDS_QUOTES)
 
 
 def _quoted(text: str) -> str:
     """One CSV cell: as it is, or in double quotes with its quotes doubled where it holds , " LF or CR."""
     return '"' + text.replace('"', '""') + '"' if _QUOTE_TRIGGER.search(text) else text
-
-
-# The cells `csv_bytes` quotes: those holding a comma, a double quote, a line feed or a carriage return.
-_NEEDS_QUOTES = '[,"\n\r]'
 
 
 def csv_bytes_arrow(table: Any, schema: dict, header: bool = True) -> bytes:

@@ -44,6 +44,29 @@ MODALITY_CLASS = {
 STATUS_ORDER = ("conflict", "revision", "unresolved", "agree", "different_time", "not_comparable")
 
 
+# The claim columns reconcile() reads (a claim row has about 40); a streamed build keeps only these
+# (derive.entities.CorpusSummary). claim_id first.
+RECONCILE_FIELDS = (
+    "claim_id",
+    "article_id",
+    "property",
+    "hardware_id",
+    "organisation_id",
+    "unit",
+    "value",
+    "comparator",
+    "modality",
+    "phase",
+    "time_start",
+    "time_end",
+    "time_precision",
+    "time_text",
+    "stated_start",
+    "stated_end",
+    "attributed_to",
+)
+
+
 def value_range(value: float, comparator: str) -> tuple[float, float]:
     if comparator == "~":
         return value * (1 - TOLERANCE), value * (1 + TOLERANCE)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .derive import PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
+from .derive.entities import ENTITY_TABLES
 from .errors import Collector
 from .pipeline import SentenceCounts, list_readings, read_article, sentence_counts
 from .reading_schema import schema_text
@@ -47,7 +48,6 @@ BATCH_ARTICLES = 100
 ARTICLE_COLUMNS = ("article_id", "seed_path", "language", "title", "outlet_organisation_id", "claim_count", "event_count", "relation_count")
 # The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups) need.
 KEPT = ("organisations", "claim_groups")
-ENTITY_TABLES = (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places"))
 
 
 @dataclass
@@ -59,7 +59,6 @@ class Staged:
     frames: dict[str, Any]  # the articles (ARTICLE_COLUMNS) and the cross-article tables in KEPT, validated
     counts: SentenceCounts
     schemas: dict[str, dict]
-    batches: int = 0
 
 
 class SeedTexts(dict):
@@ -194,12 +193,10 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
     kept_batches: list[bytes] = []
     inputs_failed = False
     sinks: dict[str, Any] = {}
-    batches = 0
     try:
         for table in TABLES:  # one at a time, so those opened before a failure are closed by the handler below
             sinks[table] = TableFiles(folder, table, schemas[table], spill)
         for start in range(0, len(reading_files), batch_articles):
-            batches += 1
             before = len(problems.problems)
             pairs = []
             for path in reading_files[start : start + batch_articles]:
@@ -328,4 +325,4 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             sink.abandon()
         raise
     frames["articles"] = all_articles
-    return Staged(files, seeds, frames, counts, schemas, batches)
+    return Staged(files, seeds, frames, counts, schemas)

@@ -21,7 +21,7 @@ from .accounting import audit_numbers, party_rows, role_rows, sentence_rows
 from .articles import article_row, reference
 from .claims import PROPERTY_UNITS, claim_rows
 from .context import ArticleContext, Row, Vocabulary, span_columns
-from .entities import CorpusSummary, entity_index, entity_rows
+from .entities import ENTITY_TABLES, CorpusSummary, entity_index, entity_rows
 from .events import event_rows
 from .relations import relation_rows
 
@@ -190,7 +190,7 @@ def corpus_tables(registry: Registry, summary: CorpusSummary, problems: Collecto
     `claim_groups=False` leaves the three claim-group tables out, for a caller that streams them
     (`reconcile.reconcile_groups`)."""
     tables: Tables = {}
-    for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
+    for kind, table in ENTITY_TABLES:
         tables[table] = entity_rows(kind, registry, summary, Collector() if partial else problems)
     tables["entities"] = entity_index(tables, summary)
     if claim_groups:

@@ -11,28 +11,11 @@ from collections.abc import Iterator
 
 from ..errors import Collector
 from ..readings import Registry
+from ..reconcile import RECONCILE_FIELDS
 from .context import Row
 
-# The claim columns reconcile() reads; the summary keeps only these (a claim row has about 40). claim_id first.
-RECONCILE_FIELDS = (
-    "claim_id",
-    "article_id",
-    "property",
-    "hardware_id",
-    "organisation_id",
-    "unit",
-    "value",
-    "comparator",
-    "modality",
-    "phase",
-    "time_start",
-    "time_end",
-    "time_precision",
-    "time_text",
-    "stated_start",
-    "stated_end",
-    "attributed_to",
-)
+# Each entity kind and the table of its rows.
+ENTITY_TABLES = (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places"))
 
 
 class CorpusSummary:
@@ -169,7 +152,7 @@ def entity_rows(kind: str, registry: Registry, summary: CorpusSummary, problems:
 def entity_index(tables: dict[str, list[Row]], summary: CorpusSummary) -> list[Row]:
     """One row per entity of every kind, with how often relations and links refer to it."""
     rows = []
-    for kind, table in (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places")):
+    for kind, table in ENTITY_TABLES:
         for r in tables[table]:
             ident = r[f"{kind}_id"]
             rows.append({"entity_id": ident, "entity_type": kind, "name": r["name"], "mention_count": r["mention_count"]})
