@@ -14,9 +14,9 @@ $(STAMP): requirements.txt
 
 ## Build data/ and datapackage.json from seeds/ and readings/, then validate the result with frictionless.
 build: $(STAMP)
-	$(BIN)/python -m superclusters.generated
+	$(BIN)/python -m superclusters.publish.generated
 	$(BIN)/python build.py
-	$(BIN)/python -m superclusters.figure
+	$(BIN)/python -m superclusters.publish.figure
 	$(BIN)/frictionless validate datapackage.json
 
 ## Add an article: make add ARTICLE=path/to/article.txt (copies it into seeds/, writes a draft reading).
@@ -25,7 +25,7 @@ add: $(STAMP)
 
 ## Draw figures/claims_by_source.png from the published tables.
 figure: $(STAMP)
-	$(BIN)/python -m superclusters.figure
+	$(BIN)/python -m superclusters.publish.figure
 
 ## Run the test suite (it also checks that the committed data matches the inputs).
 test: $(STAMP)
@@ -43,7 +43,7 @@ check: $(STAMP)
 ## Build dist/v<version>/<name>-<version>.zip and its SHA256SUMS (the layout the loader downloads; deterministic;
 ## honours SOURCE_DATE_EPOCH), check them, and pin the zip's sha256 in superclusters/releases.json (commit it).
 release: $(STAMP)
-	$(BIN)/python -m superclusters.release
+	$(BIN)/python -m superclusters.build.release
 
 ## Build dist/<name>-<version>-py3-none-any.whl: the loader plus the published data (copied in by setup.py).
 wheel: $(STAMP)

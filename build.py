@@ -21,7 +21,7 @@ def add_main(argv: list[str]) -> int:
     parser.add_argument("--language", choices=["pt", "fr", "en"], help="the article's language (default: detected)")
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
     args = parser.parse_args(argv)
-    from superclusters.curation import add
+    from superclusters.curate.add import add
     from superclusters.errors import BuildError
 
     try:
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     try:
         if args.engine == "dask":
-            from superclusters.engine import dask_engine
+            from superclusters.build.engine import dask_engine
 
             with dask_engine(args.scheduler):
                 return _run(args)
@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     """The command itself, run with the collector off."""
     # Heavy libraries load only past --help.
+    from superclusters.build.pipeline import build, names_report, stale_files, verify
     from superclusters.errors import BuildError
-    from superclusters.pipeline import build, names_report, stale_files, verify
 
     try:
         if args.names:

@@ -1,6 +1,6 @@
 """Put the published dataset inside the wheel, from the same file list the release zip uses.
 
-The data is stated once: `superclusters.release.package_files` derives the list from
+The data is stated once: `superclusters.publish.release.package_files` derives the list from
 datapackage.json (plus README, CHANGELOG, LICENSE and the figure). At wheel-build time `build_py`
 copies those files into `superclusters/_data/`, where `superclusters.load()` finds them, so nothing
 is committed twice. The sdist gets the same files (so a wheel can be built from it). Editable
@@ -24,7 +24,7 @@ def _released_files() -> list[tuple[str, bytes]]:
     """(path, bytes) of every file the release ships; refuses symlinks and unlisted files exactly as the release does."""
     sys.path.insert(0, str(ROOT))
     try:
-        from superclusters.release import members
+        from superclusters.publish.release import members
     finally:
         sys.path.remove(str(ROOT))
     return members(ROOT)

@@ -42,7 +42,7 @@ def _best(code: str, repeat: int = 5) -> float:
 def build_against_floor(workdir: Path) -> dict:
     package = workdir / "package"  # a copy, so the benchmark never rewrites the checkout's data/
     package.mkdir()
-    from superclusters.pipeline import BUILD_INPUTS, PUBLISHED
+    from superclusters.build.pipeline import BUILD_INPUTS, PUBLISHED
 
     for name in BUILD_INPUTS + PUBLISHED:
         if (ROOT / name).is_dir():
@@ -73,21 +73,21 @@ def build_against_floor(workdir: Path) -> dict:
 
 # The phases of pipeline.build, in the order it runs them: (module, attribute, phase name). Each is wrapped
 # by a timer in the measured process, so the figures are the real build's, not a re-enactment of it.
-# (module, attribute, phase): the functions the streamed build (superclusters/stream.py) calls, timed where
+# (module, attribute, phase): the functions the streamed build (superclusters/build/stream.py) calls, timed where
 # they are looked up. They do not overlap, except `write_csv` (CSV formatting), which is part of `write`.
 PHASES = (
-    ("superclusters.stream", "read_article", "read"),
-    ("superclusters.stream", "derive_batch", "derive"),
-    ("superclusters.stream", "corpus_tables", "derive"),
-    ("superclusters.stream", "frame", "frame"),
-    ("superclusters.validate", "pandera_problems", "validate"),
-    ("superclusters.validate", "cross_table_problems", "validate"),
-    ("superclusters.validate", "deferred_problems", "validate"),
-    ("superclusters.publish", "TableFiles.write", "write"),
-    ("superclusters.publish", "TableFiles.close", "write"),
-    ("superclusters.publish", "csv_bytes", "write_csv"),
-    ("superclusters.verify", "streamed_read_back_problems", "read_back"),
-    ("superclusters.verify", "descriptor_problems", "read_back"),
+    ("superclusters.build.stream", "read_article", "read"),
+    ("superclusters.build.stream", "derive_batch", "derive"),
+    ("superclusters.build.stream", "corpus_tables", "derive"),
+    ("superclusters.build.stream", "frame", "frame"),
+    ("superclusters.check.validate", "pandera_problems", "validate"),
+    ("superclusters.check.validate", "cross_table_problems", "validate"),
+    ("superclusters.check.validate", "deferred_problems", "validate"),
+    ("superclusters.publish.files", "TableFiles.write", "write"),
+    ("superclusters.publish.files", "TableFiles.close", "write"),
+    ("superclusters.publish.files", "csv_bytes", "write_csv"),
+    ("superclusters.publish.verify", "streamed_read_back_problems", "read_back"),
+    ("superclusters.publish.verify", "descriptor_problems", "read_back"),
 )
 NESTED = ("write_csv",)
 
@@ -109,10 +109,10 @@ def one_build(corpus: Path) -> dict:
     import pandera.pandas  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    import superclusters.pipeline  # noqa: F401  # the imports build.py makes past --help
-    import superclusters.publish  # noqa: F401
-    import superclusters.stream  # noqa: F401
-    import superclusters.verify  # noqa: F401
+    import superclusters.build.pipeline  # noqa: F401  # the imports build.py makes past --help
+    import superclusters.build.stream  # noqa: F401
+    import superclusters.publish.files  # noqa: F401
+    import superclusters.publish.verify  # noqa: F401
 
     seconds: dict[str, float] = {"imports": time.perf_counter() - started}
 
@@ -203,9 +203,9 @@ def validation_throughput(corpus: Path, workdir: Path) -> dict:
     """Own validation (vectorised pandera + cross-table) against frictionless on the same published files."""
     from frictionless import Package
 
-    from superclusters.pipeline import derive, load_inputs, validate
-    from superclusters.publish import render
-    from superclusters.verify import verify_package
+    from superclusters.build.pipeline import derive, load_inputs, validate
+    from superclusters.publish.files import render
+    from superclusters.publish.verify import verify_package
 
     inputs = load_inputs(corpus)
     frames = validate(derive(inputs), inputs)

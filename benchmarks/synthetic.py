@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from superclusters.readings import ENTITIES_FILE
+from superclusters.inputs.readings import ENTITIES_FILE
 
 
 def tag(batch: int) -> str:

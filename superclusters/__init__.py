@@ -1,11 +1,18 @@
 """The AI-superclusters-2024 dataset: load it (`load`, `load_all`) or build it (`build.py`).
 
-Build modules, in the order data flows through them:
-seeds (read and pin the texts) -> readings (load the curated YAML) ->
-anchoring (quotes to offsets) -> numbers, dates (normalise surface forms) ->
-derive (rows for every table) -> schemas (Table Schema -> pandera / pyarrow) ->
-validate (all errors at once) -> publish (atomic CSV, Parquet, datapackage.json) ->
-verify (read a published copy back) -> release (deterministic zip + SHA256SUMS).
+The package is laid out by stage, in the order data flows through the build; each stage imports only
+the stages before it:
+
+    inputs/     seeds, readings, reading schema, sentences: what the build reads
+    normalise/  numbers, dates, anchoring, mentions: surface forms to values
+    derive/     one module per row kind, reconcile, audit: the pure middle
+    check/      schemas, validate
+    publish/    files (CSV, Parquet, descriptor, atomic swap), verify (read back), croissant, README blocks,
+                figure, release
+    build/      the build on top: pipeline (build.py), stream, engine, release (make release)
+    curate/     adding an article (build.py add)
+    site/       the static site, made from a published package only
+    loader.py   the public API: load, load_all
 """
 
 from typing import Any

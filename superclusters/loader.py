@@ -41,8 +41,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .publish import PACKAGE
-from .schemas import TABLES
+from .check.schemas import TABLES
+from .publish.files import PACKAGE
 
 NAME = PACKAGE["name"]
 HERE = Path(__file__).resolve().parent

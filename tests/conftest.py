@@ -27,7 +27,7 @@ def yaml_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-from superclusters.pipeline import BUILD_INPUTS, PUBLISHED  # noqa: E402
+from superclusters.build.pipeline import BUILD_INPUTS, PUBLISHED  # noqa: E402
 
 INPUTS = BUILD_INPUTS + PUBLISHED
 
@@ -59,7 +59,7 @@ def clean_package_frictionless_report() -> dict:
 @pytest.fixture(scope="session")
 def package_frames() -> tuple[dict, dict]:
     """The real package's validated frames and its schemas, built once per test run (read them, never change them)."""
-    from superclusters.pipeline import derive, load_inputs, validate
+    from superclusters.build.pipeline import derive, load_inputs, validate
 
     inputs = load_inputs(ROOT)
     return validate(derive(inputs), inputs), inputs.schemas
@@ -81,7 +81,7 @@ def built_release(tmp_path_factory: pytest.TempPathFactory) -> BuiltRelease:
     import contextlib
     import io
 
-    from superclusters.release import main
+    from superclusters.build.release import main
 
     folder = tmp_path_factory.mktemp("release")
     pins, printed = folder / "pins.json", io.StringIO()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from superclusters.anchoring import AnchorError, anchor, anchor_within, span_url
+from superclusters.normalise.anchoring import AnchorError, anchor, anchor_within, span_url
 
 TEXT = "Cortex devrait contenir 70 000 serveurs. Cortex est à Austin."
 

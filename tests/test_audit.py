@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from superclusters.audit import numbers_in, uncovered
+from superclusters.build.pipeline import build
+from superclusters.derive.audit import numbers_in, uncovered
 from superclusters.errors import BuildError
-from superclusters.pipeline import build
 
 
 def test_numbers_in_digits_and_words():

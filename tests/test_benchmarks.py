@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.synthetic import generate
-from superclusters.pipeline import derive, load_inputs, validate
+from superclusters.build.pipeline import derive, load_inputs, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

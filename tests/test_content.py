@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from superclusters.build.pipeline import build
 from superclusters.errors import BuildError
-from superclusters.pipeline import build
-from superclusters.sentences import segment
+from superclusters.inputs.sentences import segment
 
 SEED_003 = "003_013686575329e581"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from superclusters.pipeline import verify
+from superclusters.build.pipeline import verify
 
 
 @pytest.fixture

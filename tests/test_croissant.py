@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from superclusters.croissant import DATA_TYPES, RECORDS_FROM
-from superclusters.schemas import TABLES, load_schemas
+from superclusters.check.schemas import TABLES, load_schemas
+from superclusters.publish.croissant import DATA_TYPES, RECORDS_FROM
 
 MLCROISSANT = Path(sys.executable).parent / "mlcroissant"
 # mlcroissant 1.1.1's own deprecation noise (rdflib's ConjunctiveGraph, pandas' inplace=): not ours to fix.
@@ -141,7 +141,7 @@ def test_records_hold_the_published_values_typed(root, records, schemas):
 
 def test_a_new_table_would_get_its_record_set_and_files(root, schemas, monkeypatch):
     """Generic over TABLES: the generator is given an extra schema and bytes and describes them."""
-    import superclusters.croissant as module
+    import superclusters.publish.croissant as module
 
     package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     extra = {"description": "places", "fields": [{"name": "place_id", "type": "string"}, {"name": "names", "type": "list"}], "primaryKey": ["place_id"]}

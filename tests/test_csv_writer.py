@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from superclusters.publish import _cell, csv_bytes, parquet_bytes
-from superclusters.schemas import field_names, list_fields
+from superclusters.check.schemas import field_names, list_fields
+from superclusters.publish.files import _cell, csv_bytes, parquet_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,14 +81,14 @@ def test_real_tables_and_their_parquet_read_back_match(package_frames) -> None:
 
 
 def _arrow(df: pd.DataFrame, schema: dict) -> pa.Table:
-    from superclusters.schemas import arrow_schema
+    from superclusters.check.schemas import arrow_schema
 
     return pa.Table.from_pandas(df, schema=arrow_schema(schema), preserve_index=False)
 
 
 def test_the_arrow_writer_gives_the_same_bytes_on_odd_cells_and_real_tables(package_frames) -> None:
     """The streamed build writes CSV with Arrow kernels (publish.csv_bytes_arrow): it must give the csv module's bytes."""
-    from superclusters.publish import csv_bytes_arrow
+    from superclusters.publish.files import csv_bytes_arrow
 
     df = odd_frame()
     assert csv_bytes_arrow(_arrow(df, SCHEMA), SCHEMA) == reference_csv(df, SCHEMA)
@@ -125,7 +125,7 @@ try:
         )
     )
     def test_the_arrow_writer_gives_the_same_bytes_on_generated_cells(rows) -> None:
-        from superclusters.publish import csv_bytes_arrow
+        from superclusters.publish.files import csv_bytes_arrow
 
         columns = list(zip(*rows, strict=True)) if rows else [[]] * 6
         df = pd.DataFrame(
@@ -162,7 +162,7 @@ def test_a_carriage_return_is_quoted_and_reads_back() -> None:
     the published bytes would have depended on the interpreter), and both CSV readers give the cell back."""
     import pyarrow.csv as pacsv
 
-    from superclusters.publish import csv_bytes_arrow
+    from superclusters.publish.files import csv_bytes_arrow
 
     texts = ["a\rb", "\r", "plain", 'q"\r', None]
     df = _frame_of_texts(texts)
@@ -178,7 +178,7 @@ try:
 
     @given(st.lists(st.one_of(st.none(), _TEXT_CR), max_size=12))
     def test_the_two_writers_agree_on_any_text(texts) -> None:
-        from superclusters.publish import csv_bytes_arrow
+        from superclusters.publish.files import csv_bytes_arrow
 
         df = _frame_of_texts(texts)
         assert csv_bytes(df, SCHEMA) == csv_bytes_arrow(_arrow(df, SCHEMA), SCHEMA)

@@ -7,12 +7,12 @@ import json
 import pytest
 import yaml
 
-from superclusters.curation import add, detect_language
+from superclusters.build.pipeline import build
+from superclusters.check.schemas import load_schemas
+from superclusters.curate.add import add, detect_language
 from superclusters.errors import BuildError
-from superclusters.pipeline import build
-from superclusters.reading_schema import SCHEMA_COMMENT, SCHEMA_FILE, schema_text
-from superclusters.schemas import load_schemas
-from superclusters.sentences import segment
+from superclusters.inputs.reading_schema import SCHEMA_COMMENT, SCHEMA_FILE, schema_text
+from superclusters.inputs.sentences import segment
 
 SEED = "004_4cf1754e8857eae4"
 
@@ -80,7 +80,7 @@ def test_language_detection_on_the_seeds(root):
 
 def test_the_reading_schema_is_generated_from_the_table_schemas(root):
     schemas = load_schemas(root / "schemas")
-    assert (root / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text(schemas), "run python -m superclusters.reading_schema"
+    assert (root / "schemas" / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text(schemas), "run python -m superclusters.inputs.reading_schema"
     reading = json.loads(schema_text(schemas))
     predicate = next(f for f in schemas["relations"]["fields"] if f["name"] == "predicate")
     assert reading["properties"]["relations"]["items"]["properties"]["predicate"]["enum"] == predicate["constraints"]["enum"]

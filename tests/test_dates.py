@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from superclusters.dates import DateError, Placed, Reference, place
+from superclusters.normalise.dates import DateError, Placed, Reference, place
 
 PUBLISHED_DAY = place("2024-08-26", Reference(2024))
 PUBLISHED_MONTH = place("2024-06", Reference(2024))

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from superclusters.check.schemas import load_schemas
 from superclusters.derive import Vocabulary, derive_tables
 from superclusters.errors import Collector
-from superclusters.reading_schema import reading_schema
-from superclusters.readings import parse_reading, parse_registry
-from superclusters.schemas import load_schemas
-from superclusters.seeds import decode_seed, sha256_hex
+from superclusters.inputs.reading_schema import reading_schema
+from superclusters.inputs.readings import parse_reading, parse_registry
+from superclusters.inputs.seeds import decode_seed, sha256_hex
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = load_schemas(ROOT / "schemas")

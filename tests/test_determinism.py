@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import copy_package
 
-from superclusters.pipeline import build
+from superclusters.build.pipeline import build
 
 
 def outputs(folder: Path) -> dict[str, bytes]:

@@ -10,9 +10,9 @@ import pytest
 
 from benchmarks.synthetic import generate
 from superclusters import derive
-from superclusters.engine import dask_engine
+from superclusters.build.engine import dask_engine
+from superclusters.build.pipeline import render_files
 from superclusters.errors import BuildError
-from superclusters.pipeline import render_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +55,7 @@ def test_problems_found_on_a_worker_come_back(cluster, corpus: Path, tmp_path: P
 
 def test_the_names_report_is_filled_with_or_without_an_engine(cluster, root: Path) -> None:
     """--names collects into this process's list, so it always derives here; it must not come back empty."""
-    from superclusters.pipeline import names_report
+    from superclusters.build.pipeline import names_report
 
     local = names_report(root)
     assert local and any(" AI " in line for line in local)

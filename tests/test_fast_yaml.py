@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from superclusters import fast_yaml, readings
 from superclusters.errors import Collector
-from superclusters.fast_yaml import REFUSED, fast_load
+from superclusters.inputs import fast_yaml, readings
+from superclusters.inputs.fast_yaml import REFUSED, fast_load
 
 PYYAML_REFUSED = "refused by the PyYAML path"
 

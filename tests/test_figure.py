@@ -2,7 +2,7 @@
 
 
 def test_figure_is_regenerated_identically(root, tmp_path):
-    from superclusters.figure import draw
+    from superclusters.publish.figure import draw
 
     out = draw(root, tmp_path / "claims_by_source.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

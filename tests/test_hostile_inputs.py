@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from superclusters.dates import DateError, Placed, Reference, place
+from superclusters.check.schemas import load_schemas
 from superclusters.errors import BuildError
-from superclusters.numbers import NumberError, parse_digits, parse_quantity
-from superclusters.schemas import load_schemas
+from superclusters.normalise.dates import DateError, Placed, Reference, place
+from superclusters.normalise.numbers import NumberError, parse_digits, parse_quantity
 
 PUBLISHED = Reference(2024, Placed("in", date(2024, 8, 26), date(2024, 8, 26), "day", "absolute"))
 

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
+from superclusters.build.pipeline import build
 from superclusters.errors import BuildError
-from superclusters.pipeline import build
 
 READING = "readings/000_9792f8e7dbbae654.yaml"
 REGISTRY = "readings/entities.yaml"
@@ -124,7 +124,7 @@ def test_6_an_impossible_date_in_the_seeds_date_line(package_copy):
     seed = package_copy / "seeds" / "002_0336e88edfd704cd.txt"
     data = seed.read_bytes().replace(b"2024-08-26", b"2024-02-30", 1)
     seed.write_bytes(data)
-    from superclusters.seeds import sha256_hex
+    from superclusters.inputs.seeds import sha256_hex
 
     reading = package_copy / "readings" / "002_0336e88edfd704cd.yaml"
     text = reading.read_text(encoding="utf-8").replace('published: "2024-08-26"', 'published: "2024-02-30"')

@@ -1,5 +1,5 @@
 """Table Schema `list` fields: native Arrow list<string> in Parquet, delimiter-joined in CSV, real lists in
-memory, and still checked in full although frictionless cannot read Parquet lists (see publish.py)."""
+memory, and still checked in full although frictionless cannot read Parquet lists (see publish/files.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 import test_corruption
 
-from superclusters.pipeline import verify
-from superclusters.publish import _cell, csv_bytes, parquet_resource_schema
-from superclusters.schemas import TABLES, arrow_schema, frame, list_fields, load_schemas, pandera_schema
+from superclusters.build.pipeline import verify
+from superclusters.check.schemas import TABLES, arrow_schema, frame, list_fields, load_schemas, pandera_schema
+from superclusters.publish.files import _cell, csv_bytes, parquet_resource_schema
 
 published = test_corruption.published  # the fixture: a user's copy of the package, to break
 

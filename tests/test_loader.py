@@ -16,7 +16,7 @@ import pytest
 
 from superclusters import loader
 from superclusters.loader import LoaderError, load, release_url
-from superclusters.release import DEFAULT_EPOCH, members, read_pins, zip_bytes
+from superclusters.publish.release import DEFAULT_EPOCH, members, read_pins, zip_bytes
 from tests.http_site import Site, body, status, trickle
 
 VERSION = "9.9.9"  # a version the package pins nothing for, so each test states its own trust

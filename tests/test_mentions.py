@@ -1,6 +1,6 @@
 """Mentions: every whole-word alias occurrence, the longest alias winning."""
 
-from superclusters.mentions import alias_index, find_mentions
+from superclusters.normalise.mentions import alias_index, find_mentions
 
 ALIASES = {
     "X": ("organisation", "x_platform"),

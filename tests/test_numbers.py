@@ -2,7 +2,7 @@
 
 import pytest
 
-from superclusters.numbers import NumberError, parse_quantity
+from superclusters.normalise.numbers import NumberError, parse_quantity
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from superclusters.schemas import TABLES
+from superclusters.check.schemas import TABLES
 
 PROFILES = Path(__file__).resolve().parent / "profiles"
 # The Data Package v2 contributor roles (the spec recommends DataCite's contributorType vocabulary, plus "creator").

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from superclusters.anchoring import AnchorError, anchor, find_all
-from superclusters.numbers import parse_quantity
+from superclusters.normalise.anchoring import AnchorError, anchor, find_all
+from superclusters.normalise.numbers import parse_quantity
 
 FRENCH_GROUP = st.sampled_from([" ", "\u00a0", "\u202f"])
 
@@ -89,7 +89,7 @@ ANY_TEXT = (
 
 @given(ANY_TEXT, st.sampled_from(["pt", "en", "fr"]))
 def test_parse_quantity_returns_a_value_or_number_error(text, language):
-    from superclusters.numbers import NumberError, Quantity
+    from superclusters.normalise.numbers import NumberError, Quantity
 
     try:
         assert isinstance(parse_quantity(text, language), Quantity)
@@ -99,7 +99,7 @@ def test_parse_quantity_returns_a_value_or_number_error(text, language):
 
 @given(st.text(alphabet="0123456789²³¹٣.,  ", max_size=40) | ANY_TEXT, st.sampled_from(["pt", "en", "fr"]))
 def test_parse_digits_returns_a_value_or_number_error(text, language):
-    from superclusters.numbers import NumberError, parse_digits
+    from superclusters.normalise.numbers import NumberError, parse_digits
 
     try:
         assert isinstance(parse_digits(text, language), int | float)
@@ -109,7 +109,7 @@ def test_parse_digits_returns_a_value_or_number_error(text, language):
 
 @given(ANY_TEXT, st.integers(min_value=-5, max_value=10_005), st.one_of(st.none(), st.dates()))
 def test_place_returns_a_placed_or_date_error(text, year, published):
-    from superclusters.dates import DateError, Placed, Reference, place
+    from superclusters.normalise.dates import DateError, Placed, Reference, place
 
     ref = Reference(year, None if published is None else Placed("in", published, published, "day", "absolute"))
     try:

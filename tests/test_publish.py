@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from superclusters import pipeline
+from superclusters.build.pipeline import build, derive, load_inputs
+from superclusters.check.schemas import TABLES, frame
+from superclusters.check.validate import validate_frames
 from superclusters.errors import BuildError
-from superclusters.pipeline import build, derive, load_inputs
-from superclusters.schemas import TABLES, frame
-from superclusters.validate import validate_frames
+from superclusters.publish.readme import readme_updated
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -75,7 +75,7 @@ def break_third_write(root, monkeypatch):
 
 def break_read_back(root, monkeypatch):
     """A Parquet file cut short after it was written, as a full disk would leave it: only the read-back check can see it."""
-    from superclusters import publish
+    from superclusters.publish import files as publish
 
     real_close = publish.TableFiles.close
 
@@ -146,4 +146,4 @@ def test_readme_without_markers_is_a_clear_error(root):
     inputs = load_inputs(root)
     frames = {name: frame(rows, inputs.schemas[name]) for name, rows in derive(inputs).items() if name in TABLES}
     with pytest.raises(BuildError, match="missing the markers"):
-        pipeline.readme_updated("# no markers", inputs.schemas, frames)
+        readme_updated("# no markers", inputs.schemas, frames)

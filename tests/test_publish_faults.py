@@ -22,11 +22,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_package
 
-from superclusters import publish as publish_module
+from superclusters.build.pipeline import build, render_files, verify
+from superclusters.check.schemas import TABLES
 from superclusters.errors import BuildError
-from superclusters.pipeline import AGREEMENT_END, build, readme_updated, render_files, verify
-from superclusters.publish import WORK_PREFIX, build_lock, publish, recover
-from superclusters.schemas import TABLES
+from superclusters.publish import files as publish_module
+from superclusters.publish.files import WORK_PREFIX, build_lock, publish, recover
+from superclusters.publish.readme import AGREEMENT_END, readme_updated
 
 GLOSS = "Tesla would bring online a cluster of 50,000 GPUs"
 
@@ -72,7 +73,7 @@ PUBLISHER = """
 import pickle, sys
 from pathlib import Path
 from superclusters.errors import BuildError
-from superclusters.publish import publish
+from superclusters.publish.files import publish
 files, also = pickle.loads(Path(sys.argv[2]).read_bytes())
 try:
     publish(files, Path(sys.argv[1]), also=also)

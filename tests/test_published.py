@@ -9,9 +9,9 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from superclusters.pipeline import stale_files
-from superclusters.publish import _cell
-from superclusters.schemas import TABLES, load_schemas
+from superclusters.build.pipeline import stale_files
+from superclusters.check.schemas import TABLES, load_schemas
+from superclusters.publish.files import _cell
 
 
 @pytest.fixture(scope="module")

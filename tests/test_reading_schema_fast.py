@@ -13,8 +13,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from superclusters.reading_schema import conforms, schema_text
-from superclusters.schemas import load_schemas
+from superclusters.check.schemas import load_schemas
+from superclusters.inputs.reading_schema import conforms, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads(schema_text(load_schemas(ROOT / "schemas")))
@@ -129,7 +129,7 @@ def test_every_pattern_given_to_the_fast_check_is_never_looser_than_python_on_an
 
     import jsonschema_rs
 
-    from superclusters.reading_schema import STRICTER_FOR_RS
+    from superclusters.inputs.reading_schema import STRICTER_FOR_RS
 
     patterns = set()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from superclusters import loader
-from superclusters.release import read_pins
+from superclusters.publish.release import read_pins
 from tests.conftest import copy_release
 from tests.http_site import Site
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from superclusters.reconcile import compare, compatible, reconcile
+from superclusters.derive.reconcile import compare, compatible, reconcile
 
 Y2024 = dict(precision="year", start=date(2024, 1, 1), end=date(2024, 12, 31))
 Y2026 = dict(precision="year", start=date(2026, 1, 1), end=date(2026, 12, 31))

@@ -15,10 +15,20 @@ import pandas as pd
 import pytest
 
 from superclusters import loader
+from superclusters.check.schemas import TABLES
 from superclusters.errors import BuildError
 from superclusters.loader import load, load_all
-from superclusters.release import EXTRA_FILES, build_release, check_release, members, package_files, pin_release, read_pins, source_date_epoch, zip_bytes
-from superclusters.schemas import TABLES
+from superclusters.publish.release import (
+    EXTRA_FILES,
+    build_release,
+    check_release,
+    members,
+    package_files,
+    pin_release,
+    read_pins,
+    source_date_epoch,
+    zip_bytes,
+)
 from tests.conftest import copy_package
 from tests.http_site import Site
 
@@ -200,3 +210,14 @@ def test_make_release_prints_the_pin(built_release):
     assert f"pinned {version} -> {digest}" in built_release.output
     assert built_release.sums == built_release.archive.parent / "SHA256SUMS" and built_release.sums.is_file()
     assert built_release.archive.parent.name == f"v{version}"
+
+
+def test_make_release_refuses_published_files_the_inputs_no_longer_produce(tmp_path):
+    """`make release` (build.release.cut_release) checks the published files against the inputs first."""
+    from superclusters.build.release import cut_release
+
+    package = full_copy(tmp_path / "package")
+    (package / "data" / "claims.csv").write_bytes(b"stale\n")
+    with pytest.raises(BuildError, match=r"data/claims.csv: out of date; run `make build`"):
+        cut_release(package, tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()

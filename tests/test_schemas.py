@@ -9,7 +9,7 @@ import pandera.errors
 import pyarrow as pa
 import pytest
 
-from superclusters.schemas import TABLES, arrow_schema, frame, load_schemas, markdown_table, pandera_schema
+from superclusters.check.schemas import TABLES, arrow_schema, frame, load_schemas, markdown_table, pandera_schema
 
 SCHEMA = {
     "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from superclusters.build.pipeline import build, load_inputs
 from superclusters.errors import BuildError
-from superclusters.pipeline import build, load_inputs
-from superclusters.seeds import Seed, decode_seed, sha256_hex
+from superclusters.inputs.seeds import Seed, decode_seed, sha256_hex
 
 SEED = "000_9792f8e7dbbae654.txt"
 

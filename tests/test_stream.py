@@ -1,4 +1,4 @@
-"""The streamed build (superclusters/stream.py): batches of articles give the tables one batch gives,
+"""The streamed build (superclusters/build/stream.py): batches of articles give the tables one batch gives,
 problems from every batch are reported together, and what crosses batches is checked at the end."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from superclusters import stream
+from superclusters.build import stream
+from superclusters.build.pipeline import build, stale_files, verify
+from superclusters.check.schemas import TABLES
+from superclusters.check.validate import deferred_problems
 from superclusters.errors import BuildError, Collector
-from superclusters.pipeline import build, stale_files, verify
-from superclusters.schemas import TABLES
-from superclusters.validate import deferred_problems
-from superclusters.verify import streamed_read_back_problems
+from superclusters.publish.verify import streamed_read_back_problems
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_batches_give_the_tables_one_batch_gives(corpus, tmp_path, monkeypatch, 
 
 
 def test_one_batch_writes_what_the_in_memory_render_writes(corpus, monkeypatch):
-    from superclusters.pipeline import render_files
+    from superclusters.build.pipeline import render_files
 
     files, _, _ = render_files(corpus)
     for path, data in files.items():
@@ -83,7 +83,7 @@ def test_the_published_bytes_do_not_depend_on_any_setting(corpus, tmp_path, monk
 def test_a_full_disk_when_a_table_is_finished_names_the_file(corpus, tmp_path, monkeypatch):
     import errno
 
-    from superclusters import publish
+    from superclusters.publish import files as publish
 
     copy = tmp_path / "copy"
     shutil.copytree(corpus, copy)
@@ -139,7 +139,7 @@ def test_a_failure_opening_a_later_table_closes_the_files_already_open(corpus, t
     """Red-team review: the sinks opened before the failing one were left to the garbage collector."""
     import errno
 
-    from superclusters import publish
+    from superclusters.publish import files as publish
 
     opened = []
     real_init = publish.TableFiles.__init__

@@ -14,11 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 import test_corruption
 
-from superclusters.pipeline import verify
-from superclusters.publish import schema_hashes
-from superclusters.schemas import load_schemas
-from superclusters.seeds import sha256_hex
-from superclusters.verify import descriptor_problems
+from superclusters.build.pipeline import verify
+from superclusters.check.schemas import load_schemas
+from superclusters.inputs.seeds import sha256_hex
+from superclusters.publish.files import schema_hashes
+from superclusters.publish.verify import descriptor_problems
 
 CLAIM = "000_9792f8e7dbbae654-1062-gpu_count"
 published = test_corruption.published  # the fixture: a user's copy of the package, to break

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from superclusters.loader import load
-from superclusters.release import package_files
+from superclusters.publish.release import package_files
 
 
 def source_tree(root: Path, target: Path) -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from superclusters import readings
 from superclusters.errors import Collector
+from superclusters.inputs import readings
 
 
 @pytest.fixture

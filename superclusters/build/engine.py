@@ -5,8 +5,8 @@ vocabulary and alias index), so it runs anywhere: the articles are cut into chun
 on a `dask.distributed` worker, and the rows and problems come back in article order. Everything after it
 (entities, reconciliation, validation, writing) runs in this process as before, so the output is byte
 for byte the local build's. The streamed build calls the mapper once per batch of articles
-(superclusters/stream.py), 100 articles at a time.
-Dask is an optional extra (`pip install superclusters[dask]`).
+(superclusters/build/stream.py), 100 articles at a time.
+Dask is an optional extra (`pip install ai-superclusters-2024[dask]`).
 
 On one 2-core machine this does not pay (see docs/performance.md): the rows are pickled back to the
 client, which costs about what deriving them does.
@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import derive
-from .errors import Collector, Problem
+from .. import derive
+from ..errors import Collector, Problem
 
 
 def _derive_chunk(pairs: list, registry: Any, vocab: Any, aliases: Any) -> list[tuple[dict, list[Problem]]]:

@@ -30,14 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .derive import PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
-from .derive.entities import ENTITY_TABLES
-from .errors import Collector
-from .pipeline import SentenceCounts, list_readings, read_article, sentence_counts
-from .reading_schema import schema_text
-from .readings import ENTITIES_FILE, Registry, parse_registry, read_text
-from .reconcile import reconcile_groups
-from .schemas import TABLES, field_names, frame, load_schemas
+from ..check.schemas import TABLES, field_names, frame, load_schemas
+from ..derive import PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
+from ..derive.entities import ENTITY_TABLES
+from ..derive.reconcile import reconcile_groups
+from ..errors import Collector
+from ..inputs.corpus import list_readings, read_article
+from ..inputs.reading_schema import schema_text
+from ..inputs.readings import ENTITIES_FILE, Registry, parse_registry, read_text
+from ..publish.readme import SentenceCounts, sentence_counts
 
 # Articles per batch: also the published Parquet files' row groups (one per batch and table), so it is a
 # constant of the format, not a setting; a setting would make the published bytes depend on it. Peak memory
@@ -167,8 +168,8 @@ def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: i
 
 
 def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) -> Staged:
-    from .publish import TableFiles
-    from .validate import cross_table_problems, deferred_problems, pandera_problems
+    from ..check.validate import cross_table_problems, deferred_problems, pandera_problems
+    from ..publish.files import TableFiles
 
     problems = Collector()
     schemas = load_schemas(root / "schemas")

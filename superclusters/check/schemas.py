@@ -46,7 +46,7 @@ PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "d
 
 def load_schemas(directory: Path) -> dict[str, dict]:
     """Every table's schema; a missing, unreadable or malformed file is a problem, all reported together."""
-    from .errors import BuildError, Problem
+    from ..errors import BuildError, Problem
 
     schemas, problems = {}, []
     for name in TABLES:

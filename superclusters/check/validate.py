@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Container, Iterator, Mapping
 from typing import Any
 
-from .anchoring import span_url
-from .errors import Problem
+from ..errors import Problem
+from ..normalise.anchoring import span_url
 from .schemas import dtype_problems, missing, pandera_schema
 
 _PANDERA: dict[tuple[str, str], Any] = {}

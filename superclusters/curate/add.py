@@ -21,10 +21,10 @@ import json
 import re
 from pathlib import Path
 
-from .errors import BuildError, Problem
-from .reading_schema import SCHEMA_COMMENT, TODO
-from .seeds import Seed, decode_seed, sha256_hex
-from .sentences import segment
+from ..errors import BuildError, Problem
+from ..inputs.reading_schema import SCHEMA_COMMENT, TODO
+from ..inputs.seeds import Seed, decode_seed, sha256_hex
+from ..inputs.sentences import segment
 
 SEED_NAME = re.compile(r"^(\d{3,})_[0-9a-f]{16}\.txt$")
 DATE_LINE = re.compile(r"^\s*date (\d{4}-\d{2}(?:-\d{2})?)\b")
@@ -152,7 +152,7 @@ def add(root: Path, source: Path, published: str | None = None, language: str | 
             raise BuildError([Problem(shown, "", "language", f"detected {language!r} with only {confidence:.2f}; give --language {'|'.join(LANGUAGES)}")])
     elif language not in LANGUAGES:
         raise BuildError([Problem(shown, "", "language", f"got {language!r}; expected one of {', '.join(LANGUAGES)}")])
-    from .schemas import load_schemas
+    from ..check.schemas import load_schemas
 
     text = draft_reading(result, language, confidence, published, load_schemas(root / "schemas"))
     if not target.exists():

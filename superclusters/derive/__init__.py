@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..audit import unmatched_names
 from ..errors import Collector, Problem, shown
-from ..mentions import AliasIndex, Mention, alias_index, find_mentions
-from ..readings import ENTITY_KINDS, Reading, Registry
-from ..reconcile import reconcile
-from ..seeds import Seed
+from ..inputs.readings import ENTITY_KINDS, Reading, Registry
+from ..inputs.seeds import Seed
+from ..normalise.mentions import AliasIndex, Mention, alias_index, find_mentions
 from .accounting import audit_numbers, party_rows, role_rows, sentence_rows
 from .articles import article_row, reference
+from .audit import unmatched_names
 from .claims import PROPERTY_UNITS, claim_rows
 from .context import ArticleContext, Row, Vocabulary, span_columns
 from .entities import ENTITY_TABLES, CorpusSummary, entity_index, entity_rows
 from .events import event_rows
+from .reconcile import reconcile
 from .relations import relation_rows
 
 Tables = dict[str, list[Row]]
@@ -138,7 +138,7 @@ def derive_articles(
         yield rows, problems.problems
 
 
-# How derive_tables runs the per-article step: in this process, or on an engine (superclusters.engine
+# How derive_tables runs the per-article step: in this process, or on an engine (superclusters.build.engine
 # swaps it in for `build.py --engine dask`). Any replacement must yield the same pairs in the same order.
 article_mapper: Callable[..., Iterable[tuple[Tables, list[Problem]]]] = derive_articles
 
@@ -154,7 +154,7 @@ def prepare(registry: Registry, vocab: Vocabulary, problems: Collector) -> Alias
         for ident, entity in registry.table(kind).items():
             value = getattr(entity, "role" if column == "organisation_role" else column)
             vocab.check(table, column, value, problems, (registry.path, f"{table}.{ident}", column))
-    from ..reconcile import MODALITY_CLASS
+    from .reconcile import MODALITY_CLASS
 
     if set(vocab.enums[("claims", "modality")]) != set(MODALITY_CLASS):
         problems.add("schemas/claims.json", "modality", "enum", f"differs from reconcile.MODALITY_CLASS {sorted(MODALITY_CLASS)}; give each modality its class")
@@ -216,7 +216,7 @@ def derive_tables(
 ) -> Tables:
     """Every table from every article, in memory; problems collected, rows in primary-key order.
 
-    The build streams articles in batches through the same steps (`superclusters.stream`); this
+    The build streams articles in batches through the same steps (`superclusters.build.stream`); this
     whole-corpus form serves the tests, `--names` and a failed build's report.
     `names`, when given, receives (article_id, offset, name) for capitalised names that match no alias.
     `partial` marks a run on only the articles whose inputs could be read (others failed): checks that need

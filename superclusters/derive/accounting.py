@@ -8,9 +8,9 @@ or publication-date span, or the reading dismisses it with a reason from a close
 
 from __future__ import annotations
 
-from ..anchoring import AnchorError, anchor, find_all
-from ..audit import context, numbers_in, uncovered
 from ..errors import shown
+from ..normalise.anchoring import AnchorError, anchor, find_all
+from .audit import context, numbers_in, uncovered
 from .context import ArticleContext, Row, sentence_id, span_columns
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..dates import DateError, Placed, Reference, place
 from ..errors import shown
+from ..normalise.dates import DateError, Placed, Reference, place
 from .context import ArticleContext, Row, date_columns
 
 

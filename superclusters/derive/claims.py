@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..errors import shown
-from ..numbers import NumberError, parse_quantity
-from ..readings import ClaimEntry
+from ..inputs.readings import ClaimEntry
+from ..normalise.numbers import NumberError, parse_quantity
 from .context import ArticleContext, Row, span_columns
 
 # Each property's normalised unit. Counts name what is counted; the surface form

@@ -10,13 +10,13 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from ..anchoring import AnchorError, anchor, anchor_within, span_url
-from ..dates import UNPLACED, DateError, Placed, Reference, place
 from ..errors import Collector, shown
-from ..mentions import Mention
-from ..readings import Phrase, Reading, Registry
-from ..seeds import Seed
-from ..sentences import segment
+from ..inputs.readings import Phrase, Reading, Registry
+from ..inputs.seeds import Seed
+from ..inputs.sentences import segment
+from ..normalise.anchoring import AnchorError, anchor, anchor_within, span_url
+from ..normalise.dates import UNPLACED, DateError, Placed, Reference, place
+from ..normalise.mentions import Mention
 
 Row = dict[str, Any]
 BASIS_ORDER = {"stated": 0, "coreference": 1, "inferred": 2}

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import Collector
-from ..readings import Registry
-from ..reconcile import RECONCILE_FIELDS
+from ..inputs.readings import Registry
 from .context import Row
+from .reconcile import RECONCILE_FIELDS
 
 # Each entity kind and the table of its rows.
 ENTITY_TABLES = (("organisation", "organisations"), ("person", "people"), ("hardware", "hardware"), ("place", "places"))

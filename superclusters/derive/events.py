@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..readings import EventEntry
+from ..inputs.readings import EventEntry
 from .context import ArticleContext, Row
 
 

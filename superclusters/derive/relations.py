@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..readings import RelationEntry
+from ..inputs.readings import RelationEntry
 from .context import ArticleContext, Row
 
 

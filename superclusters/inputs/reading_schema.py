@@ -247,7 +247,7 @@ def schema_problems(data: Any, node: Any, schema: dict, with_paths: bool = False
     (with `with_paths`, the error's path in the data as a fourth item)."""
     from jsonschema import Draft202012Validator
 
-    from .errors import shown
+    from ..errors import shown
 
     found = []
     for error in sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):

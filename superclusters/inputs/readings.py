@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Collector, shown
+from ..errors import Collector, shown
 from .fast_yaml import REFUSED, fast_load
 
 try:  # PyYAML's C loader is many times faster; fall back only where libyaml is missing.
@@ -297,10 +297,12 @@ def _cache_folder() -> Path | None:
     that variable is empty."""
     import os
 
+    from . import CHECKOUT
+
     configured = os.environ.get("SUPERCLUSTERS_YAML_CACHE")
     if configured is not None:
         return Path(configured) if configured else None
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = CHECKOUT
     return checkout / ".cache" / "parsed-yaml" if (checkout / "pyproject.toml").is_file() else None
 
 
@@ -386,7 +388,7 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
         cached = _cache_get(folder, key)
         if cached is not _MISS:
             return cached
-    value = fast_load(text)  # yaml_rs, only where it provably gives PyYAML's objects (superclusters/fast_yaml.py)
+    value = fast_load(text)  # yaml_rs, only where it provably gives PyYAML's objects (superclusters/inputs/fast_yaml.py)
     if value is not REFUSED:
         if folder is not None:
             _cache_put(folder, key, value)
@@ -577,7 +579,7 @@ def _draft(data: dict, text: str, path: str, problems: Collector) -> Draft:
 def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Reading | Draft | None:
     """Reading from YAML text; a Draft while TODO markers remain; None (with problems recorded) when unusable.
 
-    The reading is checked against `schema` (the reading JSON Schema, superclusters/reading_schema.py)
+    The reading is checked against `schema` (the reading JSON Schema, superclusters/inputs/reading_schema.py)
     and every error is reported at its line and column; only a reading that passes is turned into entries,
     so the fields below are read, not checked again.
     """

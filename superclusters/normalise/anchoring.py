@@ -7,7 +7,7 @@ before/after the quote; offsets cover the quote only.
 
 from __future__ import annotations
 
-from .errors import shown
+from ..errors import shown
 
 
 class AnchorError(ValueError):

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .schemas import TABLES
+from ..check.schemas import TABLES
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 
@@ -112,7 +112,7 @@ def record_set(table: str, schema: dict) -> dict:
 def croissant(package: dict, schemas: dict[str, dict], files: Mapping[str, bytes | tuple[int, str]]) -> dict:
     """The Croissant description of the package; `package` is the datapackage.json descriptor, `files`
     each data file's bytes or its (size, sha256 hex)."""
-    from .seeds import file_info
+    from ..inputs.seeds import file_info
 
     distribution = []
     for table in TABLES:

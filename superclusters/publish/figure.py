@@ -5,7 +5,7 @@ article; the marker shape shows the comparator (= exact, ~ about, > more than)
 and the label the time qualifier. The group's reconciliation status is printed
 at the right, so disagreements are visible at a glance.
 
-Usage: python -m superclusters.figure [--root DIR] [--out figures/claims_by_source.png]
+Usage: python -m superclusters.publish.figure [--root DIR] [--out figures/claims_by_source.png]
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+from ..inputs import CHECKOUT
 
 PANELS = [  # (title, properties) drawn on a shared log axis per panel
     ("Accelerators, servers and nodes", ["gpu_count", "h100_equivalent_count", "server_count", "node_count", "diverted_gpu_count"]),
@@ -87,7 +89,7 @@ def draw(root: Path, out: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    root = Path(__file__).resolve().parent.parent
+    root = CHECKOUT
     parser.add_argument("--root", type=Path, default=root)
     parser.add_argument("--out", type=Path, default=root / "figures" / "claims_by_source.png")
     args = parser.parse_args(argv)

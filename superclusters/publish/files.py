@@ -47,10 +47,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..check.schemas import TABLES, arrow_schema, field_names, list_fields, missing
+from ..errors import BuildError, Problem
+from ..inputs.seeds import file_info, file_sha256, sha256_hex
 from .croissant import croissant_bytes
-from .errors import BuildError, Problem
-from .schemas import TABLES, arrow_schema, field_names, list_fields, missing
-from .seeds import file_info, file_sha256, sha256_hex
 
 HOMEPAGE = "https://github.com/ai-superclusters-2024/ai-superclusters-2024"
 # When this version of the descriptor was made: a constant, not the clock, so that rebuilding gives the same

@@ -1,6 +1,6 @@
 """Files generated from the table schemas alone: the reading schema and the data dictionary.
 
-They depend on no article, so `make build` writes them first (`python -m superclusters.generated`), each
+They depend on no article, so `make build` writes them first (`python -m superclusters.publish.generated`), each
 replaced atomically and only when it changed; `build.py --check` fails when either is stale.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .reading_schema import SCHEMA_FILE, schema_text
-from .schemas import TABLES, load_schemas, markdown_table
+from ..check.schemas import TABLES, load_schemas, markdown_table
+from ..inputs import CHECKOUT
+from ..inputs.reading_schema import SCHEMA_FILE, schema_text
 
 DICTIONARY = "docs/data-dictionary.md"
 
@@ -38,14 +39,14 @@ def generated_files(root: Path) -> dict[Path, str]:
 def stale(root: Path) -> list[str]:
     """The generated files that differ from what the schemas give now."""
     return [
-        f"{path.relative_to(root).as_posix()} (run python -m superclusters.generated)"
+        f"{path.relative_to(root).as_posix()} (run python -m superclusters.publish.generated)"
         for path, text in generated_files(root).items()
         if not path.is_file() or path.read_text(encoding="utf-8") != text
     ]
 
 
 def main() -> int:
-    root = Path(__file__).resolve().parent.parent
+    root = CHECKOUT
     for path, text in generated_files(root).items():
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)

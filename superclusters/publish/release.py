@@ -23,24 +23,22 @@ which the loader reads as KNOWN_RELEASES: `make release` writes the pin, the mai
 with the version. A version already pinned to other bytes is refused (bump the version instead),
 unless --repin is given for a version that was never published.
 
-Usage: python -m superclusters.release [--root DIR] [--dist DIR] [--pins FILE] [--repin]
+Usage: python -m superclusters.publish.release [--root DIR] [--dist DIR] [--pins FILE] [--repin]
 """
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import os
 import stat
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from .errors import BuildError, Problem
-from .seeds import sha256_hex
+from ..errors import BuildError, Problem
+from ..inputs.seeds import sha256_hex
 
 DESCRIPTOR = "datapackage.json"
 # Shipped besides what the descriptor lists: what the README links to and what the licence requires.
@@ -59,7 +57,7 @@ EXTRA_FILES = (
     "figures/claims_by_source.png",
     "figures/site_article.png",
 )
-PINS = Path(__file__).resolve().parent / "releases.json"
+PINS = Path(__file__).resolve().parents[1] / "releases.json"
 DEFAULT_EPOCH = 1704067200  # 2024-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is not set
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can carry
 
@@ -172,7 +170,7 @@ def check_release(folder: Path, zip_name: str) -> list[str]:
     """Unpack, compare with SHA256SUMS and the package's file list, validate with frictionless and our own check."""
     from frictionless import Package
 
-    from .pipeline import verify
+    from .verify import verify_published
 
     problems = []
     expected = {}
@@ -196,7 +194,7 @@ def check_release(folder: Path, zip_name: str) -> list[str]:
             problems += [f"{name}: in the zip but not in the package's file list" for name in sorted(set(unpacked) - listed)]
         report = Package(str(Path(tmp) / DESCRIPTOR)).validate()
         problems += [f"frictionless: {task.name}: {e.message}" for task in report.tasks for e in task.errors]
-        problems += [f"verify: {p}" for p in verify(Path(tmp))]
+        problems += [f"verify: {p}" for p in verify_published(Path(tmp))]
     return problems
 
 
@@ -244,11 +242,6 @@ def pin_release(pins: Path, version: str, digest: str, repin: bool = False) -> b
 
 def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool = False) -> tuple[Path, Path]:
     """Write dist/v<version>/ (replacing its files only once checked), pin the zip's sha256 in `pins` if given; return (zip, SHA256SUMS)."""
-    from .pipeline import stale_files
-
-    stale = stale_files(root)
-    if stale:
-        raise BuildError([Problem(name, "", "", "out of date; run `make build` and commit before releasing") for name in stale])
     name, version = release_name(root)
     zip_name = f"{name}-{version}.zip"
     files = members(root)
@@ -270,26 +263,3 @@ def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool 
         os.replace(staged / zip_name, folder / zip_name)
         os.replace(staged / "SHA256SUMS", folder / "SHA256SUMS")
     return folder / zip_name, folder / "SHA256SUMS"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    here = Path(__file__).resolve().parent.parent
-    parser.add_argument("--root", type=Path, default=here, help="package folder (default: this repository)")
-    parser.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
-    parser.add_argument("--pins", type=Path, default=PINS, help="where the zip's sha256 is pinned (default: superclusters/releases.json)")
-    parser.add_argument("--repin", action="store_true", help="replace an existing pin for this version (only if it was never published)")
-    args = parser.parse_args(argv)
-    try:
-        archive, sums = build_release(args.root, args.dist or args.root / "dist", args.pins, args.repin)
-    except BuildError as exc:
-        print(f"release failed, nothing written. {exc}", file=sys.stderr)
-        return 1
-    digest = sha256_hex(archive.read_bytes())
-    print(f"wrote {archive} ({archive.stat().st_size} bytes, sha256 {digest}) and {sums}; checked")
-    print(f"pinned {release_name(args.root)[1]} -> {digest} in {args.pins}; commit it with the release so the loader trusts this zip")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import Problem
-from .schemas import PANDAS_DTYPES, TABLES, field_names, with_python_lists
-from .seeds import file_sha256, sha256_hex
+from ..check.schemas import PANDAS_DTYPES, TABLES, field_names, with_python_lists
+from ..errors import Problem
+from ..inputs.seeds import file_sha256, sha256_hex
 
 MAX_REPORTED = 10  # per file and kind, so one broken file does not bury the others
 
@@ -139,7 +139,7 @@ def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str,
     Each file is validated from scratch and the two formats are compared cell by cell (a user's copy);
     the build checks its own staging folder with `streamed_read_back_problems` instead.
     """
-    from .validate import validate_frames
+    from ..check.validate import validate_frames
 
     problems = descriptor_problems(folder, schemas, complete=True)
     read: dict[str, dict[str, Any]] = {"csv": {}, "parquet": {}}
@@ -167,7 +167,7 @@ def format_problems(csv_path: Path, parquet: Any, schema: dict, table: str) -> l
     """Cells where the Parquet file differs from the CSV, compared as text: the Parquet table is written
     out with the publisher's own CSV writer and must give the CSV file's bytes. Only when it does not
     are the two parsed to name the differing cells."""
-    from .publish import csv_bytes
+    from .files import csv_bytes
 
     written = csv_bytes(parquet, schema).decode("utf-8")
     actual = csv_path.read_text(encoding="utf-8")
@@ -301,7 +301,7 @@ def streamed_read_back_problems(folder: Path, schemas: dict[str, dict], spill: P
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from .schemas import arrow_schema, list_fields
+    from ..check.schemas import arrow_schema, list_fields
 
     problems = []
     for table in TABLES:
@@ -348,3 +348,26 @@ def streamed_read_back_problems(folder: Path, schemas: dict[str, dict], spill: P
                 if not same:
                     problems.append(Problem(shown, "", "", "does not read back as the validated table"))
     return problems
+
+
+def verify_published(root: Path) -> list[Problem]:
+    """Problems in the published package at `root` (a checkout or an unpacked release); never raises on bad files."""
+    from ..check.schemas import load_schemas
+    from ..errors import BuildError
+
+    try:
+        schemas = load_schemas(root / "schemas")
+    except BuildError as exc:
+        return exc.problems
+    problems, seed_texts = [], {}
+    for path in sorted((root / "seeds").glob("*.txt")):
+        shown = f"seeds/{path.name}"
+        why = unsafe_path(root, shown)
+        if why is not None:
+            problems.append(Problem(shown, "", "", why))
+            continue
+        try:
+            seed_texts[path.stem] = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(shown, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected the seed's UTF-8 text"))
+    return problems + verify_package(root, schemas, seed_texts)

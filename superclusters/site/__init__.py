@@ -32,7 +32,6 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-TEMPLATES = HERE / "templates" / "site"
-STATIC = HERE / "static" / "site"
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
 SPAN_FIELDS = ("article_id", "char_start", "char_end")
 ENTITY_TABLES = ("organisations", "people", "hardware", "places")
 TOOLTIP_FIELDS = 6  # a tooltip is a glance; the side panel has the whole row
@@ -759,7 +758,7 @@ def screenshot(site_dir: Path, png: Path, stem: str | None = None) -> Path:
 
 def zip_site(out: Path, target: Path) -> Path:
     """The built site as a deterministic zip (the release's own zip rules), for attaching to a release."""
-    from .release import source_date_epoch, zip_bytes
+    from ..publish.release import source_date_epoch, zip_bytes
 
     files = [(p.relative_to(out).as_posix(), p.read_bytes()) for p in sorted(out.rglob("*")) if p.is_file()]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -785,7 +784,3 @@ def main(argv: Iterable[str] | None = None) -> int:
     if args.screenshot:
         print(f"wrote {screenshot(out, args.screenshot, '002_0336e88edfd704cd' if (out / 'seeds' / '002_0336e88edfd704cd.html').exists() else None)}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The package's inputs as the build meets them: the list of readings, each article's reading and seed
+(refused with a problem when missing, oversized, not a regular file or changed), and the version."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import BuildError, Collector, Problem
+from .readings import ENTITIES_FILE, Draft, Reading, parse_reading, read_text
+from .seeds import Seed, decode_seed
+from .sentences import segment
+
+MAX_SEED_BYTES = 5_000_000  # the seeds are 2-6 kB; a larger file is not an article
+
+
+def _seed_bytes(path: Path, shown: str, reading: Reading, problems: Collector) -> bytes | None:
+    """A seed's bytes, or None with a problem: missing, not a regular file (never opened), or too large."""
+    import stat
+
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        problems.add(shown, "", "", f"seed is missing; {reading.path} was curated from it (sha256 {reading.seed_sha256})")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO, socket or device"
+        problems.add(shown, "", "", f"is {kind}, not a regular file; expected the article's text")
+        return None
+    if info.st_size > MAX_SEED_BYTES:
+        problems.add(shown, "", "", f"is {info.st_size} bytes; seeds are limited to {MAX_SEED_BYTES}")
+        return None
+    return path.read_bytes()
+
+
+def list_readings(root: Path, problems: Collector) -> list[Path]:
+    """The curated readings, in article order; a seed no reading names is a problem."""
+    reading_files = sorted(p for p in (root / "readings").glob("*.yaml") if p.name != ENTITIES_FILE)
+    seed_names = sorted(p.name for p in (root / "seeds").iterdir() if not p.name.startswith(".")) if (root / "seeds").is_dir() else []
+    expected = {p.stem + ".txt" for p in reading_files}
+    for name in seed_names:
+        if name not in expected:
+            problems.add(f"seeds/{name}", "", "", f"unknown file in seeds/: no curated reading readings/{Path(name).stem}.yaml names it")
+    return reading_files
+
+
+def read_article(root: Path, path: Path, reading_schema: dict, problems: Collector) -> tuple[Seed, Reading, bytes] | None:
+    """One article's seed and reading (and the seed's bytes), or None with its problems collected."""
+    shown = f"readings/{path.name}"
+    text = read_text(path, shown, problems)
+    reading = parse_reading(text, shown, problems, reading_schema) if text is not None else None
+    if isinstance(reading, Draft):
+        seed_file = root / "seeds" / reading.seed
+        total = len(segment(seed_file.read_bytes().decode("utf-8", "replace"))) if reading.seed and seed_file.is_file() else 0
+        problems.add(
+            shown,
+            "",
+            "",
+            f"draft: {total - reading.stubs} of {total} sentences curated, {reading.todos} TODO marker(s) left; "
+            "nothing is published while a reading holds TODO (see docs/curating.md)",
+        )
+        return None
+    if reading is None:
+        return None
+    if reading.seed != path.stem + ".txt":
+        problems.add(shown, "", "seed", f"names {reading.seed!r}; expected {path.stem + '.txt'!r} (a reading is named after its seed)")
+        return None
+    data = _seed_bytes(root / "seeds" / reading.seed, f"seeds/{reading.seed}", reading, problems)
+    if data is None:
+        return None
+    result = decode_seed(reading.seed, data, reading.seed_sha256)
+    if isinstance(result, Seed):
+        return result, reading, data
+    problems.add(result.file, result.entry, result.field, f"{result.message}. {affected_entries(reading)}")
+    return None
+
+
+def affected_entries(reading: Reading) -> str:
+    """Which curated entries rest on a seed, for the message when that seed is wrong."""
+    labels = [f"claims[{e.index}] ({e.quote[:30]!r})" for e in reading.claims]
+    labels += [f"events[{e.index}] ({e.quote[:30]!r})" for e in reading.events]
+    shown = "; ".join(labels[:6]) + ("; ..." if len(labels) > 6 else "")
+    return f"Affected: {len(reading.claims)} claims and {len(reading.events)} events in {reading.path}: {shown}"
+
+
+def package_version(root: Path) -> str:
+    """The one place the version lives: pyproject.toml's [project] version (SemVer)."""
+    import tomllib
+
+    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    if not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
+        raise BuildError([Problem("pyproject.toml", "project", "version", f"{version!r} is not SemVer MAJOR.MINOR.PATCH")])
+    return version

@@ -1,0 +1,85 @@
+"""The README's generated blocks (where the sources agree and disagree; how every sentence is accounted
+for), computed from the validated tables and written between their markers by the build."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import BuildError, Problem
+
+AGREEMENT_BEGIN = "<!-- BEGIN generated agreement summary: computed from the claims by make build -->"
+AGREEMENT_END = "<!-- END generated agreement summary -->"
+ACCOUNTING_BEGIN = "<!-- BEGIN generated sentence accounting: computed from the readings by make build -->"
+ACCOUNTING_END = "<!-- END generated sentence accounting -->"
+
+
+def _replace_block(readme: str, begin: str, end: str, body: list[str]) -> str:
+    if begin not in readme or end not in readme:
+        raise BuildError([Problem("README.md", "", "", f"missing the markers {begin!r} and {end!r} around a generated block")])
+    pattern = re.escape(begin) + ".*?" + re.escape(end)
+    return re.sub(pattern, lambda _: "\n".join([begin, *body, end]), readme, flags=re.S)
+
+
+def agreement_summary(frames: dict[str, Any]) -> list[str]:
+    """README lines: every claim group that more than one article reports, with its verdict and the reason."""
+    from ..derive.reconcile import STATUS_ORDER
+
+    groups = frames["claim_groups"]
+    order = {status: i for i, status in enumerate(STATUS_ORDER + ("single_source",))}
+    shown = groups[groups["article_count"] > 1].sort_values(["status", "group_id"], key=lambda c: c.map(order) if c.name == "status" else c)
+    counts = groups["status"].value_counts()
+    lines = ["", "| group (property / hardware / organisation) | status (with inferred links) | why | what each source says |", "|---|---|---|---|"]
+    for row in shown.itertuples():
+        # the rule in words: the last clause of the reason (the pair's claims are listed beside it)
+        reason = (row.reason.split("; counting those")[0] if row.reason.startswith("only one") else row.reason.rsplit(": ", 1)[-1]).replace("|", "/")
+        lines.append(f"| `{row.group_id}` | **{row.status}** ({row.status_with_inferred}) | {reason} | {row.summary.split(': ', 1)[1].replace('|', '/')} |")
+    totals = ", ".join(f"{counts.get(s, 0)} {s}" for s in order if counts.get(s, 0))
+    lines += [
+        "",
+        f"All {len(groups)} groups: {totals}. Values read `comparator value unit (article, modality, time, phase, source)`; "
+        "each group's full reason, naming the pair of claims that decided it, is in `claim_groups.reason`, every compared pair in `claim_pairs`.",
+        "",
+    ]
+    return lines
+
+
+SentenceCounts = dict[str, tuple[int, int, dict[str, int]]]  # article_id -> (sentences, yielding rows, dismissal reason -> count)
+
+
+def sentence_counts(sentences: Any) -> SentenceCounts:
+    """Per article, how many sentences it has, how many yield rows, and why the others are dismissed."""
+    counts: SentenceCounts = {}
+    for article_id, status, reason in zip(sentences["article_id"], sentences["status"], sentences["dismissal_reason"], strict=True):
+        total, yielding, reasons = counts.get(article_id, (0, 0, {}))
+        if status == "dismissed":
+            reasons[reason] = reasons.get(reason, 0) + 1
+        counts[article_id] = (total + 1, yielding + (status == "yields_rows"), reasons)
+    return counts
+
+
+def accounting_summary(frames: dict[str, Any], counts: SentenceCounts | None = None) -> list[str]:
+    """README lines: per article, how many sentences yield rows and how many are dismissed, and why
+    (`counts` as `sentence_counts` gives them, where the build streamed the sentences instead of keeping them)."""
+    counts = sentence_counts(frames["sentences"]) if counts is None else counts
+    articles = frames["articles"]
+    lines = ["", "| article | language | sentences | yield rows | dismissed (reasons) | claims | events | relations |", "|---|---|---|---|---|---|---|---|"]
+    for a in articles.sort_values("article_id").itertuples():
+        total, yielding, reasons = counts.get(a.article_id, (0, 0, {}))
+        dismissed = sum(reasons.values())
+        shown = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
+        lines.append(
+            f"| {a.article_id[:3]} | {a.language} | {total} | {yielding} | {dismissed}"
+            f"{f' ({shown})' if shown else ''} | {a.claim_count} | {a.event_count} | {a.relation_count} |"
+        )
+    total = sum(c[0] for c in counts.values())
+    yielding = sum(c[1] for c in counts.values())
+    dismissed_count = sum(sum(c[2].values()) for c in counts.values())
+    lines += ["", f"All {total} sentences: {yielding} yield rows, {dismissed_count} are dismissed.", ""]
+    return lines
+
+
+def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any], counts: SentenceCounts | None = None) -> str:
+    """README text with its generated blocks (computed from the data) replaced; the column tables live in docs/."""
+    text = _replace_block(readme, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
+    return _replace_block(text, ACCOUNTING_BEGIN, ACCOUNTING_END, accounting_summary(frames, counts))

@@ -1,0 +1,7 @@
+"""`python -m superclusters.site`: the static site from a published package."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
