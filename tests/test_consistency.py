@@ -239,3 +239,29 @@ def test_the_published_rows_keep_the_rule(root):
     assert checked > 150
     notes = pd.concat([pd.read_csv(data / f"{t}.csv")["clause_note"] for t in ("claims", "events", "relations")]).dropna()
     assert 1 <= len(notes) <= 10  # the exceptions are few, and each says why
+
+
+def test_the_streamed_build_refuses_a_disagreement_in_a_seed_and_names_both_entries(package_copy):
+    """Seed 004: 'A outra metade da unidade será construída pela Supermicro' gives a claim and a relation;
+    crediting the relation to Musk again (as the reading once did for the claim) fails the build."""
+    from superclusters.build.pipeline import build
+    from superclusters.errors import BuildError
+
+    reading = package_copy / "readings" / "004_4cf1754e8857eae4.yaml"
+    text = reading.read_text(encoding="utf-8")
+    old = """    links: {xai_supercomputer: coreference}
+    attributed_to: the outlet
+    attribution_kind: outlet
+    en: "The other half of the unit will be built by Supermicro\""""
+    assert text.count(old) == 1
+    reading.write_text(text.replace(old, old.replace("the outlet\n    attribution_kind: outlet", "elon_musk\n    attribution_kind: person")), encoding="utf-8")
+    with pytest.raises(BuildError) as exc:
+        build(package_copy)
+    message = str(exc.value)
+    assert (
+        "readings/004_4cf1754e8857eae4.yaml: claims[2] ('A outra metade da unidade será construíd'): attributed_to: quotes the same clause as relations[9]"
+        in message
+    )
+    assert (
+        "readings/004_4cf1754e8857eae4.yaml: claims[2] ('A outra metade da unidade será construíd'): stated: quotes the same clause as relations[9]" in message
+    )
