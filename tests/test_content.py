@@ -141,3 +141,19 @@ def test_a_relation_needs_an_object_or_words(package_copy):
     message = str(exc.value)
     assert "relations[30].predicate: got 'befriends'; expected one of" in message
     assert "expected exactly one of object (an entity id) and object_text" in message
+
+
+def test_every_season_in_a_portuguese_seed_gives_the_southern_reading(root):
+    """docs/content.md: seasons are northern-hemisphere; where a Portuguese seed may be read in the southern
+    hemisphere, the row's ambiguity says so (and gives the other interval)."""
+    languages = pd.read_csv(root / "data" / "articles.csv").set_index("article_id")["language"]
+    seasons = ("verão", "outono", "inverno", "primavera")
+    found = 0
+    for table, columns in (("claims", ("time_text", "stated_text")), ("events", ("date_text", "stated_text")), ("relations", ("time_text", "stated_text"))):
+        rows = pd.read_csv(root / "data" / f"{table}.csv", keep_default_na=False)
+        for row in rows.to_dict("records"):
+            phrase = " ".join(row[c] for c in columns).lower()
+            if languages[row["article_id"]] == "pt" and any(season in phrase for season in seasons):
+                found += 1
+                assert "southern hemisphere" in row["ambiguity"], (table, row["quote"])
+    assert found == 2  # "até o outono do próximo ano", "no próximo verão" (seed 004)

@@ -19,6 +19,7 @@ from .accounting import audit_numbers, party_rows, role_rows, sentence_rows
 from .articles import article_row, reference
 from .audit import unmatched_names
 from .claims import PROPERTY_UNITS, claim_rows
+from .consistency import check_clauses, clause_spans, said_of
 from .context import ArticleContext, Row, Vocabulary, span_columns
 from .entities import ENTITY_TABLES, CorpusSummary, entity_index, entity_rows
 from .events import event_rows
@@ -98,6 +99,7 @@ def derive_article(
     ref_row = reference(ctx)
     parties = party_rows(ctx)
     tables: Tables = {"claims": [], "events": [], "relations": [], "entity_links": []}
+    said = []
     for table, entries, make in (
         ("claims", reading.claims, claim_rows),
         ("events", reading.events, event_rows),
@@ -108,6 +110,9 @@ def derive_article(
             if row is not None:
                 tables[table].append(row)
                 tables["entity_links"].extend(links)
+                said.append(said_of(table, e, row))
+    for entry, field, message in check_clauses(said, clause_spans(seed.text, ctx.sentences)):
+        ctx.add(entry, field, message)
     roles = role_rows(ctx)
     article = article_row(ctx, ref_row, {"claim_count": len(reading.claims), "event_count": len(reading.events), "relation_count": len(reading.relations)})
     audit_numbers(ctx)

@@ -68,6 +68,7 @@ def reading_schema(schemas: dict[str, dict]) -> dict:
         "en": _text("English gloss (required where the seed is not in English)"),
         "ambiguity": _text("a second reading the curator cannot rule out"),
         "note": _text("why the reading holds; required for an inferred link"),
+        "clause_note": _text("why this entry's speaker or statement time differs from another entry quoting the same clause"),
     }
     claim = _entry(
         ["quote", "value", "property", "modality", "attributed_to", "attribution_kind"],

@@ -78,6 +78,7 @@ class ClaimEntry:
     phase: str | None = None
     links: tuple[tuple[str, str], ...] = ()  # (entity id, basis) for entities the quote's sentence does not name
     ambiguity: str | None = None
+    clause_note: str | None = None  # why its speaker or statement time differs from another row of its clause
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class EventEntry:
     links: tuple[tuple[str, str], ...] = ()
     ambiguity: str | None = None
     stated: Phrase | None = None  # when the words were said: relative dates count from it
+    clause_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class RelationEntry:
     en: str | None
     ambiguity: str | None
     note: str | None
+    clause_note: str | None = None
 
 
 @dataclass(frozen=True)
