@@ -233,7 +233,10 @@ def _field_agreement(curated: list, proposed: list, match, fields: tuple[str, ..
     return {"compared": total, **agree}
 
 
-OWN_ARTICLES = ("en_meta", "pt_stargate", "fr_jean_zay", "en_rainier", "fr_alps", "pt_santos_dumont")
+# Three sets of three (one per language), each written with its expected proposals before the drafter was run on it.
+# The first two sets prompted general fixes after their first run; the third was measured once and never used
+# to change the drafter (the report gives each set's first-run figures).
+OWN_ARTICLES = ("en_meta", "pt_stargate", "fr_jean_zay", "en_rainier", "fr_alps", "pt_santos_dumont", "en_colossus", "fr_mistral", "pt_abilene")
 
 
 def _overlaps(text: str, words: str, entry: dict) -> bool:

@@ -896,8 +896,6 @@ class Voices:
             m = pattern.match(text, cue_end + 1 if text[cue_end : cue_end + 1] == " " else cue_end, s_end)
             if m:
                 return self._party(kind, label, *_trim(text, m.start(), m.end()))
-        if re.match(r"\s*(?:dizem|disent|say)", text[cue_start - 1 : cue_end]):
-            return None
         return None
 
     def attribution(self, span: tuple[int, int], spoken: bool = False) -> tuple[str, str]:
@@ -1194,7 +1192,6 @@ def _claim_subject(article: Article, prop: str, q: Quantity, clause, s_mentions,
     system = _nearest(s_mentions, q.start, _is_system, entities) or None
     system_id = system.entity_id if system else article.last_named_before(q.sentence, _is_system)
     after = text[q.end : clause[1] + 1]
-    agent = re.search(r"(?:pel[ao]s?|por|by|par)\s+(?:a\s+|o\s+|the\s+|la\s+|le\s+)?$", "")
     org = None
     passive = [m for m in article.mentions_in(q.end, article.sentences[q.sentence][1]) if is_org(entities[m.entity_id])]
     for m in passive:
@@ -1209,7 +1206,6 @@ def _claim_subject(article: Article, prop: str, q: Quantity, clause, s_mentions,
             org = _nearest(s_mentions, q.start, is_org, entities, before_only=True)
     if org is None:
         org = _nearest(s_mentions, q.start, is_org, entities, before_only=True) or _nearest(s_mentions, q.start, is_org, entities)
-    del agent
     subject: dict[str, str] = {}
     if org:
         subject["organisation"] = org.entity_id
@@ -1603,31 +1599,10 @@ def _events(article: Article, builder: Builder) -> None:
                 ids = [i for ids in groups.values() for i in ids]
                 words = text[span[0] : span[1]]
                 modality = _modality(article, words, article.vocab.modalities)
-                if event_type in (
-                    "announcement",
-                    "video_post",
-                    "statement",
-                    "report",
-                    "gpu_diversion",
-                    "gpu_order",
-                    "earnings",
-                    "lawsuit",
-                    "lawsuit_dismissal",
-                    "resignation",
-                    "departure",
-                    "interview",
-                    "publication",
-                    "disclosure",
-                    "poll",
-                    "status",
-                ):
-                    modality = (
-                        modality
-                        if modality in ("speculation", "interpretation", "expected") and event_type == "status"
-                        else "reported"
-                        if event_type != "status"
-                        else modality
-                    )
+                if event_type == "status" and modality not in ("speculation", "interpretation", "expected"):
+                    modality = "reported"  # a state the text reports, whatever tense it is told in
+                elif event_type in lx.TOLD_EVENTS:
+                    modality = "reported"  # the event is the telling ("announced", "sued"), not what it says will be
                 builder.statement(entry, span, ids, spoken=event_type in lx.SPOKEN_EVENTS, modality=modality)
                 builder.add("events", (span[0], event_type, status), entry)
 

@@ -573,6 +573,24 @@ EVENTS = [
 ]
 # Event types that are what someone says: attributed to the speaker rather than to the outlet.
 SPOKEN_EVENTS = {"statement", "interview"}
+# Event types told as having happened: their modality is "reported" even where the words around them say a plan.
+TOLD_EVENTS = {
+    "announcement",
+    "video_post",
+    "statement",
+    "report",
+    "gpu_diversion",
+    "gpu_order",
+    "earnings",
+    "lawsuit",
+    "lawsuit_dismissal",
+    "resignation",
+    "departure",
+    "interview",
+    "publication",
+    "disclosure",
+    "poll",
+}
 
 # -- relations ----------------------------------------------------------------------------------------
 # (predicate, cues, where the subject and object are): "sv-o" = subject before the cue, object after;
