@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: add build test check figure validate verify release wheel site bench lint clean
+.PHONY: add draft draft-eval build test check figure validate verify release wheel site bench lint clean
 
 $(STAMP): requirements.txt
 	rm -rf $(VENV)
@@ -19,9 +19,18 @@ build: $(STAMP)
 	$(BIN)/python -m superclusters.publish.figure
 	$(BIN)/frictionless validate datapackage.json
 
-## Add an article: make add ARTICLE=path/to/article.txt (copies it into seeds/, writes a draft reading).
+## Add an article: make add ARTICLE=path/to/article.txt (copies it into seeds/, writes a draft reading with proposals).
 add: $(STAMP)
 	$(BIN)/python build.py add $(ARTICLE)
+
+## Show what the drafter proposes for an article, without writing anything: make draft ARTICLE=path/to/article.txt
+draft: $(STAMP)
+	$(BIN)/python build.py draft $(ARTICLE)
+
+## Measure the drafter leave-one-out on the curated seeds (recall and precision per article and kind, against
+## the targets), on the articles in tests/drafts/, and its time by article size (docs/curating.md).
+draft-eval: $(STAMP)
+	$(BIN)/python -m benchmarks.draft_eval --scale
 
 ## Draw figures/claims_by_source.png from the published tables.
 figure: $(STAMP)

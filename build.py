@@ -13,23 +13,83 @@ import sys
 from pathlib import Path
 
 
-def add_main(argv: list[str]) -> int:
-    """`build.py add PATH`: copy an article into seeds/ and write its draft reading (docs/curating.md)."""
-    parser = argparse.ArgumentParser(prog="build.py add", description="Add an article: copy it into seeds/, pin it, write a draft reading.")
+def _article_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, help="the article as a UTF-8 text file")
-    parser.add_argument("--published", help="the publication date as the article words it (when it has no ' date YYYY-MM-DD' line)")
+    parser.add_argument("--published", help="the publication date as the article words it: 2024, 2024-06, 2024-08-26 (default: a leading ' date ...' line)")
     parser.add_argument("--language", choices=["pt", "fr", "en"], help="the article's language (default: detected)")
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
+
+
+def add_main(argv: list[str]) -> int:
+    """`build.py add PATH`: copy an article into seeds/ and write its draft reading with proposals (docs/curating.md)."""
+    parser = argparse.ArgumentParser(
+        prog="build.py add", description="Add an article: copy it into seeds/, pin it, write a draft reading with the drafter's proposals."
+    )
+    _article_arguments(parser)
     args = parser.parse_args(argv)
     from superclusters.curate.add import add
     from superclusters.errors import BuildError
 
     try:
-        seed, reading = add(args.root, args.path, args.published, args.language)
+        added = add(args.root, args.path, args.published, args.language)
     except BuildError as exc:
         print(f"add failed, nothing written. {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {seed} and the draft {reading}; fill in every TODO, then run make build")
+    for note in added.notes:
+        print(f"  note: {note}", file=sys.stderr)
+    print(f"wrote {added.seed} and the draft {added.reading} with {added.proposals} proposals to confirm; check each, fill in every TODO, then run make build")
+    return 0
+
+
+def draft_main(argv: list[str]) -> int:
+    """`build.py draft PATH`: print what the drafter proposes for an article, without writing anything."""
+    parser = argparse.ArgumentParser(
+        prog="build.py draft",
+        description="Propose entities, claims, relations and events for an article (read-only: nothing is written). See docs/curating.md.",
+    )
+    _article_arguments(parser)
+    parser.add_argument("--json", action="store_true", help='print one JSON object {"entities": [...], "claims": [...], "relations": [...], "events": [...]}')
+    args = parser.parse_args(argv)
+    import json
+
+    from superclusters.curate.add import DATE_LINE, check_published, choose_language, decode_article, load_registry, propose_for, read_article
+    from superclusters.errors import BuildError
+
+    try:
+        published = check_published(args.published)
+        data = read_article(args.path, str(args.path))
+        seed = decode_article(args.path.name, data, str(args.path))
+        language, _ = choose_language(seed.text, str(args.path), args.language)
+        from superclusters.check.schemas import load_schemas
+
+        date = DATE_LINE.match(seed.text.strip().split("\n", 1)[0])
+        proposals, failure = propose_for(
+            seed, language, published or (date.group(1) if date else None), load_registry(args.root), load_schemas(args.root / "schemas")
+        )
+    except BuildError as exc:
+        print(f"draft failed. {exc}", file=sys.stderr)
+        return 1
+    if proposals is None:
+        print(f"draft failed: {failure}", file=sys.stderr)
+        return 1
+    for note in proposals.notes:
+        print(f"  note: {note}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(proposals.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{args.path}: {language}, {proposals.count()} proposals")
+    for entity in proposals.entities:
+        state = "registered" if entity.get("registered") and not entity.get("add_aliases") else "new" if not entity.get("registered") else "add aliases"
+        print(f"  entity    {entity['id']:<24} {entity['type']:<13} {state:<12} {entity['quote']!r}")
+    for claim in proposals.claims:
+        subject = claim.get("hardware") or claim.get("organisation")
+        print(f"  claim     {claim['property']:<24} {claim['value']!r} ({subject}, {claim['modality']}): {claim['quote'][:70]!r}")
+    for relation in proposals.relations:
+        target = relation.get("object") or repr(relation.get("object_text"))[:40]
+        print(f"  relation  {relation['subject']} {relation['predicate']} {target}: {relation['quote'][:70]!r}")
+    for event in proposals.events:
+        kind = event["type"] + (f" ({event['status']})" if event.get("status") else "")
+        print(f"  event     {kind:<24} {event['quote'][:80]!r}")
     return 0
 
 
@@ -37,8 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["add"]:
         return add_main(argv[1:])
+    if argv[:1] == ["draft"]:
+        return draft_main(argv[1:])
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, epilog="Add an article: build.py add PATH (see build.py add --help)"
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Add an article: build.py add PATH; see what the drafter proposes for one: build.py draft PATH (see --help of each)",
     )
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
     parser.add_argument("--check", action="store_true", help="build in memory and fail if the published files are not what the inputs produce")

@@ -11,7 +11,12 @@ from .readings import ENTITIES_FILE, Draft, Reading, parse_reading, read_text
 from .seeds import Seed, decode_seed
 from .sentences import segment
 
-MAX_SEED_BYTES = 5_000_000  # the seeds are 2-6 kB; a larger file is not an article
+# The one article size limit, for `build.py add`, `build.py draft` and the build alike, checked on the file's
+# size before it is read. The seeds are 2-6 kB and a long feature runs to 100 kB; half a megabyte is some
+# 80,000 words. The limit keeps what follows an article bounded: its draft reading (a stub per sentence and
+# the drafter's proposals, each quoting the text) stays well under the 5,000,000 characters a reading may
+# hold (readings.MAX_CURATED_BYTES), and the drafter's run stays within seconds.
+MAX_SEED_BYTES = 500_000
 
 
 def _seed_bytes(path: Path, shown: str, reading: Reading, problems: Collector) -> bytes | None:
@@ -28,7 +33,7 @@ def _seed_bytes(path: Path, shown: str, reading: Reading, problems: Collector) -
         problems.add(shown, "", "", f"is {kind}, not a regular file; expected the article's text")
         return None
     if info.st_size > MAX_SEED_BYTES:
-        problems.add(shown, "", "", f"is {info.st_size} bytes; seeds are limited to {MAX_SEED_BYTES}")
+        problems.add(shown, "", "", f"is {info.st_size} bytes; articles are limited to {MAX_SEED_BYTES} bytes (inputs/corpus.MAX_SEED_BYTES)")
         return None
     return path.read_bytes()
 
@@ -51,13 +56,15 @@ def read_article(root: Path, path: Path, reading_schema: dict, problems: Collect
     reading = parse_reading(text, shown, problems, reading_schema) if text is not None else None
     if isinstance(reading, Draft):
         seed_file = root / "seeds" / reading.seed
-        total = len(segment(seed_file.read_bytes().decode("utf-8", "replace"))) if reading.seed and seed_file.is_file() else 0
+        regular = reading.seed and seed_file.is_file() and seed_file.stat().st_size <= MAX_SEED_BYTES
+        total = len(segment(seed_file.read_bytes().decode("utf-8", "replace"))) if regular else 0
+        proposals = f"{reading.proposals} proposal(s) to confirm; " if reading.proposals else ""
         problems.add(
             shown,
             "",
             "",
-            f"draft: {total - reading.stubs} of {total} sentences curated, {reading.todos} TODO marker(s) left; "
-            "nothing is published while a reading holds TODO (see docs/curating.md)",
+            f"draft: {total - reading.stubs} of {total} sentences curated, {reading.todos} TODO marker(s) left; {proposals}"
+            "nothing is published while a reading holds TODO or a proposal (see docs/curating.md)",
         )
         return None
     if reading is None:

@@ -530,12 +530,26 @@ def _mapping(top: _Fields, name: str) -> dict:
 
 @dataclass(frozen=True)
 class Draft:
-    """A reading `build.py add` wrote that still holds TODO markers: not curated yet, never derived."""
+    """A reading `build.py add` wrote that still holds TODO markers or proposals: not curated yet, never derived."""
 
     path: str
     seed: str
     stubs: int  # sentence stubs left
     todos: int  # TODO markers left in all
+    proposals: int = 0  # entries the drafter proposed (`proposed: true`) and proposed entities, left to confirm
+
+
+PROPOSED = "proposed"  # the marker on an entry the drafter proposed (curate/draft.py); the curator deletes it to confirm
+PROPOSED_ENTITIES = "proposed_entities"  # a draft's list of entities for readings/entities.yaml
+
+
+def _proposal_paths(data: dict) -> list[tuple]:
+    """(list key, index) of every proposed entry: one marked `proposed`, or one in proposed_entities."""
+    found = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            found += [(key, i) for i, item in enumerate(value) if key == PROPOSED_ENTITIES or isinstance(item, dict) and PROPOSED in item]
+    return found
 
 
 def _todo_paths(data: Any, path: tuple = ()) -> list[tuple]:
@@ -558,25 +572,33 @@ def _may_hold_todo(text: str) -> bool:
 
 
 def _draft(data: dict, text: str, path: str, problems: Collector) -> Draft:
-    """One problem line per stub or TODO field, at its line: no wall of derived errors."""
+    """One problem line per stub, proposal or TODO field, at its line: no wall of derived errors."""
     from .reading_schema import _node_at
 
     node = yaml.compose(text, Loader=_Loader)
     todos = _todo_paths(data)
+    proposals = _proposal_paths(data)
     stubs = data.get("stubs") if isinstance(data.get("stubs"), list) else []
     reported = set()
-    for todo in todos:
-        head = todo[:2] if todo and todo[0] in ("stubs", "claims", "events", "relations", "dismissed_sentences") else todo[:1]
+    for path_in_data in sorted(proposals + todos, key=lambda p: _node_at(node, list(p)).start_mark.index):
+        head = path_in_data[:2] if path_in_data and isinstance(data.get(path_in_data[0]), list) and len(path_in_data) > 1 else path_in_data[:1]
         if head in reported:
             continue
         reported.add(head)
-        mark = _node_at(node, list(todo)).start_mark
+        mark = _node_at(node, list(path_in_data)).start_mark
         label = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in head).replace(".[", "[")
         item = data.get(head[0])
-        quote = item[head[1]].get("quote") if len(head) == 2 and isinstance(item, list) and isinstance(item[head[1]], dict) else None
+        entry = item[head[1]] if len(head) == 2 and isinstance(item, list) and isinstance(item[head[1]], dict) else {}
+        quote = entry.get("quote", entry.get("name")) if entry else None
         shown_quote = f" ({quote[:40]!r})" if isinstance(quote, str) else ""
-        problems.add(path, f"line {mark.line + 1}", f"{label}{shown_quote}", "not curated yet (TODO); fill it in or remove it")
-    return Draft(path, str(data.get("seed", "")), len(stubs), len(todos))
+        if head in proposals:
+            message = "proposal to confirm: check it against the seed, then delete `proposed: true` (correct it first if need be), or delete the entry"
+            if head[0] == PROPOSED_ENTITIES:
+                message = "proposed entity: add it to readings/entities.yaml (or use the id of one there) and delete it here, or delete it"
+        else:
+            message = "not curated yet (TODO); fill it in or remove it"
+        problems.add(path, f"line {mark.line + 1}", f"{label}{shown_quote}", message)
+    return Draft(path, str(data.get("seed", "")), len(stubs), len(todos), len(proposals))
 
 
 def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Reading | Draft | None:
@@ -594,7 +616,7 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Re
     if not isinstance(data, dict):
         problems.add(path, "", "", f"got {type(data).__name__}; expected a mapping with seed, seed_sha256, language, title, ...")
         return None
-    if _may_hold_todo(text) and _todo_paths(data) or "stubs" in data:
+    if _may_hold_todo(text) and _todo_paths(data) or "stubs" in data or PROPOSED in text and _proposal_paths(data):
         return _draft(data, text, path, problems)
     from .reading_schema import conforms, schema_problems
 
