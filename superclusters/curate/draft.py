@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..derive.claims import PHASES, PROPERTY_UNITS
+from ..derive.claims import PHASE_WORDS, PROPERTY_UNITS
 from ..inputs.readings import Registry
 from ..inputs.sentences import segment
 from ..normalise.dates import MONTHS, SEASONS, DateError, Placed, Reference, place
@@ -166,6 +166,7 @@ class Article:
         self.mentions = self._find_entities()
         self._mention_starts = [m.start for m in self.mentions]
         self.unplaceable: set[tuple[int, int]] = set()  # date phrases that need a publication date the article lacks
+        self.relative: set[tuple[int, int]] = set()  # date phrases counted from the publication date ("today", "last week")
         self.dates = self._find_dates()
         self._date_starts = [d[0] for d in self.dates]
         self.first_named: dict[str, int] = {}  # entity id -> the first sentence that names it
@@ -256,7 +257,7 @@ class Article:
             words = self.text[start:end]
             if not words or taken and start < taken[-1][1]:
                 continue
-            if words.lower() in PHASES:
+            if words.lower().replace("\u2019", "'") in _PHASE_TERMS:
                 found.append((start, end, False))
                 taken.append((start, end))
                 continue
@@ -268,6 +269,8 @@ class Article:
                 if self.dated:
                     continue
                 self.unplaceable.add((start, end))
+            if self.dated and _counts_from_publication(words, self.reference):
+                self.relative.add((start, end))
             found.append((start, end, True))
             taken.append((start, end))
         return sorted(found)
@@ -280,6 +283,15 @@ class Article:
                 found.append(self.dates[i])
             i += 1
         return found
+
+
+def _counts_from_publication(words: str, reference: Reference) -> bool:
+    """Whether a phrase is placed from the publication date: without one, the date parser refuses it."""
+    try:
+        place(words, Reference(reference.year, None))
+    except DateError as exc:
+        return "relative to" in str(exc)
+    return False
 
 
 def _reference(published: str | None) -> tuple[Reference, bool]:
@@ -300,6 +312,11 @@ def _reference(published: str | None) -> tuple[Reference, bool]:
 
 _DATE_MARK = re.compile(r"date \d{4}-\d{2}(?:-\d{2})?\s+")
 _CLAUSE_BREAK = re.compile(r",(?=\s)|;|:(?=\s)|\s[–—-]\s|—|\s\(|\)|\s«|»(?=\s*[,.;])|“|”|\"")
+
+
+# The phase lexicon's words (derive.claims.PHASE_WORDS, every language): a time phrase of its own that the
+# date parser does not place, proposed as the claim's time so the build computes the phase from it.
+_PHASE_TERMS = frozenset(word for phases in PHASE_WORDS.values() for words in phases.values() for word in words)
 
 
 def _date_pattern() -> re.Pattern[str]:
@@ -342,7 +359,7 @@ def _date_pattern() -> re.Pattern[str]:
         + r")?",
         lead + part + r"(?<![\d,.])" + year + r"(?![\d,.]\d)",
         *relative,
-        *[re.escape(p) for p in PHASES],
+        *[re.escape(p).replace("'", "['’]") for p in sorted(_PHASE_TERMS, key=len, reverse=True)],
     ]
     return re.compile(r"(?<![\w’'])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w’'])", re.IGNORECASE)
 
@@ -969,6 +986,7 @@ class Builder:
         self.article, self.voices, self.proposals = article, voices, proposals
         self.seen: set[tuple] = set()
         self.gloss = article.language != "en"
+        self.spans: dict[int, tuple[int, int]] = {}  # id(entry) -> its quote's offsets, for _one_voice_per_clause
 
     def quote(self, start: int, end: int) -> dict | None:
         """{quote[, prefix | suffix]} for a span, so that it is found exactly once; None if it cannot be."""
@@ -1043,6 +1061,7 @@ class Builder:
 
     def statement(self, entry: dict, span: tuple[int, int], ids: list[str], spoken: bool = False, modality: str | None = None) -> dict:
         """The fields every claim, event and relation shares: links, modality, who says it, the gloss."""
+        self.spans[id(entry)] = span
         who, kind = self.voices.attribution(span, spoken)
         marks, notes = self.links(span, [*ids, who] if kind != "outlet" else ids)
         if marks:
@@ -1607,6 +1626,162 @@ def _events(article: Article, builder: Builder) -> None:
                 builder.add("events", (span[0], event_type, status), entry)
 
 
+# -- one clause, one speaker, one time ------------------------------------------------------------------
+
+_DATE_FIELDS = {"claims": ("time", "stated"), "relations": ("time", "stated"), "events": ("date", "stated")}
+_ENTITY_FIELDS = ("organisation", "hardware", "component", "subject", "object", "organisations", "people", "places")
+
+
+def _phrase_words(phrase: Any) -> str | None:
+    return phrase.get("text") if isinstance(phrase, dict) else phrase
+
+
+def _date_of(article: Article, entry: dict, field_name: str, span: tuple[int, int]) -> tuple[int, int, bool] | None:
+    """The date phrase (start, end, calendar) an entry's time field names, found near its quote."""
+    words = _phrase_words(entry.get(field_name))
+    if not words:
+        return None
+    sentence = article.sentences[article.sentence_of(span[0])]
+    for date in article.dates_in(min(sentence[0], span[0]), max(sentence[1], span[1])):
+        if article.text[date[0] : date[1]] == words:
+            return date
+    return None
+
+
+def _entity_ids(entry: dict) -> set[str]:
+    found: set[str] = set()
+    for name in _ENTITY_FIELDS:
+        value = entry.get(name)
+        found.update(value if isinstance(value, list) else [value] if isinstance(value, str) else [])
+    return found
+
+
+def _give_voice(builder: Builder, entry: dict, voice: dict) -> None:
+    """Credit `entry` to `voice`'s speaker and statement time, and keep its links right for the new speaker."""
+    span = builder.spans[id(entry)]
+    old = entry["attributed_to"]
+    entry["attributed_to"], entry["attribution_kind"] = voice["attributed_to"], voice["attribution_kind"]
+    links = dict(entry.get("links", {}))
+    if old != entry["attributed_to"] and old in links and old not in _entity_ids(entry):
+        del links[old]
+    if entry["attribution_kind"] != "outlet":
+        marks, notes = builder.links(span, [entry["attributed_to"]])
+        links.update(marks)
+        if notes:
+            entry["note"] = " ".join([entry["note"], *notes]) if entry.get("note") else " ".join(notes)
+    if links:
+        entry["links"] = links
+    else:
+        entry.pop("links", None)
+
+
+def _set_stated(article: Article, builder: Builder, kind: str, entry: dict, date: tuple[int, int, bool] | None) -> None:
+    """Give `entry` the statement phrase `date` (or none); the words that date the saying are then not also
+    the time the row applies to (the announcement's "No início deste mês" is not the milestone's date)."""
+    entry.pop("stated", None)
+    if date is None:
+        return
+    span = builder.spans[id(entry)]
+    phrase = builder.phrase(span, date, inside=False)
+    if phrase is None:
+        return
+    entry["stated"] = phrase
+    time_field = _DATE_FIELDS[kind][0]
+    if _date_of(article, entry, time_field, span) == date:
+        del entry[time_field]
+
+
+def _calendar_stated(entry: dict) -> bool:
+    stated = entry.get("stated")
+    return stated is not None and not (isinstance(stated, dict) and stated.get("calendar") is False)
+
+
+def _one_voice_per_clause(article: Article, builder: Builder) -> None:
+    """Rows proposed from one clause say it with one voice, as the build requires (derive/consistency.py,
+    docs/content.md "One clause, one speaker, one time"): each row was proposed on its own cues, so a claim
+    and a relation on the same words could credit different speakers or times, which the build refuses.
+
+    Per group of rows that share one of the build's clauses: a speech event (an announcement, a statement)
+    reports the act of saying the others, so its quote is widened to hold them and its date becomes their
+    statement time; the other rows all take the first named speaker among them (else the outlet) and that
+    row's statement phrase. Finally, a relative date ("today") in words credited to someone else who is not
+    said when they spoke cannot be placed (the build counts it from an unknown day), so it is proposed as a
+    time that is no calendar time."""
+    from ..derive.consistency import SPEECH_EVENT_TYPES, clause_spans
+
+    text = article.text
+    clauses = clause_spans(text, segment(text))
+    starts = [c[0] for c in clauses]
+    rows = [(kind, e) for kind in ("claims", "relations", "events") for e in getattr(builder.proposals, kind) if e is not None and id(e) in builder.spans]
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[int, int] = {}  # clause index -> a row quoting it
+    for i, (_, entry) in enumerate(rows):
+        start, end = builder.spans[id(entry)]
+        c = max(0, bisect.bisect_right(starts, start) - 1)
+        while c < len(clauses) and clauses[c][0] < end:
+            if start < clauses[c][1]:
+                if c in owner:
+                    parent[root(i)] = root(owner[c])
+                else:
+                    owner[c] = i
+            c += 1
+    groups: dict[int, list[tuple[str, dict]]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(root(i), []).append(row)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda row: builder.spans[id(row[1])])
+        said = [e for kind, e in group if not (kind == "events" and e["type"] in SPEECH_EVENT_TYPES)]
+        reporter = next((e for kind, e in group if kind == "events" and e["type"] in SPEECH_EVENT_TYPES), None)
+        if reporter is not None and said:
+            lo = min(builder.spans[id(e)][0] for _, e in group)
+            hi = max(builder.spans[id(e)][1] for _, e in group)
+            anchored = builder.quote(lo, hi) if (lo, hi) != builder.spans[id(reporter)] else None
+            if anchored is not None and builder.spans[id(reporter)] != (lo, hi):
+                new_span = builder.span_of(anchored)
+                if new_span == (lo, hi):
+                    reporter.pop("prefix", None), reporter.pop("suffix", None)
+                    reporter.update(anchored)
+                    builder.spans[id(reporter)] = new_span
+            if builder.spans[id(reporter)] != (lo, hi):
+                said.append(reporter)  # it cannot hold them all: it is one of the voices that must agree
+                reporter = None
+        if said:
+            voice = next((e for e in said if e["attribution_kind"] != "outlet"), said[0])
+            stated = _date_of(article, voice, "stated", builder.spans[id(voice)])
+            if reporter is not None:
+                act = _date_of(article, reporter, "date", builder.spans[id(reporter)])
+                stated = act if act is not None and act[2] else None
+                if stated is None and voice["attribution_kind"] == "outlet":
+                    # An undated act was some time up to the report; so were the words it reports, which
+                    # the reporting verb says ("anunciou", "selon"): a statement phrase that is no calendar time.
+                    start, end = builder.spans[id(reporter)]
+                    cue = _cue(dict(_event_cues(reporter["type"])), article.language).search(text, start, end)
+                    stated = (*_trim(text, cue.start(), cue.end()), False) if cue else None
+            kinds = {id(e): kind for kind, e in group}
+            for entry in said:
+                if entry is not voice:
+                    _give_voice(builder, entry, voice)
+                _set_stated(article, builder, kinds[id(entry)], entry, stated)
+    for kind, entry in rows:
+        if entry["attribution_kind"] == "outlet" or _calendar_stated(entry):
+            continue
+        for field_name in _DATE_FIELDS[kind][:1]:
+            date = _date_of(article, entry, field_name, builder.spans[id(entry)])
+            if date is not None and (date[0], date[1]) in article.relative:
+                words = _phrase_words(entry[field_name])
+                context = {k: v for k, v in entry[field_name].items() if k in ("prefix", "suffix")} if isinstance(entry[field_name], dict) else {}
+                entry[field_name] = {"text": words, **context, "calendar": False}
+
+
 # -- the drafter ----------------------------------------------------------------------------------------
 
 
@@ -1621,6 +1796,7 @@ def propose(text: str, language: str, registry: Registry, vocabulary: Vocabulary
     _claims(article, builder)
     _relations(article, builder)
     _events(article, builder)
+    _one_voice_per_clause(article, builder)
     first_mention: dict[str, Mention] = {}
     for m in article.mentions:
         first_mention.setdefault(m.entity_id, m)
