@@ -29,6 +29,7 @@ from superclusters.publish.release import (
     source_date_epoch,
     zip_bytes,
 )
+from superclusters.build.release import release_assets
 from tests.conftest import copy_package
 from tests.http_site import Site
 
@@ -72,7 +73,9 @@ def test_dist_is_laid_out_as_served_and_the_zip_holds_exactly_the_package(releas
     assert all(i.external_attr >> 16 == 0o100644 for i in infos)
     assert len({i.date_time for i in infos}) == 1
     listed = {line.split("  ", 1)[1] for line in sums.read_text().splitlines()}
-    assert listed == set(names) | {archive.name}
+    assets = {p.name for p in archive.parent.iterdir() if p.is_file() and p.name != "SHA256SUMS"}
+    assert {archive.name, "ai-superclusters-2024.sqlite", "metadata.json"} <= assets and not assets & set(names)
+    assert listed == set(names) | assets, "SHA256SUMS names every file in the zip and every top-level asset"
     assert check_release(archive.parent, archive.name) == []
 
 
@@ -146,7 +149,7 @@ def planted_release(tmp_path_factory):
     os.symlink(secret, package / "seeds" / ".env")
     os.symlink("/etc/passwd", package / "schemas" / "passwd")
     (package / "data" / "evil.csv").write_text("planted-unlisted-file\nyes\n")
-    archive, sums = build_release(package, folder / "dist")
+    archive, sums = build_release(package, folder / "dist", assets=release_assets(package, wheel=False))
     return package, archive, sums
 
 
