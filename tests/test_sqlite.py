@@ -130,7 +130,9 @@ def test_profile_views_appear_once_the_profile_tables_exist(root, tmp_path):
     descriptor = json.loads((root / "datapackage.json").read_text())
     entity = pd.read_parquet(root / "data" / "entities.parquet").iloc[0]
     columns = ["fact_id", "entity_id", "rank", "attribute", "attribute_label", "value_text", "source_table", "source_id", "quote", "span_url"]
-    facts = pd.DataFrame([[f"{entity.entity_id}/name/x", entity.entity_id, 1, "name", "Name", "x", "claims", "c", "q", "seeds/x.txt#char=0,1"]], columns=columns)
+    facts = pd.DataFrame(
+        [[f"{entity.entity_id}/name/x", entity.entity_id, 1, "name", "Name", "x", "claims", "c", "q", "seeds/x.txt#char=0,1"]], columns=columns
+    )
     facts["rank"] = facts["rank"].astype("int64")
     facts.to_parquet(package / "data" / "profile_facts.parquet", index=False)
     schema = {
