@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from superclusters import loader
+from superclusters.build.release import release_assets
 from superclusters.check.schemas import TABLES
 from superclusters.errors import BuildError
 from superclusters.loader import load, load_all
@@ -29,7 +30,6 @@ from superclusters.publish.release import (
     source_date_epoch,
     zip_bytes,
 )
-from superclusters.build.release import release_assets
 from tests.conftest import copy_package
 from tests.http_site import Site
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -18,8 +17,6 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from superclusters.publish.release import EXTRA_FILES
-from tests.conftest import copy_package
 from tests.http_site import Site
 
 # pandas 2.0 and pyarrow 12 wheels are built against numpy 1.x: the oldest environment has the numpy they were made for.
@@ -51,21 +48,6 @@ def oldest_venv(tmp_path_factory) -> Path:
     run(sys.executable, "-m", "venv", str(folder), cwd=folder)
     run(str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *oldest_requirements(root), cwd=folder)
     return folder
-
-
-@pytest.fixture(scope="session")
-def released(tmp_path_factory) -> Path:
-    """A copy of this checkout with nothing pinned, released as `make release` does (python -m superclusters.build.release)."""
-    root = Path(__file__).resolve().parent.parent
-    src = copy_package(tmp_path_factory.mktemp("flow") / "src")
-    for name in (*EXTRA_FILES, "setup.py", "build.py"):
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, src / name)
-    shutil.copytree(root / "superclusters", src / "superclusters", ignore=shutil.ignore_patterns("__pycache__", "_data"))
-    (src / "superclusters" / "releases.json").write_text("{}\n")
-    output = run(sys.executable, "-m", "superclusters.build.release", cwd=src)
-    assert "pinned" in output and "no wheel built" not in output, output
-    return src
 
 
 def test_make_release_pins_before_it_builds_the_wheel(released):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shlex
 import shutil
 import socket
 import sqlite3
@@ -27,7 +29,7 @@ SQL_TYPES = {int: "INTEGER", float: "REAL", str: "TEXT"}
 
 @pytest.fixture(scope="module")
 def exported(root, tmp_path_factory) -> tuple[Path, Path]:
-    return write_sqlite(root, tmp_path_factory.mktemp("sqlite"))
+    return write_sqlite(root, tmp_path_factory.mktemp("sqlite") / "dist")
 
 
 def csv_rows(root: Path, path: str) -> list[dict[str, str]]:
@@ -162,11 +164,19 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def datasette(exported):
+def datasette(root, exported):
+    """The README's own command (`datasette dist/<name>.sqlite -m dist/metadata.json`), run where dist/ holds the
+    export, on a free port of 127.0.0.1."""
+    readme = (root / "README.md").read_text(encoding="utf-8").split("## SQLite and Datasette", 1)[1].split("\n## ", 1)[0]
+    (command,) = [line for line in re.findall(r"```sh\n(.*?)```", readme, re.S) if line.startswith("datasette ")]
+    words = shlex.split(command)
     database, metadata = exported
+    dist = database.parent
+    assert dist.name == "dist" and words[1:] == [f"dist/{database.name}", "-m", f"dist/{metadata.name}"], words
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(database), "-m", str(metadata), "--host", "127.0.0.1", "--port", str(port)],
+        [str(Path(sys.executable).parent / words[0]), *words[1:], "--host", "127.0.0.1", "--port", str(port)],
+        cwd=dist.parent,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

@@ -1,7 +1,9 @@
 """The Hugging Face dataset card's metadata, generated from datapackage.json and the schemas: `.huggingface.yaml`.
 
     import datasets
-    claims = datasets.load_dataset(".", "claims", split="train")   # in a checkout or an unpacked release
+    claims = datasets.load_dataset("/path/to/ai-superclusters-2024", "claims", split="train")   # a checkout or an unpacked release
+
+(datasets names the dataset after the folder, so it needs the folder's path, not ".": Path(".").resolve() will do.)
 
 How `datasets` finds a card: `load_dataset(<folder>)` reads the YAML header of `<folder>/README.md` and then
 merges `<folder>/.huggingface.yaml` over it (datasets' "standalone YAML", REPOYAML_FILENAME; datasets 5.2
