@@ -59,7 +59,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 from .publish.files import PACKAGE
@@ -624,17 +624,33 @@ def _unpacked(archive: Path, url: str) -> Path:
 # --- the public API --------------------------------------------------------------------------------------
 
 
-def _package(
-    version: Any = None,
-    url: Any = None,
-    sha256: Any = None,
-    base_url: Any = None,
-    cache_dir: Any = None,
-    data_dir: Any = None,
-    trust_server_checksums: Any = False,
-    timeout: Any = None,
-) -> _Source:
+class Source(TypedDict, total=False):
+    """Where the data comes from, the keyword arguments every function of the API takes (all optional).
+
+    url: a release zip's URL (with sha256=, or a pinned version=); sha256: the zip's sha256 you trust;
+    base_url: where releases live (default RELEASES_URL or AI_SUPERCLUSTERS_RELEASES); cache_dir: where
+    downloads are kept (default AI_SUPERCLUSTERS_CACHE or the platform's cache); data_dir: a package folder,
+    its data/ folder or a folder of Parquet files, instead of this installation's data;
+    trust_server_checksums: accept the SHA256SUMS beside the zip; timeout: seconds for a whole download.
+    """
+
+    url: str
+    sha256: str
+    base_url: str
+    cache_dir: str | os.PathLike
+    data_dir: str | os.PathLike
+    trust_server_checksums: bool
+    timeout: float
+
+
+def _package(version: Any, source: dict[str, Any]) -> _Source:
     """Where the data comes from, every argument checked: a release (version= or url=), data_dir=, or this installation."""
+    unknown = sorted(set(source) - set(Source.__annotations__))
+    if unknown:
+        raise LoaderError(f"unknown argument {unknown[0]}=; expected version= or one of {', '.join(f'{k}=' for k in Source.__annotations__)}")
+    url, sha256, base_url = source.get("url"), source.get("sha256"), source.get("base_url")
+    cache_dir, data_dir, timeout = source.get("cache_dir"), source.get("data_dir"), source.get("timeout")
+    trust_server_checksums = source.get("trust_server_checksums", False)
     _flag(trust_server_checksums, "trust_server_checksums")
     _deadline(timeout)
     if cache_dir is not None:
@@ -657,102 +673,64 @@ def _package(
 def load(
     table: str,
     version: str | None = None,
-    *,
-    url: str | None = None,
-    sha256: str | None = None,
-    base_url: str | None = None,
-    cache_dir: str | os.PathLike | None = None,
-    data_dir: str | os.PathLike | None = None,
-    trust_server_checksums: bool = False,
-    timeout: float | None = None,
+    **source: Unpack[Source],
 ) -> Any:
     """One table as a typed DataFrame, its description, column descriptions, schema and version in `.attrs`.
 
-    From a release when version= or url= is given, else from data_dir= or the package's own data.
+    From a release when version= or url= is given, else from data_dir= or the package's own data. Every
+    function here takes the same keyword arguments for where the data comes from: see `Source`.
     """
     _text_argument(table, "table", "a table name; see list_tables()")
-    source = _package(version, url, sha256, base_url, cache_dir, data_dir, trust_server_checksums, timeout)
-    source.check_table(table)
-    path = source.parquet(table)
-    df = _read_parquet(path, source.call(source.package.schema, table), str(path))
-    df.attrs.update(_description(source, table))
+    where = _package(version, source)
+    where.check_table(table)
+    path = where.parquet(table)
+    df = _read_parquet(path, where.call(where.package.schema, table), str(path))
+    df.attrs.update(_description(where, table))
     return df
 
 
 def load_all(
     version: str | None = None,
-    *,
-    url: str | None = None,
-    sha256: str | None = None,
-    base_url: str | None = None,
-    cache_dir: str | os.PathLike | None = None,
-    data_dir: str | os.PathLike | None = None,
-    trust_server_checksums: bool = False,
-    timeout: float | None = None,
+    **source: Unpack[Source],
 ) -> dict[str, Any]:
     """Every table, keyed by name (the release or folder is checked and, for a release, downloaded once)."""
-    options = dict(url=url, sha256=sha256, base_url=base_url, cache_dir=cache_dir, trust_server_checksums=trust_server_checksums, timeout=timeout)
-    source = _package(version, data_dir=data_dir, **options)
-    tables = source.call(source.package.tables)
-    if version is None and url is None:
-        return {table: load(table, data_dir=data_dir, **options) for table in tables}
-    return {table: load(table, version, **options) for table in tables}
+    where = _package(version, source)
+    return {table: load(table, version, **source) for table in where.call(where.package.tables)}
 
 
 def list_tables(
     version: str | None = None,
-    *,
-    url: str | None = None,
-    sha256: str | None = None,
-    base_url: str | None = None,
-    cache_dir: str | os.PathLike | None = None,
-    data_dir: str | os.PathLike | None = None,
-    trust_server_checksums: bool = False,
-    timeout: float | None = None,
+    **source: Unpack[Source],
 ) -> list[str]:
     """The names of the tables the package holds, in the descriptor's order (what load() accepts)."""
-    source = _package(version, url, sha256, base_url, cache_dir, data_dir, trust_server_checksums, timeout)
-    return source.call(source.package.tables)
+    where = _package(version, source)
+    return where.call(where.package.tables)
 
 
 def describe(
     table: str,
     version: str | None = None,
-    *,
-    url: str | None = None,
-    sha256: str | None = None,
-    base_url: str | None = None,
-    cache_dir: str | os.PathLike | None = None,
-    data_dir: str | os.PathLike | None = None,
-    trust_server_checksums: bool = False,
-    timeout: float | None = None,
+    **source: Unpack[Source],
 ) -> dict[str, Any]:
     """A table's description, columns (name -> description), keys, Table Schema, dataset version and row count: what load() puts in attrs, plus rows."""
     _text_argument(table, "table", "a table name; see list_tables()")
-    source = _package(version, url, sha256, base_url, cache_dir, data_dir, trust_server_checksums, timeout)
-    source.check_table(table)
+    where = _package(version, source)
+    where.check_table(table)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = source.parquet(table)
+    path = where.parquet(table)
     try:
         rows = pq.read_metadata(path).num_rows
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise LoaderError(f"{path} is not a readable Parquet file ({str(exc)[:300]}); {ADVICE}") from None
-    return {**_description(source, table), "rows": rows}
+    return {**_description(where, table), "rows": rows}
 
 
 def span_text(
     span_url: str,
     version: str | None = None,
-    *,
-    url: str | None = None,
-    sha256: str | None = None,
-    base_url: str | None = None,
-    cache_dir: str | os.PathLike | None = None,
-    data_dir: str | os.PathLike | None = None,
-    trust_server_checksums: bool = False,
-    timeout: float | None = None,
+    **source: Unpack[Source],
 ) -> str:
     """The exact words a row's `span_url` (`seeds/<article_id>.txt#char=<start>,<end>`) points at, from the hash-checked seed.
 
@@ -765,8 +743,8 @@ def span_text(
     if not match:
         raise LoaderError(f"span_url={_shown(span_url)} is not a span link; expected 'seeds/<article_id>.txt#char=<start>,<end>'")
     start, end = int(match["start"]), int(match["end"])
-    source = _package(version, url, sha256, base_url, cache_dir, data_dir, trust_server_checksums, timeout)
-    text = source.call(source.package.seed, match["path"])
+    where = _package(version, source)
+    text = where.call(where.package.seed, match["path"])
     if not start <= end <= len(text):
         raise LoaderError(f"span_url={_shown(span_url)}: characters {start} to {end} are not within the seed's {len(text)} characters")
     return text[start:end]
@@ -775,20 +753,13 @@ def span_text(
 def seed_text(
     article_id: str,
     version: str | None = None,
-    *,
-    url: str | None = None,
-    sha256: str | None = None,
-    base_url: str | None = None,
-    cache_dir: str | os.PathLike | None = None,
-    data_dir: str | os.PathLike | None = None,
-    trust_server_checksums: bool = False,
-    timeout: float | None = None,
+    **source: Unpack[Source],
 ) -> str:
     """The whole text of an article's seed (`articles.article_id`), exactly as published and checked against its sha256."""
     if not isinstance(article_id, str) or not ARTICLE_ID.fullmatch(article_id):
         raise LoaderError(f"article_id={_shown(article_id)} is not an article id; expected e.g. '002_0336e88edfd704cd' (articles.article_id)")
-    source = _package(version, url, sha256, base_url, cache_dir, data_dir, trust_server_checksums, timeout)
-    return source.call(source.package.seed, f"seeds/{article_id}.txt")
+    where = _package(version, source)
+    return where.call(where.package.seed, f"seeds/{article_id}.txt")
 
 
 def version() -> str:

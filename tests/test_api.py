@@ -171,6 +171,8 @@ BAD_CALLS = {
     "seed_text not text": lambda: superclusters.seed_text(7),
     "release_url bad version": lambda: loader.release_url(None),
     "release_zip nothing": lambda: loader.release_zip(),
+    "unknown keyword": lambda: superclusters.load("claims", data_folder="."),
+    "unknown keyword to load_all": lambda: superclusters.load_all(verison="2.0.0"),
 }
 
 
