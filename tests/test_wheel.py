@@ -80,3 +80,8 @@ def test_the_wheel_built_from_the_sdist_loads_offline_from_any_folder(root, tmp_
     )
     count, version, _ = run(sys.executable, "-c", spans, cwd=elsewhere, env=env).split(" ", 2)
     assert int(count) == len(installed) and version == json.loads((root / "datapackage.json").read_text())["version"]
+
+    # Hugging Face datasets reads the installed data folder too (its .huggingface.yaml ships in the wheel), offline.
+    hf = "import datasets, superclusters.loader as l; print(datasets.load_dataset(str(l.package_root()), 'claims', split='train').num_rows)"
+    hf_env = dict(env, HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "hf"))
+    assert int(run(sys.executable, "-c", hf, cwd=elsewhere, env=hf_env).split()[-1]) == len(installed)
