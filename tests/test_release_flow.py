@@ -124,3 +124,12 @@ def test_the_released_wheel_installs_beside_the_oldest_pandas_and_loads_the_rele
     assert result["span_checked"] > 500 and result["span_mismatched"] == 0
     assert result["dtypes"] == {"char_start": "Int64", "time_start": "datetime64[ms]", "quote": "string"}
     assert result["tables"] == json.loads(run(sys.executable, "-c", "import superclusters, json; print(json.dumps(superclusters.list_tables()))", cwd=root))
+
+
+def test_the_wheel_is_rebuilt_to_the_same_bytes(released, tmp_path):
+    """Dated SOURCE_DATE_EPOCH like the zip: anyone rebuilding the tag gets the wheel the release holds."""
+    from superclusters.build.release import build_wheel
+
+    version = json.loads((released / "datapackage.json").read_text())["version"]
+    (published,) = (released / "dist" / f"v{version}").glob("*.whl")
+    assert build_wheel(released, tmp_path).read_bytes() == published.read_bytes()

@@ -19,6 +19,7 @@ Usage: python -m superclusters.build.release [--root DIR] [--dist DIR] [--pins F
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from pathlib import Path
 from ..errors import BuildError, Problem
 from ..inputs import CHECKOUT
 from ..inputs.seeds import sha256_hex
-from ..publish.release import build_release, release_name, resum
+from ..publish.release import build_release, release_name, resum, source_date_epoch
 from .pipeline import stale_files
 
 EPOCH_TABLE = "epoch_gpu_clusters"  # the Epoch AI GPU-clusters-style export, also offered as a download of its own
@@ -40,11 +41,14 @@ def pins_of(root: Path) -> Path:
 
 def build_wheel(root: Path, out: Path) -> Path:
     """The wheel of the checkout at `root`, as it is now (pins included), built offline into `out`."""
+    # The wheel's entries are dated SOURCE_DATE_EPOCH (bdist_wheel reads it), as the zip's are, so building twice gives the same bytes.
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch()))
     with_wheel = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-build-isolation", "-w", str(out), str(root)],
         capture_output=True,
         text=True,
         cwd=root,
+        env=env,
     )
     wheels = sorted(out.glob("*.whl"))
     if with_wheel.returncode != 0 or len(wheels) != 1:
