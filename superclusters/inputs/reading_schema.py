@@ -168,6 +168,11 @@ def reading_schema(schemas: dict[str, dict]) -> dict:
             "reference_year": {"type": "integer", "minimum": 1900, "maximum": 2100},
             "reference_year_basis": _text("why the year holds where the seed states none"),
             "outlet": _text("organisation id of the outlet, where the seed names it"),
+            "source_url": {
+                "type": "string",
+                "pattern": r"^https?://[^\s]+$",
+                "description": "the article's web address, only where the seed states it or the publisher's page was checked; never guessed",
+            },
             "roles": {"type": "array", "items": role},
             "unnamed": {"type": "array", "items": party},
             "claims": {"type": "array", "items": claim},

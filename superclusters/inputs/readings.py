@@ -202,6 +202,7 @@ class Reading:
     relations: tuple[RelationEntry, ...] = ()
     unnamed: tuple[PartyEntry, ...] = ()
     dismissed_sentences: tuple[SentenceDismissal, ...] = ()
+    source_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,33 @@
-"""Build the release: dist/v<version>/<name>-<version>.zip and its SHA256SUMS, deterministic and checked.
+"""Build the release: dist/v<version>/ with the zip, the other assets and SHA256SUMS, deterministic and checked.
 
-Layout. `dist/` is written exactly as it is served: `dist/v<version>/<name>-<version>.zip` and
-`dist/v<version>/SHA256SUMS`, the same `<base>/v<version>/<file>` paths that a GitHub Release uses
-and that `superclusters.load(version=..., base_url=...)` downloads from. Serving `dist/` as built
-is a working release server.
+Layout. `dist/` is written exactly as it is served: `dist/v<version>/<name>-<version>.zip`, the other
+top-level assets `make release` adds (build/release.py: the SQLite database and its Datasette metadata, the
+Epoch-style CSV, the wheel) and `dist/v<version>/SHA256SUMS`, the same `<base>/v<version>/<file>` paths
+that a GitHub Release uses and that `superclusters.load(version=..., base_url=...)` downloads from.
+Serving `dist/` as built is a working release server.
 
 Contents. The zip holds exactly the package, with `datapackage.json` at its root (no top folder),
 which is the convention frictionless reads zipped packages by: `frictionless validate <zip>` and
 `frictionless.Package("<zip>")` work on it directly. The file list is derived, never globbed: the
 descriptor, every resource's path, every schema file a resource references, and EXTRA_FILES (the
-README, CHANGELOG, LICENSE and the figure the README shows). A listed path that is a symlink (or
-runs through one), is hidden, leaves the package or is not a regular file is an error; files that
-nobody listed (a stray `data/evil.csv`, `seeds/.env`) are never shipped. `package_files` is also
-what the wheel's `superclusters/_data/` is copied from (see setup.py), so the list is stated once.
+README, CHANGELOG, LICENSE, the Hugging Face card's metadata and the figures the README shows). A listed
+path that is a symlink (or runs through one), is hidden (except the card's `.huggingface.yaml`, named by
+datasets), leaves the package or is not a regular file is an error; files that nobody listed (a stray
+`data/evil.csv`, `seeds/.env`) are never shipped. `package_files` is also what the wheel's
+`superclusters/_data/` is copied from (see setup.py), so the list is stated once.
 
 Bytes. Entries are sorted, stored uncompressed (so the bytes do not depend on the machine's zlib),
 dated SOURCE_DATE_EPOCH (or a fixed default) and given 0644 permissions: building twice gives the
-same bytes. SHA256SUMS covers the zip and every file inside it.
+same bytes. SHA256SUMS lists the zip, every other top-level asset and every file inside the zip (by its
+path there); a top-level asset never has the name of a file inside the zip.
 
 Trust. The zip's sha256 is pinned in `superclusters/releases.json`, which ships in the wheel and
-which the loader reads as KNOWN_RELEASES: `make release` writes the pin, the maintainer commits it
-with the version. A version already pinned to other bytes is refused (bump the version instead),
-unless --repin is given for a version that was never published.
+which the loader reads as KNOWN_RELEASES: `make release` writes the pin before it builds the wheel, so
+the wheel it publishes trusts exactly that zip; the maintainer commits the pin with the version. A
+version already pinned to other bytes is refused (bump the version instead), unless --repin is given for
+a version that was never published.
 
-Usage: python -m superclusters.publish.release [--root DIR] [--dist DIR] [--pins FILE] [--repin]
+Run it as `make release` (python -m superclusters.build.release).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import stat
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError, Problem
@@ -48,6 +53,7 @@ EXTRA_FILES = (
     "LICENSE.md",
     "CITATION.cff",
     "croissant.json",
+    ".huggingface.yaml",
     "docs/build.md",
     "docs/content.md",
     "docs/curating.md",
@@ -57,7 +63,11 @@ EXTRA_FILES = (
     "figures/claims_by_source.png",
     "figures/site_article.png",
 )
+# A hidden file a release may ship: the Hugging Face card's metadata, named by datasets (publish/card.py).
+# Every other hidden path is refused, so a planted .env is never shipped.
+SHIPPED_HIDDEN = frozenset({".huggingface.yaml"})
 PINS = Path(__file__).resolve().parents[1] / "releases.json"
+SUMS = "SHA256SUMS"
 DEFAULT_EPOCH = 1704067200  # 2024-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is not set
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can carry
 
@@ -109,7 +119,7 @@ def _path_problem(root: Path, path: object) -> Problem | None:
     pure = PurePosixPath(path)
     if pure.is_absolute() or "\\" in path or "://" in path or any(part in ("", ".", "..") for part in path.split("/")):
         return Problem(path, "", "", "not a relative path inside the package; a release ships only the package's own files")
-    if any(part.startswith(".") for part in pure.parts):
+    if any(part.startswith(".") for part in pure.parts) and path not in SHIPPED_HIDDEN:
         return Problem(path, "", "", "hidden file or folder; a release never ships hidden files")
     current = root
     for part in pure.parts:
@@ -160,21 +170,27 @@ def zip_bytes(files: list[tuple[str, bytes]], epoch: int) -> bytes:
     return buffer.getvalue()
 
 
-def sha256sums(zip_name: str, zipped: bytes, files: list[tuple[str, bytes]]) -> str:
-    """`sha256sum` format: the zip, then every file by its path inside the zip."""
-    lines = [(zip_name, sha256_hex(zipped))] + [(path, sha256_hex(data)) for path, data in files]
+def sha256sums(zip_name: str, zipped: bytes, files: list[tuple[str, bytes]], assets: dict[str, str] | None = None) -> str:
+    """`sha256sum` format: the zip, every other top-level asset (`assets`: name -> sha256), then every file by its path inside the zip.
+
+    Top-level names never contain "/" and are never a path inside the zip (build_release refuses a clash), so
+    `sha256sum -c --ignore-missing SHA256SUMS` checks the assets in dist/v<version>/ and, run in the unpacked
+    zip, every file of the package.
+    """
+    lines = [(zip_name, sha256_hex(zipped))] + list((assets or {}).items()) + [(path, sha256_hex(data)) for path, data in files]
     return "".join(f"{digest}  {name}\n" for name, digest in sorted(lines))
 
 
 def check_release(folder: Path, zip_name: str) -> list[str]:
-    """Unpack, compare with SHA256SUMS and the package's file list, validate with frictionless and our own check."""
+    """Unpack, compare with SHA256SUMS (the zip, every top-level asset, every file inside) and the package's file
+    list, validate with frictionless and our own check."""
     from frictionless import Package
 
     from .verify import verify_published
 
     problems = []
     expected = {}
-    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+    for line in (folder / SUMS).read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
         expected[name] = digest
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,7 +198,10 @@ def check_release(folder: Path, zip_name: str) -> list[str]:
             archive.extractall(tmp)
         unpacked = {p.relative_to(tmp).as_posix(): p for p in Path(tmp).rglob("*") if p.is_file()}
         actual = {name: sha256_hex(path.read_bytes()) for name, path in unpacked.items()}
-        actual[zip_name] = sha256_hex((folder / zip_name).read_bytes())
+        for asset in sorted(p for p in folder.iterdir() if p.is_file() and p.name != SUMS and not p.name.startswith(".")):
+            if asset.name in unpacked:
+                problems.append(f"{asset.name}: a top-level asset with the name of a file inside the zip; SHA256SUMS could not tell them apart")
+            actual[asset.name] = sha256_hex(asset.read_bytes())
         for name in sorted(set(expected) | set(actual)):
             if expected.get(name) != actual.get(name):
                 problems.append(f"{name}: SHA256SUMS says {expected.get(name)}, file has {actual.get(name)}")
@@ -240,13 +259,16 @@ def pin_release(pins: Path, version: str, digest: str, repin: bool = False) -> b
     return True
 
 
-def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool = False) -> tuple[Path, Path]:
-    """Write dist/v<version>/ (replacing its files only once checked), pin the zip's sha256 in `pins` if given; return (zip, SHA256SUMS)."""
+def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool = False, assets: Callable[[Path], None] | None = None) -> tuple[Path, Path]:
+    """Write dist/v<version>/ and return (zip, SHA256SUMS), in this order: the zip, checked; its sha256 pinned in
+    `pins` (if given); `assets(staging)` writing the other top-level assets (the database, the wheel built from
+    the pinned state, ...); SHA256SUMS over all of them; the whole folder checked again; then each file moved
+    into dist/v<version>/. Nothing there changes unless every check passed.
+    """
     name, version = release_name(root)
     zip_name = f"{name}-{version}.zip"
     files = members(root)
     zipped = zip_bytes(files, source_date_epoch())
-    sums = sha256sums(zip_name, zipped, files)
     if pins is not None:
         read_pins(pins)  # an unreadable pin file stops the release before anything is written
     folder = dist / f"v{version}"
@@ -254,12 +276,40 @@ def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool 
     with tempfile.TemporaryDirectory(dir=folder, prefix=".staging-") as staging:
         staged = Path(staging)
         (staged / zip_name).write_bytes(zipped)
-        (staged / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
+        (staged / SUMS).write_text(sha256sums(zip_name, zipped, files), encoding="utf-8", newline="\n")
         problems = check_release(staged, zip_name)
         if problems:
             raise BuildError([Problem("release", "", "", p) for p in problems])
         if pins is not None:
             pin_release(pins, version, sha256_hex(zipped), repin)
-        os.replace(staged / zip_name, folder / zip_name)
-        os.replace(staged / "SHA256SUMS", folder / "SHA256SUMS")
-    return folder / zip_name, folder / "SHA256SUMS"
+        if assets is not None:
+            assets(staged)
+            others = {p.name: sha256_hex(p.read_bytes()) for p in sorted(staged.iterdir()) if p.is_file() and p.name not in (zip_name, SUMS)}
+            (staged / SUMS).write_text(sha256sums(zip_name, zipped, files, others), encoding="utf-8", newline="\n")
+            problems = check_release(staged, zip_name)
+            if problems:
+                raise BuildError([Problem("release", "", "", p) for p in problems])
+        for path in sorted(staged.iterdir()):
+            if path.is_file() and path.name != SUMS:
+                os.replace(path, folder / path.name)
+        os.replace(staged / SUMS, folder / SUMS)  # last: SHA256SUMS never names a file that is not there yet
+    return folder / zip_name, folder / SUMS
+
+
+def resum(folder: Path, zip_name: str) -> Path:
+    """Rewrite folder/SHA256SUMS over what the folder holds now (the zip, its files and every top-level asset) and
+    check it: for an asset made after `make release`, such as the site's zip the release workflow adds."""
+    zipped = (folder / zip_name).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        files = [(info.filename, archive.read(info)) for info in archive.infolist() if not info.is_dir()]
+    others = {
+        p.name: sha256_hex(p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file() and p.name not in (zip_name, SUMS) and not p.name.startswith(".")
+    }
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{SUMS}.", suffix=".part")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(sha256sums(zip_name, zipped, files, others))
+    os.replace(temporary, folder / SUMS)
+    problems = check_release(folder, zip_name)
+    if problems:
+        raise BuildError([Problem("release", "", "", p) for p in problems])
+    return folder / SUMS
