@@ -92,7 +92,9 @@ def test_a_removed_resource_entry_fails(published):
         ("../../../../etc/hostname", "contains '..'"),
         ("data/../../outside.csv", "contains '..'"),
         ("data", "not a regular file"),
-        (".", "not a regular file"),
+        (".", "is not a plain relative path"),
+        ("data//claims.csv", "is not a plain relative path"),
+        ("data/.hidden.csv", "hidden"),
         ("data/a\x00b.csv", "cannot be read (embedded null byte)"),
         (None, "is not a relative path"),
         ("C:/Windows/win.ini", "is absolute"),
@@ -113,8 +115,8 @@ def test_links_to_devices_and_outside_files_are_never_read(published, tmp_path):
     seed.unlink()
     os.symlink("/dev/zero", seed)
     found = problems(published)
-    assert "data/claims.csv: not a regular file (a link, folder, device or FIFO); expected the file itself" in found
-    assert f"seeds/{seed.name}: not a regular file (a link, folder, device or FIFO); expected the file itself" in found
+    assert "data/claims.csv: data/claims.csv is a symlink; links are never followed (put the file itself there)" in found
+    assert f"seeds/{seed.name}: seeds/{seed.name} is a symlink; links are never followed (put the file itself there)" in found
 
 
 @pytest.mark.parametrize(

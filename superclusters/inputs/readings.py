@@ -8,6 +8,7 @@ at a time, so a curator sees every one in a single run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,12 @@ import yaml
 
 from ..errors import Collector, shown
 from .fast_yaml import REFUSED, fast_load
+from .limits import MAX_CURATED_BYTES, MAX_NESTING, PARSER_SAFE_NESTING, json_loads, too_deep, yaml_surely_within, yaml_too_deep_at
 
 try:  # PyYAML's C loader is many times faster; fall back only where libyaml is missing.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-MAX_CURATED_BYTES = 5_000_000  # a reading or the registry; the largest today is 40 kB
 
 
 class _Loader(_BaseLoader):
@@ -271,23 +270,42 @@ class Registry:
 
 def _shared_node(node: Any) -> Any:
     """The first node reachable twice (an alias, `*name`), or None: composing keeps aliases as shared nodes."""
+    found = _node_problem(node, escapes=False)
+    return found[0] if found is not None and found[1] == ALIAS_MESSAGE else None
+
+
+ALIAS_MESSAGE = "YAML anchors and aliases (&name, *name) are not allowed in readings; write the value out"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _node_problem(node: Any, escapes: bool) -> tuple[Any, str] | None:
+    """(node, message) for the first node that breaks a rule of curated files, or None.
+
+    - An alias (a node reachable twice: composing keeps aliases as shared nodes): a few lines of
+      aliases can expand to gigabytes, and readings never need them.
+    - Lists and mappings nesting deeper than MAX_NESTING.
+    - With `escapes` (the text holds a backslash): a scalar holding a surrogate code point. libyaml
+      refuses a `\\ud83d` escape, PyYAML's pure-Python scanner keeps it as a lone surrogate (no UTF-8
+      can hold it), and yaml_rs joins a pair of them: refusing it here makes the answer the same
+      whichever is installed.
+    """
     seen: set[int] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.ScalarNode):
-            continue
-        if id(current) in seen:
-            return current
-        seen.add(id(current))
-        children = current.value if isinstance(current, yaml.SequenceNode) else [n for pair in current.value for n in pair]
-        for child in children:
-            if isinstance(child, yaml.ScalarNode):
-                if id(child) in seen:
-                    return child
-                seen.add(id(child))
-            else:
-                stack.append(child)
+    level, depth = [node], 0
+    while level:
+        below = []
+        for current in level:
+            if id(current) in seen:
+                return current, ALIAS_MESSAGE
+            seen.add(id(current))
+            if isinstance(current, yaml.ScalarNode):
+                if escapes and _SURROGATE.search(current.value):
+                    code = ord(_SURROGATE.search(current.value).group())
+                    return current, f"an escape gives the surrogate code point U+{code:04X}, which is no character; write the character itself"
+                continue
+            if depth >= MAX_NESTING:
+                return current, too_deep(MAX_NESTING + 1)
+            below.extend(current.value if isinstance(current, yaml.SequenceNode) else [n for pair in current.value for n in pair])
+        level, depth = below, depth + 1
     return None
 
 
@@ -339,11 +357,9 @@ _MISS = object()  # a cache miss (None is a cached value: an empty document)
 
 
 def _cache_get(folder: Path, key: str) -> Any:
-    import json
-
     try:
-        return json.loads((folder / f"{key}.json").read_bytes())
-    except (OSError, ValueError):
+        return json_loads((folder / f"{key}.json").read_bytes().decode("utf-8"))
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON or nested too deep: parsed anew
         return _MISS
 
 
@@ -379,8 +395,8 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
     when it provably equals PyYAML's (fast_yaml.fast_load): a text it might read differently, and every
     text with a problem, goes the PyYAML way below, which words each problem as before.
     """
-    if len(text) > MAX_CURATED_BYTES:
-        problems.add(path, "", "", f"is {len(text)} characters; curated files are limited to {MAX_CURATED_BYTES}")
+    if len(text) > MAX_CURATED_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_CURATED_BYTES:
+        problems.add(path, "", "", f"is {len(text.encode('utf-8', 'surrogatepass'))} bytes; curated files are limited to {MAX_CURATED_BYTES}")
         return None
     folder = _cache_folder()
     key = _cache_key(text) if folder is not None else ""
@@ -388,35 +404,46 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
         cached = _cache_get(folder, key)
         if cached is not _MISS:
             return cached
-    value = fast_load(text)  # yaml_rs, only where it provably gives PyYAML's objects (superclusters/inputs/fast_yaml.py)
-    if value is not REFUSED:
-        if folder is not None:
-            _cache_put(folder, key, value)
-        return value
-    loader = _Loader(text)
+    fast = True
+    if not yaml_surely_within(text, PARSER_SAFE_NESTING):  # see limits.py: only then is the depth found before parsing
+        try:
+            at = yaml_too_deep_at(text)
+        except (yaml.YAMLError, ValueError):  # the parse below stops at the same place, within the depth
+            at, fast = None, False
+        if at is not None:
+            problems.add(path, f"line {at[0]}, column {at[1]}", "", too_deep(MAX_NESTING + 1))
+            return None
+    value = fast_load(text) if fast else REFUSED  # yaml_rs, only where it provably gives PyYAML's objects (superclusters/inputs/fast_yaml.py)
+    if value is REFUSED:
+        value = _pyyaml_load(text, path, problems)
+        if value is REFUSED:
+            return None
+    if folder is not None:
+        _cache_put(folder, key, value)
+    return value
+
+
+def _pyyaml_load(text: str, path: str, problems: Collector, loader_class: type = _Loader) -> Any:
+    """The careful path: PyYAML's objects for `text`, or REFUSED with the problem recorded at its line and column."""
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        shared = _shared_node(node)
-        if shared is not None:
-            mark = shared.start_mark
-            problems.add(
-                path,
-                f"line {mark.line + 1}, column {mark.column + 1}",
-                "",
-                "YAML anchors and aliases (&name, *name) are not allowed in readings; write the value out",
-            )
-            return None
-        value = loader.construct_document(node)
-        if folder is not None:
-            _cache_put(folder, key, value)
-        return value
+        found = _node_problem(node, escapes="\\" in text)
+        if found is not None:
+            mark = found[0].start_mark
+            problems.add(path, f"line {mark.line + 1}, column {mark.column + 1}", "", found[1])
+            return REFUSED
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         problems.add(path, where, "", f"malformed YAML: {getattr(exc, 'problem', None) or exc}")
-        return None
+        return REFUSED
+    except ValueError as exc:  # PyYAML's pure-Python scanner: an escape past U+10FFFF (chr() refuses it; libyaml words it)
+        problems.add(path, "unknown position", "", f"malformed YAML: {exc}")
+        return REFUSED
     finally:
         loader.dispose()
 

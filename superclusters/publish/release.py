@@ -31,13 +31,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import stat
 import tempfile
 import time
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..inputs.paths import MISSING, path_problem
 from ..inputs.seeds import sha256_hex
 
 DESCRIPTOR = "datapackage.json"
@@ -103,26 +103,15 @@ def package_files(root: Path) -> list[str]:
 
 
 def _path_problem(root: Path, path: object) -> Problem | None:
-    """Why `path` may not be shipped, or None: it must be a plain relative path to a regular file, reached without symlinks."""
-    if not isinstance(path, str) or not path:
-        return Problem(DESCRIPTOR, "resources", "path", f"{path!r} is not a file path inside the package")
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or "\\" in path or "://" in path or any(part in ("", ".", "..") for part in path.split("/")):
-        return Problem(path, "", "", "not a relative path inside the package; a release ships only the package's own files")
-    if any(part.startswith(".") for part in pure.parts):
-        return Problem(path, "", "", "hidden file or folder; a release never ships hidden files")
-    current = root
-    for part in pure.parts:
-        current = current / part
-        try:
-            mode = os.lstat(current).st_mode
-        except OSError:
-            return Problem(path, "", "", "missing; run `make build` (and `make figure`) before releasing")
-        if stat.S_ISLNK(mode):
-            return Problem(path, "", "", f"{current.relative_to(root).as_posix()} is a symlink; a release never follows links (replace it with the file)")
-    if not stat.S_ISREG(mode):
-        return Problem(path, "", "", "not a regular file")
-    return None
+    """Why `path` may not be shipped, or None (inputs.paths.path_problem: a plain relative path to a regular file, reached without symlinks)."""
+    why = path_problem(root, path)
+    if why is None:
+        return None
+    if why.startswith(MISSING):
+        return Problem(str(path), "", "", "missing; run `make build` (and `make figure`) before releasing")
+    if why.startswith("path "):  # the path itself is refused, whatever is on disk
+        return Problem(DESCRIPTOR, "resources", "path", f"{why}: not a relative path inside the package; a release ships only the package's own files")
+    return Problem(str(path), "", "", why)
 
 
 def _read_no_follow(path: Path) -> bytes:

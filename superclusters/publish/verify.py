@@ -17,41 +17,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import stat
 from collections.abc import Callable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ..check.schemas import PANDAS_DTYPES, TABLES, field_names, with_python_lists
 from ..errors import Problem
+from ..inputs.paths import MISSING, path_problem
 from ..inputs.seeds import file_sha256, sha256_hex
 
 MAX_REPORTED = 10  # per file and kind, so one broken file does not bury the others
 
 
 def unsafe_path(folder: Path, path: Any) -> str | None:
-    """Why `path` may not be read as a file of the package at `folder`, or None when it may."""
-    shown = repr(path)[:80]  # a hostile descriptor's path is echoed, but never whole
-    if not isinstance(path, str) or not path:
-        return f"path {shown} is not a relative path; expected e.g. 'data/claims.csv'"
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or "\\" in path or (pure.parts and ":" in pure.parts[0]):
-        return f"path {shown} is absolute; expected a path inside the package"
-    if ".." in pure.parts:
-        return f"path {shown} contains '..'; expected a path inside the package"
-    target = folder / path
-    try:
-        mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        return "missing; expected the file datapackage.json lists"
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
-    if not stat.S_ISREG(mode):
-        return "not a regular file (a link, folder, device or FIFO); expected the file itself"
-    if not target.resolve().is_relative_to(folder.resolve()):
-        return "lies outside the package (through a linked folder); expected a file inside it"
-    return None
+    """Why `path` may not be read as a file of the package at `folder`, or None when it may (the one
+    check, inputs.paths.path_problem; a missing file is answered "missing; expected the file datapackage.json lists")."""
+    why = path_problem(folder, path)
+    return "missing; expected the file datapackage.json lists" if why is not None and why.startswith(MISSING) else why
 
 
 def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
