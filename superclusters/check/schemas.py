@@ -181,7 +181,8 @@ def pandera_schema(schema: dict, name: str):
         checks = []
         if f["type"] == "list":
             # A list cell holds several values: enum and pattern apply to each item (pandera's isin and
-            # str_matches would compare the whole list and fail on every non-empty cell).
+            # str_matches would compare the whole list and fail on every non-empty cell); a pattern matches
+            # an item whole, as below.
             if "enum" in cons:
                 allowed = set(cons["enum"])
                 checks.append(pa.Check(lambda s, a=allowed: s.map(lambda v: v is None or set(v) <= a), element_wise=False, name="isin"))
@@ -191,7 +192,9 @@ def pandera_schema(schema: dict, name: str):
         elif "enum" in cons:
             checks.append(pa.Check.isin(cons["enum"]))
         if "pattern" in cons and f["type"] != "list":
-            checks.append(pa.Check.str_matches(cons["pattern"]))
+            # A Table Schema pattern matches the whole value (frictionless' spec); pandera's str_matches is
+            # `re.match`, where the schemas' final `$` also matches before a line break ("tesla\n" passed).
+            checks.append(pa.Check(lambda s, p=cons["pattern"]: s.str.fullmatch(p).fillna(True).astype(bool), element_wise=False, name="str_matches"))
         if "minimum" in cons:
             checks.append(pa.Check.ge(cons["minimum"]))
         if "maximum" in cons:

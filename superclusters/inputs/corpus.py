@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 from ..errors import BuildError, Collector, Problem
-from .readings import ENTITIES_FILE, Draft, Reading, parse_reading, read_text
+from .limits import MAX_SEED_BYTES
+from .paths import path_problem
+from .readings import ENTITIES_FILE, Draft, Reading, invisible_problems, invisible_text, parse_reading, read_text
 from .seeds import Seed, decode_seed
 from .sentences import segment
-
-MAX_SEED_BYTES = 5_000_000  # the seeds are 2-6 kB; a larger file is not an article
 
 
 def _seed_bytes(path: Path, shown: str, reading: Reading, problems: Collector) -> bytes | None:
@@ -50,8 +50,9 @@ def read_article(root: Path, path: Path, reading_schema: dict, problems: Collect
     text = read_text(path, shown, problems)
     reading = parse_reading(text, shown, problems, reading_schema) if text is not None else None
     if isinstance(reading, Draft):
-        seed_file = root / "seeds" / reading.seed
-        total = len(segment(seed_file.read_bytes().decode("utf-8", "replace"))) if reading.seed and seed_file.is_file() else 0
+        seed_file = f"seeds/{reading.seed}"  # the draft's own word: checked like any path read from a file
+        readable = path_problem(root, seed_file) is None and (root / seed_file).stat().st_size <= MAX_SEED_BYTES
+        total = len(segment((root / seed_file).read_bytes().decode("utf-8", "replace"))) if readable else 0
         problems.add(
             shown,
             "",
@@ -70,6 +71,11 @@ def read_article(root: Path, path: Path, reading_schema: dict, problems: Collect
         return None
     result = decode_seed(reading.seed, data, reading.seed_sha256)
     if isinstance(result, Seed):
+        if invisible_text(text):
+            before = len(problems.problems)
+            invisible_problems(reading, result.text, problems)
+            if len(problems.problems) > before:
+                return None
         return result, reading, data
     problems.add(result.file, result.entry, result.field, f"{result.message}. {affected_entries(reading)}")
     return None
