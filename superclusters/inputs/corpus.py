@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import BuildError, Collector, Problem
+from ..errors import BuildError, Collector, Problem, shown
 from .limits import MAX_SEED_BYTES
 from .paths import path_problem
 from .readings import ENTITIES_FILE, Draft, Reading, invisible_problems, invisible_text, parse_reading, read_text
@@ -93,7 +93,11 @@ def package_version(root: Path) -> str:
     """The one place the version lives: pyproject.toml's [project] version (SemVer)."""
     import tomllib
 
-    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    if not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
-        raise BuildError([Problem("pyproject.toml", "project", "version", f"{version!r} is not SemVer MAJOR.MINOR.PATCH")])
+    try:
+        version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, KeyError, TypeError) as exc:
+        why = f"cannot be read ({type(exc).__name__}: {str(exc)[:120]})"
+        raise BuildError([Problem("pyproject.toml", "project", "version", f'{why}; expected a [project] table with version = "MAJOR.MINOR.PATCH"')]) from None
+    if not isinstance(version, str) or not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
+        raise BuildError([Problem("pyproject.toml", "project", "version", f"{shown(version)} is not SemVer MAJOR.MINOR.PATCH")])
     return version

@@ -348,6 +348,10 @@ def _node_problem(node: Any, text: str) -> tuple[Any, str] | None:
     return None
 
 
+CACHE_ENV = "SUPERCLUSTERS_YAML_CACHE"
+_CACHE_CHECKED: set[str] = set()
+
+
 def _cache_folder() -> Path | None:
     """Where parsed curated files are cached: `.cache/parsed-yaml/` of this checkout, or
     $SUPERCLUSTERS_YAML_CACHE; none for an installed package (no pyproject.toml beside it) or when
@@ -356,9 +360,20 @@ def _cache_folder() -> Path | None:
 
     from . import CHECKOUT
 
-    configured = os.environ.get("SUPERCLUSTERS_YAML_CACHE")
+    configured = os.environ.get(CACHE_ENV)
     if configured is not None:
-        return Path(configured) if configured else None
+        if not configured:
+            return None
+        folder = Path(configured)
+        if configured not in _CACHE_CHECKED:  # once a setting: this runs for every file read
+            if folder.exists() and not folder.is_dir():
+                from ..errors import BuildError, Problem
+
+                raise BuildError(
+                    [Problem(CACHE_ENV, "", "", f"{configured[:200]!r} is not a folder; expected a folder for the parsed-YAML cache, or empty to turn it off")]
+                )
+            _CACHE_CHECKED.add(configured)
+        return folder
     checkout = CHECKOUT
     return checkout / ".cache" / "parsed-yaml" if (checkout / "pyproject.toml").is_file() else None
 
@@ -409,13 +424,16 @@ def _cache_put(folder: Path, key: str, value: Any) -> None:
 
     if not _json_exact(value):
         return
+    temporary = folder / f".{key}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
         temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, folder / f"{key}.json")
     except OSError:
-        pass
+        try:  # a write cut short (a full disk) or a rename refused leaves no temporary file behind
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 # Characters PyYAML's C (libyaml) and pure-Python loaders read differently, refused before either runs so
@@ -662,6 +680,21 @@ def _draft(data: dict, text: str, path: str, problems: Collector) -> Draft:
     return Draft(path, str(data.get("seed", "")), len(stubs), len(todos))
 
 
+def _non_text_key(data: Any) -> tuple[str, Any] | None:
+    """(where, key) of the first mapping key that is not text (`1: one`, `yes: x`), or None."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, current = stack.pop()
+        if type(current) is dict:
+            for key, value in current.items():
+                if type(key) is not str:
+                    return where, key
+                stack.append((f"{where}.{key}" if where else key, value))
+        elif type(current) is list:
+            stack.extend((f"{where}[{index}]", value) for index, value in enumerate(current))
+    return None
+
+
 def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Reading | Draft | None:
     """Reading from YAML text; a Draft while TODO markers remain; None (with problems recorded) when unusable.
 
@@ -676,6 +709,11 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Re
         return None
     if not isinstance(data, dict):
         problems.add(path, "", "", f"got {type(data).__name__}; expected a mapping with seed, seed_sha256, language, title, ...")
+        return None
+    odd = _non_text_key(data)
+    if odd is not None:  # JSON Schema (and the code after it) knows only text keys
+        where, key = odd
+        problems.add(path, where, shown(key), f"a key YAML reads as {type(key).__name__}; expected a field name (quote it if it is one)")
         return None
     if _may_hold_todo(text) and _todo_paths(data) or "stubs" in data:
         return _draft(data, text, path, problems)
