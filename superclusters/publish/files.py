@@ -340,6 +340,17 @@ def _outlets(frames: dict[str, Any]) -> dict[str, str]:
     return {a: names[o] for a, o in zip(articles["article_id"], articles["outlet_organisation_id"], strict=True) if not missing(o)}
 
 
+# Where a spreadsheet user meets the CSV files (a data portal shows each resource's description), the
+# stance on formula injection (docs/failures.md, "Security"): the CSV is data, every cell as the build
+# validated it, equal to the Parquet file and, for quotes, to the seed's own words; a cell that begins with
+# =, +, - or @ is text, and is never altered (a leading ' would break the exact quotes and the offsets).
+CSV_NOTE = (
+    "RFC 4180 CSV, UTF-8. Every cell is data, never a formula: a text cell may begin with =, +, - or @ "
+    "(a quote or a gloss) and is published exactly as written. In a spreadsheet, import the file with every "
+    "column as text rather than opening it directly; or load the Parquet file."
+)
+
+
 def parquet_resource_schema(schema: dict, table: str) -> str | dict:
     """The schema frictionless checks a Parquet resource against: schemas/<table>.json, or for a table with
     list fields, that schema inlined with each list field typed `any`.
@@ -395,6 +406,7 @@ def descriptor(
                 # The schema file's own hash, so a loosened schema plus an edited, re-hashed cell is caught.
                 resource["schemaHash"] = hashes[resource["schema"]]
             if fmt == "csv":
+                resource["description"] = CSV_NOTE
                 # `encoding` applies to text only, so the Parquet resources carry none.
                 resource["encoding"] = "utf-8"
                 # frictionless counts bytes of CSV only; on Parquet it would report a byte-count error.
