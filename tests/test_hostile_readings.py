@@ -254,7 +254,7 @@ def test_a_drafts_seed_outside_the_package_is_never_read(package_copy: Path, mon
 
     opened = []
     monkeypatch.setattr(corpus, "segment", lambda text: opened.append(text) or [])
-    (package_copy / "readings" / "005_0000000000000000.yaml").write_text("seed: ../../../../etc/hostname\nstubs:\n  - TODO\n", encoding="utf-8")
+    (package_copy / "readings" / "005_0000000000000000.yaml").write_text("seed: /etc/passwd\nstubs:\n  - TODO\n", encoding="utf-8")
     found = problems_of(package_copy)
     assert any(p.startswith("readings/005_0000000000000000.yaml: draft: ") for p in found), found
     assert opened == []
