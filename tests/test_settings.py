@@ -45,6 +45,7 @@ def test_a_malformed_fault_setting_stops_the_build_before_anything_is_written(pa
         ('[project\nversion = "1.0.0"\n', "TOMLDecodeError"),
         ("[tool]\nx = 1\n", "KeyError"),
         ("[project]\nversion = 1\n", "1 is not SemVer"),
+        ('[project]\nversion = "١.٠.٠"\n', "is not SemVer"),  # \d took other scripts' digits
         ("[project]\nversion = " + "[" * 5000 + "]" * 5000 + "\n", "RecursionError"),
     ],
 )
@@ -62,3 +63,10 @@ def test_build_py_refuses_a_root_that_is_no_folder(tmp_path: Path, capsys: pytes
     with pytest.raises(SystemExit) as usage:
         main(["--root", str(tmp_path / "missing"), "--check"])
     assert usage.value.code == 2 and "is not a folder; expected the package folder" in capsys.readouterr().err
+
+
+def test_the_figure_command_reports_missing_tables_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from superclusters.publish.figure import main
+
+    assert main(["--root", str(tmp_path), "--out", str(tmp_path / "f.png")]) == 1
+    assert "figure failed, nothing written: FileNotFoundError" in capsys.readouterr().err

@@ -98,6 +98,6 @@ def package_version(root: Path) -> str:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, KeyError, TypeError) as exc:
         why = f"cannot be read ({type(exc).__name__}: {str(exc)[:120]})"
         raise BuildError([Problem("pyproject.toml", "project", "version", f'{why}; expected a [project] table with version = "MAJOR.MINOR.PATCH"')]) from None
-    if not isinstance(version, str) or not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
+    if not isinstance(version, str) or not re.fullmatch(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)", version):  # ASCII digits: \d takes every script's
         raise BuildError([Problem("pyproject.toml", "project", "version", f"{shown(version)} is not SemVer MAJOR.MINOR.PATCH")])
     return version
