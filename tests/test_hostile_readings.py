@@ -134,6 +134,16 @@ def test_deep_nesting_is_a_problem_line_not_a_recursion_error(monkeypatch: pytes
     assert f"lists and mappings may nest at most {MAX_NESTING} levels" in problems[0] or "malformed YAML" in problems[0], problems
 
 
+@pytest.mark.parametrize("start", ["", "a:\n", "a:\r", "a: x\x85", "a: x\u2028", "a:\n\ufeff"])
+def test_the_bound_from_the_text_sees_block_nesting_after_any_line_break(start: str) -> None:
+    """The cheap bound must never say "shallow" of a deep text, whichever line break YAML 1.1 or 1.2 reads."""
+    from superclusters.inputs.limits import yaml_surely_within
+
+    deep = start + "- " * MAX_NESTING + "x\n"
+    assert not yaml_surely_within(deep, MAX_NESTING)
+    assert yaml_surely_within(start + "- - x\n", MAX_NESTING)
+
+
 def test_nesting_up_to_the_limit_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     value, problems = parse("a: " + "[" * (MAX_NESTING - 1) + "x" + "]" * (MAX_NESTING - 1) + "\n", monkeypatch)
     assert problems == [] and value is not None

@@ -102,7 +102,9 @@ _OTHER_BREAKS = str.maketrans("\r\x85\u2028\u2029", "\n\n\n\n")
 
 @lru_cache(maxsize=256)
 def _prefix_wider_than(columns: int) -> re.Pattern:
-    return re.compile(rf"^[ \t\ufeff?:-]{{{columns + 1}}}", re.MULTILINE)
+    # A line break, then the prefix: a pattern that starts with a literal character is searched for that
+    # character first (some ten times faster than `^` with MULTILINE, tried at every position).
+    return re.compile(rf"\n[ \t\ufeff?:-]{{{columns + 1}}}")
 
 
 def yaml_surely_within(text: str, depth: int) -> bool:
@@ -114,7 +116,8 @@ def yaml_surely_within(text: str, depth: int) -> bool:
         return False
     if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
         text = text.translate(_OTHER_BREAKS)
-    return _prefix_wider_than(widest).search(text) is None
+    wider = _prefix_wider_than(widest)
+    return wider.search(text) is None and wider.match("\n" + text[: widest + 1]) is None  # the first line too
 
 
 def yaml_too_deep_at(text: str) -> tuple[int, int] | None:
