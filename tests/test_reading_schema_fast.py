@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from superclusters.check.schemas import load_schemas
 from superclusters.inputs.reading_schema import _compiled, conforms, schema_text
@@ -211,3 +213,20 @@ def test_without_jsonschema_rs_the_answer_is_the_same(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "jsonschema_rs", None)
     monkeypatch.setattr(reading_schema, "_COMPILED", {})
     assert [conforms(case, SCHEMA) for case in cases] == with_rs == [True, False, False]
+
+
+# Generated text in every field of a reading (and of the second one, which has unnamed parties): line
+# breaks, every kind of Unicode space, other scripts' digits, hex. jsonschema-rs may be stricter than
+# jsonschema (then jsonschema decides), never looser: the build's answer is jsonschema's either way.
+TEXT = st.text(alphabet=st.sampled_from(list("0123456789abcdef_.tx \n\r\t\x0b\x0c\x1c\x85\xa0\u2028\u3000\ufeff٣１Aé")), max_size=70)
+LOADED = {reading.name: yaml.safe_load(reading.read_text(encoding="utf-8")) for reading in READINGS[:3]}
+PATHS = [(name, path) for name, data in LOADED.items() for path in _paths(data)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.sampled_from(PATHS), TEXT)
+def test_the_fast_check_is_never_looser_than_jsonschema_on_generated_text(where: tuple, text: str) -> None:
+    name, path = where
+    broken = _replaced(LOADED[name], path, text)
+    if conforms(broken, SCHEMA):
+        assert AUTHORITY.is_valid(broken), f"{name} {path} = {text!r}: jsonschema-rs says yes, jsonschema no"
