@@ -1,6 +1,6 @@
 """Every limit on what the package reads, stated once, and the checks that apply them before the work they guard.
 
-- `MAX_SEED_BYTES` (5,000,000): a seed, by its size before it is read (the build; `add` takes the same).
+- `MAX_SEED_BYTES` (5,000,000): a seed, by its size before it is read (the build, and a draft's seed).
   The seeds are 2-6 kB; a larger file is no article.
 - `MAX_CURATED_BYTES` (5,000,000): a reading or the registry, by its size before it is read and by the
   text's length before it is parsed. The largest today is 40 kB.
