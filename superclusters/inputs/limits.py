@@ -8,10 +8,10 @@
   `yaml_surely_within`, else `yaml_too_deep_at`). Readings nest 4 levels, the descriptor 6; the parsers
   recurse (PyYAML's C composer and yaml_rs crash the process near 100,000 levels) and libyaml is quadratic
   in the depth of flow collections.
-- `MAX_JSON_BYTES` (64 MiB): the descriptor, a schema, `releases.json`, by size before it is read
-  (`read_json`). The descriptor of a 10,000-article package is about 10 MB.
-- No limit on a CSV row: the read-back reads blocks as large as the longest row written, so any cell the
-  build accepts reads back (publish/verify.py).
+- `MAX_JSON_BYTES` (64 MiB): the descriptor and a schema, by size before it is read (`read_json`). The
+  descriptor of a 10,000-article package is about 10 MB.
+- No limit on a CSV row: the read-back reads blocks as large as the largest batch written, so any cell
+  the build accepts reads back (publish/verify.py).
 
 The loader's limits on downloads are in `superclusters/loader.py` (README, "Security of downloads").
 """
