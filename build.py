@@ -93,6 +93,17 @@ def draft_main(argv: list[str]) -> int:
     return 0
 
 
+def _seconds(text: str) -> float:
+    """An option's number of seconds: finite and more than 0, at most an hour (argparse words the refusal)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"{text[:40]!r}: expected a number of seconds above 0 and at most 3600")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["add"]:
@@ -110,9 +121,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", action="store_true", help="report capitalised words in the seeds that match no alias (where a missing entity would show)")
     parser.add_argument("--engine", choices=("local", "dask"), default="local", help="where the per-article derive step runs (dask: pip install .[dask])")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a running Dask scheduler (default: 2 local worker processes)")
+    parser.add_argument(
+        "--scheduler-timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        help="with --scheduler: how long the scheduler has to answer (default: 10)",
+    )
     args = parser.parse_args(argv)
-    if args.scheduler and args.engine != "dask":
+    if args.scheduler is not None and args.engine != "dask":
         parser.error("--scheduler needs --engine dask")
+    if args.scheduler_timeout is not None and args.scheduler is None:
+        parser.error("--scheduler-timeout needs --scheduler")
+    if not args.root.is_dir():
+        parser.error(f"--root {str(args.root)[:200]!r} is not a folder; expected the package folder (the one holding seeds/, readings/ and schemas/)")
 
     # pandera imports its optional data-synthesis strategies whenever hypothesis (a test dependency) is
     # installed, which costs about 0.3 s; the build never synthesises data, so it is kept out.
@@ -127,10 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     try:
         if args.engine == "dask":
-            from superclusters.build.engine import dask_engine
+            from superclusters.build.engine import CONNECT_TIMEOUT_S, dask_engine
+            from superclusters.errors import BuildError
 
-            with dask_engine(args.scheduler):
-                return _run(args)
+            try:
+                with dask_engine(args.scheduler, connect_timeout_s=args.scheduler_timeout or CONNECT_TIMEOUT_S):
+                    return _run(args)
+            except BuildError as exc:  # Dask could not start or connect; what the build itself finds, _run reports
+                print(f"build failed, nothing written. {exc}", file=sys.stderr)
+                return 1
         return _run(args)
     finally:
         if enabled:

@@ -297,7 +297,7 @@ def own_articles(root: Path = ROOT) -> dict:
 
 
 def scale(root: Path = ROOT, sizes: tuple[int, ...] = (50_000, 100_000, 200_000, 500_000)) -> list[dict]:
-    """The drafter's time on articles of growing size, up to the article size limit (inputs/corpus.MAX_SEED_BYTES):
+    """The drafter's time on articles of growing size, up to the article size limit (inputs/limits.MAX_SEED_BYTES):
     the English seed told again and again with its numbers changed, so most quotes still occur once."""
     from superclusters.check.schemas import load_schemas
     from superclusters.curate.draft import Vocabulary, propose

@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import math
 import os
 import re
@@ -96,9 +95,11 @@ class LoaderError(Exception):
 
 def _read_pins(path: Path) -> dict[str, str]:
     """The release hashes pinned in this package; a damaged file pins nothing (loads then need sha256=)."""
+    from .inputs.limits import TooLarge, read_json
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        data = read_json(path)
+    except (OSError, UnicodeDecodeError, ValueError, TooLarge):
         return {}
     if not isinstance(data, dict):
         return {}

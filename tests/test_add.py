@@ -13,7 +13,7 @@ from superclusters.build.pipeline import build
 from superclusters.curate import add as add_module
 from superclusters.curate.add import add, yaml_quoted
 from superclusters.errors import BuildError
-from superclusters.inputs.corpus import MAX_SEED_BYTES
+from superclusters.inputs.limits import MAX_SEED_BYTES
 from superclusters.inputs.readings import parse_yaml
 
 

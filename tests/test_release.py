@@ -257,3 +257,11 @@ def test_the_epoch_style_table_is_also_a_download_of_its_own(root, tmp_path):
     assert sqlite3.connect(staging / "ai-superclusters-2024.sqlite").execute("SELECT name, chip_count FROM epoch_gpu_clusters").fetchall() == [
         ("Cortex", 100000)
     ]
+
+
+@pytest.mark.parametrize("value", ["²", "١٢٣", "12a", "-1", "4354819200", "99999999999999"])
+def test_a_source_date_epoch_that_no_zip_can_carry_is_a_problem_line(monkeypatch, value):
+    """Other scripts' digits passed str.isdigit() and int(); a date after 2107 made zipfile raise a traceback."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH: .* is not a number of seconds since 1970 up to 4354819199"):
+        source_date_epoch()

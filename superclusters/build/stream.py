@@ -112,8 +112,12 @@ def _written_keys(folder: Path, table: str, key: str) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    from ..publish.verify import csv_read_options
+
+    path = folder / "data" / f"{table}.csv"
+    read, parse = csv_read_options(path)  # a long row or a line break in a value reads back too
     convert = pacsv.ConvertOptions(include_columns=[key], column_types={key: pa.string()})
-    return pacsv.read_csv(folder / "data" / f"{table}.csv", convert_options=convert)[key]
+    return pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)[key]
 
 
 # Rows of a cross-article table typed, validated and written at a time (each is sorted as a whole).

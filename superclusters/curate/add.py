@@ -29,14 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, Problem
-from ..inputs.corpus import MAX_SEED_BYTES
+from ..inputs.limits import MAX_SEED_BYTES
 from ..inputs.reading_schema import SCHEMA_COMMENT, TODO
 from ..inputs.readings import MAX_CURATED_BYTES, PROPOSED_ENTITIES, Registry
 from ..inputs.seeds import Seed, decode_seed, sha256_hex
 from ..inputs.sentences import segment
 
-SEED_NAME = re.compile(r"^(\d{3,})_[0-9a-f]{16}\.txt$")
-DATE_LINE = re.compile(r"^\s*date (\d{4}-\d{2}(?:-\d{2})?)\b")
+SEED_NAME = re.compile(r"([0-9]{3,})_[0-9a-f]{16}\.txt")  # fullmatch: \d takes other scripts' digits, $ a final line break
+DATE_LINE = re.compile(r"^\s*date ([0-9]{4}-[0-9]{2}(?:-[0-9]{2})?)\b")
 LANGUAGES = ("pt", "fr", "en")
 MIN_CONFIDENCE = 0.9  # below it, the curator must say the language
 OTHER_LANGUAGE = 0.5  # a text whose likeliest language (among all py3langid knows) is another, at least this likely, is refused
@@ -79,9 +79,9 @@ def _identifier():
 
 def seed_name(seeds: Path, source: Path, data: bytes) -> str:
     """The seed's file name: kept when it follows the scheme, else the next index and the sha256's start."""
-    if SEED_NAME.match(source.name):
+    if SEED_NAME.fullmatch(source.name):
         return source.name
-    taken = [int(m.group(1)) for p in seeds.glob("*.txt") if (m := SEED_NAME.match(p.name))]
+    taken = [int(m.group(1)) for p in seeds.glob("*.txt") if (m := SEED_NAME.fullmatch(p.name))]
     return f"{max(taken, default=-1) + 1:03d}_{sha256_hex(data)[:16]}.txt"
 
 
@@ -104,7 +104,7 @@ def read_article(source: Path, shown: str) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise BuildError([Problem(shown, "", "", "not a regular file; expected the article's text")])
     if info.st_size > MAX_SEED_BYTES:
-        raise BuildError([Problem(shown, "", "", f"is {info.st_size} bytes; articles are limited to {MAX_SEED_BYTES} bytes (inputs/corpus.MAX_SEED_BYTES)")])
+        raise BuildError([Problem(shown, "", "", f"is {info.st_size} bytes; articles are limited to {MAX_SEED_BYTES} bytes (inputs/limits.MAX_SEED_BYTES)")])
     try:
         return source.read_bytes()
     except OSError as exc:
@@ -189,7 +189,7 @@ def _skeletons(schemas: dict[str, dict]) -> list[str]:
     ]
 
 
-_PLAIN_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+_PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def _flow(value: Any) -> str:
@@ -203,7 +203,7 @@ def _flow(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_flow(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k if _PLAIN_KEY.match(k) else yaml_quoted(k)}: {_flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k if _PLAIN_KEY.fullmatch(k) else yaml_quoted(k)}: {_flow(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {type(value).__name__} into a draft")
 
 

@@ -17,7 +17,7 @@ note) is left for the curator: `en: TODO` on an article not in English, a plain 
 
 Everything here is pure: text and registry in, proposals out. Run time is linear in the text for each
 sentence's own work; the quote checks count occurrences in the whole text, which is bounded by the article
-size limit (inputs/corpus.MAX_SEED_BYTES) and by MAX_PROPOSALS.
+size limit (inputs/limits.MAX_SEED_BYTES) and by MAX_PROPOSALS.
 """
 
 from __future__ import annotations

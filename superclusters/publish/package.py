@@ -9,16 +9,14 @@ is read with a size cap, and a seed must match the size and sha256 the descripto
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..inputs.limits import MAX_JSON_BYTES, MAX_SEED_BYTES, json_loads
 from .verify import unsafe_path
 
 DESCRIPTOR = "datapackage.json"
-MAX_JSON_BYTES = 16 * 2**20  # datapackage.json and each schema file
-MAX_SEED_BYTES = 256 * 2**20  # a seed whose size the descriptor does not state
 PARQUET_SUFFIX = "-parquet"  # the Parquet twin of the CSV resource <table> is named <table>-parquet
 ADVICE = "rebuild it with `make build`, reinstall the package, or download the release again"
 
@@ -37,7 +35,7 @@ def read_json(path: Path, shown: str, advice: str = ADVICE) -> Any:
     if len(data) > MAX_JSON_BYTES:
         raise PackageError(f"{shown} is larger than {MAX_JSON_BYTES} bytes, too large to be this package's; {advice}")
     try:
-        return json.loads(data.decode("utf-8"))
+        return json_loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise PackageError(f"{shown} is not valid UTF-8 JSON ({str(exc)[:200]}); {advice}") from None
 

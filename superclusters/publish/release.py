@@ -35,14 +35,16 @@ from __future__ import annotations
 import io
 import json
 import os
-import stat
+import re
 import tempfile
 import time
 import zipfile
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..inputs.limits import TooLarge, json_problem, read_json
+from ..inputs.paths import MISSING, path_problem
 from ..inputs.seeds import sha256_hex
 
 DESCRIPTOR = "datapackage.json"
@@ -70,6 +72,7 @@ PINS = Path(__file__).resolve().parents[1] / "releases.json"
 SUMS = "SHA256SUMS"
 DEFAULT_EPOCH = 1704067200  # 2024-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is not set
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can carry
+ZIP_EPOCH_MAX = 4354819199  # 2107-12-31T23:59:59Z, the latest
 
 
 def release_name(root: Path) -> tuple[str, str]:
@@ -83,9 +86,10 @@ def _descriptor(root: Path) -> dict:
     if path.is_symlink() or not path.is_file():
         raise BuildError([Problem(DESCRIPTOR, "", "", "missing or not a regular file; run `make build` first")])
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BuildError([Problem(DESCRIPTOR, "", "", f"not valid UTF-8 JSON ({exc}); run `make build`")]) from None
+        descriptor = read_json(path)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TooLarge) as exc:
+        where, what = json_problem(exc)
+        raise BuildError([Problem(DESCRIPTOR, where, "", f"{what}; run `make build`")]) from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise BuildError([Problem(DESCRIPTOR, "", "resources", "missing; run `make build`")])
     return descriptor
@@ -113,26 +117,15 @@ def package_files(root: Path) -> list[str]:
 
 
 def _path_problem(root: Path, path: object) -> Problem | None:
-    """Why `path` may not be shipped, or None: it must be a plain relative path to a regular file, reached without symlinks."""
-    if not isinstance(path, str) or not path:
-        return Problem(DESCRIPTOR, "resources", "path", f"{path!r} is not a file path inside the package")
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or "\\" in path or "://" in path or any(part in ("", ".", "..") for part in path.split("/")):
-        return Problem(path, "", "", "not a relative path inside the package; a release ships only the package's own files")
-    if any(part.startswith(".") for part in pure.parts) and path not in SHIPPED_HIDDEN:
-        return Problem(path, "", "", "hidden file or folder; a release never ships hidden files")
-    current = root
-    for part in pure.parts:
-        current = current / part
-        try:
-            mode = os.lstat(current).st_mode
-        except OSError:
-            return Problem(path, "", "", "missing; run `make build` (and `make figure`) before releasing")
-        if stat.S_ISLNK(mode):
-            return Problem(path, "", "", f"{current.relative_to(root).as_posix()} is a symlink; a release never follows links (replace it with the file)")
-    if not stat.S_ISREG(mode):
-        return Problem(path, "", "", "not a regular file")
-    return None
+    """Why `path` may not be shipped, or None (inputs.paths.path_problem: a plain relative path to a regular file, reached without symlinks)."""
+    why = path_problem(root, path, hidden_ok=SHIPPED_HIDDEN)
+    if why is None:
+        return None
+    if why.startswith(MISSING):
+        return Problem(str(path), "", "", "missing; run `make build` (and `make figure`) before releasing")
+    if why.startswith("path "):  # the path itself is refused, whatever is on disk
+        return Problem(DESCRIPTOR, "resources", "path", f"{why}: not a relative path inside the package; a release ships only the package's own files")
+    return Problem(str(path), "", "", why)
 
 
 def _read_no_follow(path: Path) -> bytes:
@@ -151,8 +144,18 @@ def source_date_epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None:
         return DEFAULT_EPOCH
-    if not value.isdigit():
-        raise BuildError([Problem("SOURCE_DATE_EPOCH", "", "", f"{value!r} is not a number of seconds since 1970")])
+    # str.isdigit() also takes other scripts' digits ("²", "١"); a zip entry's date ends in 2107.
+    if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > ZIP_EPOCH_MAX:
+        raise BuildError(
+            [
+                Problem(
+                    "SOURCE_DATE_EPOCH",
+                    "",
+                    "",
+                    f"{value[:40]!r} is not a number of seconds since 1970 up to {ZIP_EPOCH_MAX} (the end of 2107, the last date a zip entry can carry)",
+                )
+            ]
+        )
     return max(int(value), ZIP_EPOCH_MIN)
 
 
@@ -222,9 +225,10 @@ def read_pins(pins: Path) -> dict[str, str]:
     if not pins.exists():
         return {}
     try:
-        data = json.loads(pins.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BuildError([Problem(str(pins), "", "", f"unreadable ({exc}); restore it from git")]) from None
+        data = read_json(pins)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TooLarge) as exc:
+        where, what = json_problem(exc)
+        raise BuildError([Problem(str(pins), where, "", f"{what}; restore it from git")]) from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise BuildError([Problem(str(pins), "", "", 'expected {"<version>": "<sha256>", ...}; restore it from git')])
     return data
