@@ -111,7 +111,7 @@ def test_span_text_refuses_a_changed_seed_and_offsets_outside_it(root, tmp_path)
 
 @pytest.mark.parametrize(
     "path, problem",
-    [("../../../../etc/passwd", "contains '..'"), ("/etc/passwd", "is absolute"), ("data", "not a regular file"), ("data/link.parquet", "not a regular file")],
+    [("../../../../etc/passwd", "contains '..'"), ("/etc/passwd", "is absolute"), ("data", "not a regular file"), ("data/link.parquet", "is a symlink")],
 )
 def test_every_path_read_from_a_descriptor_is_checked_first(root, tmp_path, path, problem):
     package = package_folder(root, tmp_path / "package")
