@@ -12,7 +12,10 @@ batches is small and bounded by the registry or by a few values per article:
 - each table's last key: within a batch rows are sorted by primary key, and every batch must begin
   after the previous one ends, so the files are sorted and keys unique across the whole corpus (keys
   begin with their article's id, and articles come in id order, so this holds by construction; a
-  corpus where it did not would be reported, never written out of order).
+  corpus where it did not would be reported, never written out of order);
+- the profile facts (`derive.PENDING`): made and checked with their batch, but written only at the end,
+  when their claims' verdicts are known; meanwhile each batch's facts wait on disk, in an anonymous
+  temporary file, and what the systems' rows need of them waits in the summary (`ProfileSummary`).
 
 The tables are the same as the in-memory `derive_tables` + `validate` give: a single batch (any corpus
 of up to `batch_articles` articles, such as the five-article package) writes the same bytes as
@@ -31,9 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from ..check.schemas import TABLES, field_names, frame, load_schemas
-from ..derive import PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
+from ..derive import PENDING, PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, profile_tables, sort_by_key
 from ..derive.entities import ENTITY_TABLES
-from ..derive.reconcile import reconcile_groups
+from ..derive.profiles import with_verdicts
+from ..derive.reconcile import group_key, reconcile_groups
 from ..errors import Collector
 from ..inputs.corpus import list_readings, read_article
 from ..inputs.reading_schema import schema_text
@@ -47,8 +51,9 @@ from ..publish.readme import SentenceCounts, sentence_counts
 BATCH_ARTICLES = 100
 # The articles' columns the descriptor (sources, seeds' publishers) and the README (sentence accounting) read.
 ARTICLE_COLUMNS = ("article_id", "seed_path", "language", "title", "outlet_organisation_id", "claim_count", "event_count", "relation_count")
-# The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups) need.
-KEPT = ("organisations", "claim_groups")
+# The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups,
+# epoch_gpu_clusters: the systems at a glance) need.
+KEPT = ("organisations", "claim_groups", "epoch_gpu_clusters")
 
 
 @dataclass
@@ -118,6 +123,39 @@ def _written_keys(folder: Path, table: str, key: str) -> Any:
 
 # Rows of a cross-article table typed, validated and written at a time (each is sorted as a whole).
 SLICE_ROWS = 5_000
+
+
+def _pending_file(folder: Path, table: str) -> Any:
+    """An anonymous temporary file beside the staged files for a pending table's batches: on disk, not in
+    memory, and gone however the build ends (on POSIX it has no name once made, so it is never published)."""
+    import tempfile
+
+    from ..errors import BuildError
+    from ..publish.files import _os_problem
+
+    try:
+        return tempfile.TemporaryFile(dir=folder, prefix=f".pending-{table}-")
+    except OSError as exc:
+        raise BuildError([_os_problem(f"{folder.name}/.pending-{table}", "cannot be written", exc)]) from None
+
+
+def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tuple[str, str]], problems: Collector) -> None:
+    """Write a pending table's batches (pickled in `handle`, in order) with their claims' verdicts filled in,
+    each checked by pandera (their references and spans were checked with their batch)."""
+    from ..check.validate import pandera_problems
+
+    names = field_names(schema)
+    handle.seek(0)
+    while True:
+        try:
+            rows = pickle.load(handle)
+        except EOFError:
+            break
+        piece = frame(with_verdicts([dict(zip(names, row, strict=True)) for row in rows], verdicts), schema)
+        problems.extend(pandera_problems({sink.table: piece}, {sink.table: schema}))
+        if not problems.problems and len(piece):
+            sink.write(piece)
+        del rows, piece
 
 
 def release_memory() -> None:
@@ -194,9 +232,12 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
     kept_batches: list[bytes] = []
     inputs_failed = False
     sinks: dict[str, Any] = {}
+    pending: dict[str, Any] = {}
     try:
         for table in TABLES:  # one at a time, so those opened before a failure are closed by the handler below
             sinks[table] = TableFiles(folder, table, schemas[table], spill)
+        for table in PENDING:
+            pending[table] = _pending_file(folder, table)
         for start in range(0, len(reading_files), batch_articles):
             before = len(problems.problems)
             pairs = []
@@ -213,24 +254,31 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             _order_problems(tables, primary_keys, last, problems)
             if problems.problems:
                 continue  # keep reading and deriving for their problems; nothing more is validated or written
-            frames = {t: frame(tables[t], schemas[t]) for t in PER_ARTICLE}
+            frames = {t: frame(tables[t], schemas[t]) for t in (*PER_ARTICLE, *PENDING)}
+            # Every claim has its group (reconcile makes one per group_key), so a batch knows the groups its facts name.
+            known = {**registered, "claim_groups": {group_key(claim) for claim in tables["claims"]}}
+            waiting = {table: tables[table] for table in PENDING}
             del tables
             seed_texts = {seed.article_id: seed.text for seed, _ in pairs}
-            problems.extend(pandera_problems(frames, schemas))
+            # The pending tables get their verdicts at the end, and are checked by pandera then.
+            problems.extend(pandera_problems({t: frames[t] for t in PER_ARTICLE}, schemas))
             # References to the entity tables (made only at the end) are checked against the registry's ids,
             # which those tables hold once every entity is mentioned (a build where one is not fails anyway);
             # deferring them instead would keep a reference per mention and link, a gigabyte at N = 10,000.
-            registered["entities"] = _Either(entity_ids, set(frames["unnamed_parties"]["party_id"].tolist()))
-            problems.extend(cross_table_problems(frames, schemas, seed_texts, defer=deferred, known_keys=registered))
+            registered["entities"] = known["entities"] = _Either(entity_ids, set(frames["unnamed_parties"]["party_id"].tolist()))
+            problems.extend(cross_table_problems(frames, schemas, seed_texts, defer=deferred, known_keys=known))
             if problems.problems:
                 continue
             for table in PER_ARTICLE:
                 sinks[table].write(frames[table])
+            for table in PENDING:
+                names = field_names(schemas[table])
+                pickle.dump([tuple(row.get(name) for name in names) for row in waiting[table]], pending[table], protocol=pickle.HIGHEST_PROTOCOL)
             seeds = [(seed.name, (seed.byte_count, seed.sha256)) for seed, _ in sorted(pairs, key=lambda p: p[0].name)]
             articles = list(frames["articles"][list(ARTICLE_COLUMNS)].itertuples(index=False, name=None))
             kept_batches.append(pickle.dumps((seeds, articles, sentence_counts(frames["sentences"])), protocol=pickle.HIGHEST_PROTOCOL))
             summary.seal()
-            del frames, pairs, seed_texts, seeds, articles
+            del frames, pairs, seed_texts, seeds, articles, waiting, known
             release_memory()
 
         if aliases is None:
@@ -263,12 +311,14 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         registered.update({t: {row[primary_keys[t]] for row in rows} for t, rows in tables.items()})
         kept: dict[str, Any] = {}
 
-        def write(table: str, rows: list, close: bool = True) -> None:
-            """Type, validate and write `rows` (sorted) in slices; `close` finishes the table's files."""
+        def write(table: str, rows: list, close: bool = True, known: dict | None = None) -> None:
+            """Type, validate and write `rows` (sorted) in slices; `close` finishes the table's files; `known`
+            adds keys known to exist in other tables."""
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
                 piece = {table: frame(rows[start : start + SLICE_ROWS], schemas[table])}
                 problems.extend(pandera_problems(piece, schemas))
-                problems.extend(cross_table_problems(piece, schemas, seed_texts, seed_paths=seed_paths, defer=deferred, known_keys=registered))
+                keys = {**registered, **known} if known else registered
+                problems.extend(cross_table_problems(piece, schemas, seed_texts, seed_paths=seed_paths, defer=deferred, known_keys=keys))
                 if not problems.problems:
                     sinks[table].write(piece[table])
                 if table in KEPT:
@@ -285,9 +335,11 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         groups: list[dict] = []
         waiting: dict[str, list[tuple]] = {"claim_group_members": [], "claim_pairs": []}
         registered["claim_groups"] = set()
+        verdicts: dict[str, tuple[str, str]] = {}  # group_id -> (status, status_with_inferred), for the profiles
         for group_row, member_rows, pair_rows in reconcile_groups(summary.claims, summary.inferred, as_row=summary.claim_row):
             groups.append(group_row)
             registered["claim_groups"].add(group_row["group_id"])
+            verdicts[group_row["group_id"]] = (group_row["status"], group_row["status_with_inferred"])
             for table, rows in (("claim_group_members", member_rows), ("claim_pairs", pair_rows)):
                 names = field_names(schemas[table])
                 for row in rows:
@@ -301,7 +353,18 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             write("claim_groups", groups)
         else:  # the last slice was full and is written
             files.update(sinks["claim_groups"].close())
+        profiles = profile_tables(registry, summary, verdicts)
+        cited = summary.profiles.cited
         del summary, groups
+        for table in PENDING:
+            _write_pending(pending.pop(table), sinks[table], schemas[table], verdicts, problems)
+            files.update(sinks[table].close(empty=frame([], schemas[table])))
+            release_memory()
+        # The systems cite only relations and events their profile facts cite, each checked in its own batch.
+        for table in list(profiles):
+            write(table, profiles.pop(table), known=cited)
+        del verdicts, cited
+        release_memory()
         for table in list(waiting):
             rows = waiting.pop(table)
             names = field_names(schemas[table])
@@ -325,5 +388,8 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         for sink in sinks.values():
             sink.abandon()
         raise
+    finally:
+        for handle in pending.values():
+            handle.close()
     frames["articles"] = all_articles
     return Staged(files, seeds, frames, counts, schemas)
