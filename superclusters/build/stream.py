@@ -15,7 +15,8 @@ batches is small and bounded by the registry or by a few values per article:
   corpus where it did not would be reported, never written out of order);
 - the profile facts (`derive.PENDING`): made and checked with their batch, but written only at the end,
   when their claims' verdicts are known; meanwhile each batch's facts wait on disk, in an anonymous
-  temporary file, and what the systems' rows need of them waits in the summary (`ProfileSummary`).
+  temporary file, and what the systems' rows need of them waits, pickled per system, in another
+  (`ProfileSummary` with an `AppendStore`).
 
 The tables are the same as the in-memory `derive_tables` + `validate` give: a single batch (any corpus
 of up to `batch_articles` articles, such as the five-article package) writes the same bytes as
@@ -29,20 +30,21 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..check.schemas import TABLES, field_names, frame, load_schemas
-from ..derive import PENDING, PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, profile_tables, sort_by_key
+from ..derive import PENDING, PER_ARTICLE, PROFILE_TABLES, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
 from ..derive.entities import ENTITY_TABLES
-from ..derive.profiles import with_verdicts
+from ..derive.profiles import ProfileSummary, profile_rows, with_verdicts
 from ..derive.reconcile import group_key, reconcile_groups
 from ..errors import Collector
 from ..inputs.corpus import list_readings, read_article
 from ..inputs.reading_schema import schema_text
 from ..inputs.readings import ENTITIES_FILE, Registry, parse_registry, read_text
-from ..publish.readme import SentenceCounts, sentence_counts
+from ..publish.readme import GLANCE_COLUMNS, SentenceCounts, sentence_counts
 
 # Articles per batch: also the published Parquet files' row groups (one per batch and table), so it is a
 # constant of the format, not a setting; a setting would make the published bytes depend on it. Peak memory
@@ -54,6 +56,13 @@ ARTICLE_COLUMNS = ("article_id", "seed_path", "language", "title", "outlet_organ
 # The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups,
 # epoch_gpu_clusters: the systems at a glance) need.
 KEPT = ("organisations", "claim_groups", "epoch_gpu_clusters")
+# Of a kept table, only the columns the README reads (the rest can be long: quotes, notes, lists of ids).
+KEPT_COLUMNS = {"epoch_gpu_clusters": GLANCE_COLUMNS}
+# Systems typed, validated and written at a time: each cites some dozens of relations and events, whose
+# references are settled slice by slice against the written keys.
+PROFILE_SLICE = 500
+# Pending rows (a batch's profile facts: some 7,000 of 42 columns) typed, validated and written at a time.
+PENDING_SLICE = 2_500
 
 
 @dataclass
@@ -139,6 +148,71 @@ def _pending_file(folder: Path, table: str) -> Any:
         raise BuildError([_os_problem(f"{folder.name}/.pending-{table}", "cannot be written", exc)]) from None
 
 
+class AppendStore(MutableMapping):
+    """A mapping of text keys to bytes kept in a file (an anonymous temporary file): each value is appended and
+    only its place (offset, length) is held in memory; a replaced value's old bytes stay unread in the file."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle, self.places = handle, {}
+
+    def __getitem__(self, key: str) -> bytes:
+        offset, length = self.places[key]
+        self.handle.seek(offset)
+        return self.handle.read(length)
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        offset = self.handle.seek(0, 2)
+        self.handle.write(value)
+        self.places[key] = (offset, len(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self.places[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+
+def _reference_frame(rows: list[dict], schema: dict) -> Any:
+    """A frame of the columns the cross-table checks read (key, foreign keys, span), for rows that are typed
+    and written later: the whole typed frame of a batch's profile facts would cost some 40 MB for nothing."""
+    import pandas as pd
+
+    names = {schema["primaryKey"][0], "article_id", "quote", "char_start", "char_end", "span_url"}
+    names |= {fk["fields"][0] for fk in schema.get("foreignKeys", [])}
+    columns = [f["name"] for f in schema["fields"] if f["name"] in names]
+    return pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in columns}, columns=columns)
+
+
+def _write_profiles(write: Any, pairs: Iterator[tuple[dict, dict]], problems: Collector, written_keys: Any) -> None:
+    """Write the systems' two rows (`derive.PROFILE_TABLES`), made one system at a time, in slices of
+    PROFILE_SLICE; each slice's references to relations and events are settled at once against their written
+    keys (read once, as Arrow arrays), so they never wait as one entry each until the end."""
+    from ..check.validate import deferred_problems
+
+    keys: dict[str, Any] = {}
+    slices: dict[str, list] = {table: [] for table in PROFILE_TABLES}
+
+    def flush() -> None:
+        for table, rows in slices.items():
+            later: list = []
+            write(table, rows, close=False, defer=later)
+            for target in {reference[4] for reference in later} - set(keys):
+                keys[target] = written_keys(target)
+            problems.extend(deferred_problems(later, keys))
+            rows.clear()
+
+    for pair in pairs:
+        for table, row in zip(PROFILE_TABLES, pair, strict=True):
+            slices[table].append(row)
+        if len(slices[PROFILE_TABLES[0]]) == PROFILE_SLICE:
+            flush()
+    if slices[PROFILE_TABLES[0]]:
+        flush()
+
+
 def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tuple[str, str]], problems: Collector) -> None:
     """Write a pending table's batches (pickled in `handle`, in order) with their claims' verdicts filled in,
     each checked by pandera (their references and spans were checked with their batch)."""
@@ -151,11 +225,14 @@ def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tup
             rows = pickle.load(handle)
         except EOFError:
             break
-        piece = frame(with_verdicts([dict(zip(names, row, strict=True)) for row in rows], verdicts), schema)
-        problems.extend(pandera_problems({sink.table: piece}, {sink.table: schema}))
-        if not problems.problems and len(piece):
-            sink.write(piece)
-        del rows, piece
+        for start in range(0, len(rows), PENDING_SLICE):
+            piece = frame(with_verdicts([dict(zip(names, row, strict=True)) for row in rows[start : start + PENDING_SLICE]], verdicts), schema)
+            problems.extend(pandera_problems({sink.table: piece}, {sink.table: schema}))
+            if not problems.problems:
+                sink.write(piece)
+            del piece
+        del rows
+    handle.close()
 
 
 def release_memory() -> None:
@@ -236,8 +313,9 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
     try:
         for table in TABLES:  # one at a time, so those opened before a failure are closed by the handler below
             sinks[table] = TableFiles(folder, table, schemas[table], spill)
-        for table in PENDING:
+        for table in (*PENDING, "systems"):
             pending[table] = _pending_file(folder, table)
+        summary.profiles = ProfileSummary(AppendStore(pending["systems"]))
         for start in range(0, len(reading_files), batch_articles):
             before = len(problems.problems)
             pairs = []
@@ -254,7 +332,8 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             _order_problems(tables, primary_keys, last, problems)
             if problems.problems:
                 continue  # keep reading and deriving for their problems; nothing more is validated or written
-            frames = {t: frame(tables[t], schemas[t]) for t in (*PER_ARTICLE, *PENDING)}
+            frames = {t: frame(tables[t], schemas[t]) for t in PER_ARTICLE}
+            frames.update({t: _reference_frame(tables[t], schemas[t]) for t in PENDING})
             # Every claim has its group (reconcile makes one per group_key), so a batch knows the groups its facts name.
             known = {**registered, "claim_groups": {group_key(claim) for claim in tables["claims"]}}
             waiting = {table: tables[table] for table in PENDING}
@@ -311,18 +390,18 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         registered.update({t: {row[primary_keys[t]] for row in rows} for t, rows in tables.items()})
         kept: dict[str, Any] = {}
 
-        def write(table: str, rows: list, close: bool = True, known: dict | None = None) -> None:
-            """Type, validate and write `rows` (sorted) in slices; `close` finishes the table's files; `known`
-            adds keys known to exist in other tables."""
+        def write(table: str, rows: list, close: bool = True, defer: list | None = None) -> None:
+            """Type, validate and write `rows` (sorted) in slices; `close` finishes the table's files; references
+            no key settles are added to `defer` (by default the build's `deferred`)."""
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
                 piece = {table: frame(rows[start : start + SLICE_ROWS], schemas[table])}
                 problems.extend(pandera_problems(piece, schemas))
-                keys = {**registered, **known} if known else registered
-                problems.extend(cross_table_problems(piece, schemas, seed_texts, seed_paths=seed_paths, defer=deferred, known_keys=keys))
+                later = deferred if defer is None else defer
+                problems.extend(cross_table_problems(piece, schemas, seed_texts, seed_paths=seed_paths, defer=later, known_keys=registered))
                 if not problems.problems:
                     sinks[table].write(piece[table])
                 if table in KEPT:
-                    kept.setdefault(table, []).append(piece[table])
+                    kept.setdefault(table, []).append(piece[table][list(KEPT_COLUMNS[table])] if table in KEPT_COLUMNS else piece[table])
             if close:
                 files.update(sinks[table].close(empty=frame([], schemas[table])))
 
@@ -353,18 +432,8 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             write("claim_groups", groups)
         else:  # the last slice was full and is written
             files.update(sinks["claim_groups"].close())
-        profiles = profile_tables(registry, summary, verdicts)
-        cited = summary.profiles.cited
+        profiles = summary.profiles
         del summary, groups
-        for table in PENDING:
-            _write_pending(pending.pop(table), sinks[table], schemas[table], verdicts, problems)
-            files.update(sinks[table].close(empty=frame([], schemas[table])))
-            release_memory()
-        # The systems cite only relations and events their profile facts cite, each checked in its own batch.
-        for table in list(profiles):
-            write(table, profiles.pop(table), known=cited)
-        del verdicts, cited
-        release_memory()
         for table in list(waiting):
             rows = waiting.pop(table)
             names = field_names(schemas[table])
@@ -378,6 +447,15 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
                 write(table, [dict(zip(names, row, strict=True)) for row in rows[start : start + SLICE_ROWS]], close=False)
             files.update(sinks[table].close(empty=frame([], schemas[table])))
             del rows
+        for table in PENDING:
+            _write_pending(pending.pop(table), sinks[table], schemas[table], verdicts, problems)
+            files.update(sinks[table].close(empty=frame([], schemas[table])))
+            release_memory()
+        _write_profiles(write, profile_rows(registry, profiles, verdicts), problems, lambda t: _written_keys(folder, t, primary_keys[t]))
+        for table in PROFILE_TABLES:
+            files.update(sinks[table].close(empty=frame([], schemas[table])))
+        del verdicts, profiles
+        release_memory()
         if deferred:
             targets = {reference[4] for reference in deferred}
             known = {t: registered[t] if t in registered else _written_keys(folder, t, primary_keys[t]) for t in targets}

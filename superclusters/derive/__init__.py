@@ -23,7 +23,7 @@ from .claims import PROPERTY_UNITS, claim_rows
 from .context import ArticleContext, Row, Vocabulary, span_columns
 from .entities import ENTITY_TABLES, CorpusSummary, entity_index, entity_rows
 from .events import event_rows
-from .profiles import ATTRIBUTES, epoch_rows, fact_rows, system_rows, with_verdicts
+from .profiles import ATTRIBUTES, fact_rows, profile_rows, with_verdicts
 from .reconcile import reconcile
 from .relations import relation_rows
 
@@ -222,7 +222,8 @@ def verdicts(groups: Iterable[Row]) -> dict[str, tuple[str, str]]:
 
 def profile_tables(registry: Registry, summary: CorpusSummary, statuses: dict[str, tuple[str, str]]) -> Tables:
     """systems and epoch_gpu_clusters, from what the summary kept of the profile facts and the claim groups' verdicts."""
-    return {"systems": system_rows(registry, summary.profiles, statuses), "epoch_gpu_clusters": epoch_rows(registry, summary.profiles, statuses)}
+    pairs = list(profile_rows(registry, summary.profiles, statuses))
+    return {"systems": [system for system, _ in pairs], "epoch_gpu_clusters": [epoch for _, epoch in pairs]}
 
 
 def sort_by_key(tables: Tables, primary_keys: dict[str, str], problems: Collector) -> None:

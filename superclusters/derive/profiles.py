@@ -14,11 +14,12 @@ vocabulary, the wording and the rules are in docs/profiles.md (its vocabulary ta
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import pickle
+from collections.abc import Iterable, Iterator, MutableMapping
 from datetime import date
 from typing import Any
 
-from ..inputs.readings import Registry
+from ..inputs.readings import Hardware, Registry
 from .context import BASIS_ORDER, Row
 from .reconcile import MODALITY_CLASS, group_key
 
@@ -470,16 +471,18 @@ def _kept(fact: Row) -> Row:
 
 class ProfileSummary:
     """What `systems` and `epoch_gpu_clusters` need from the facts, added a batch at a time (whole articles, in
-    article order): per system its texts and row ids as they will be published, never the facts themselves."""
+    article order): per system its texts and row ids as they will be published, never the facts themselves.
 
-    def __init__(self) -> None:
-        self.systems: dict[str, _System] = {}
+    Each system's state is kept pickled in `store`, a mapping of system id to bytes: a dict by default, or one
+    on disk (the streamed build's), so that a corpus of thousands of systems does not hold them all in memory.
+    """
+
+    def __init__(self, store: MutableMapping[str, bytes] | None = None) -> None:
+        self.store: MutableMapping[str, bytes] = {} if store is None else store
         self.component_names: dict[str, str] = {}  # component hardware id -> name, for the Epoch hardware type
-        # The relations and events the kept facts cite: checked in their own batch (profile_facts' foreign
-        # keys), so the systems' lists of them can be checked against this once those rows are written.
-        self.cited: dict[str, set[str]] = {"relations": set(), "events": set()}
 
     def add(self, facts: list[Row], registry: Registry) -> None:
+        mine: dict[str, list[Row]] = {}
         # In reading order (article, then offset): batches hold whole articles and come in article order, so the
         # systems' texts and lists do not depend on how the corpus is cut into batches.
         for fact in sorted(facts, key=lambda f: (f["article_id"], f["char_start"], f["fact_id"])):
@@ -487,11 +490,27 @@ class ProfileSummary:
                 continue
             if fact["object_id"] is not None:
                 fact = {**fact, "object_type": registry.kind_of(fact["object_id"])}
-            self.systems.setdefault(fact["entity_id"], _System()).add(fact)
+            mine.setdefault(fact["entity_id"], []).append(fact)
             if fact["component_id"] is not None:
                 self.component_names[fact["component_id"]] = registry.hardware[fact["component_id"]].name
-            if fact["source_table"] in self.cited:
-                self.cited[fact["source_table"]].add(fact["source_id"])
+        for ident, facts_of_system in mine.items():
+            system = self.system(ident)
+            for fact in facts_of_system:
+                system.add(fact)
+            self.store[ident] = pickle.dumps(system, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def system(self, ident: str) -> _System:
+        """The system's state so far (empty for a system no fact names)."""
+        return pickle.loads(self.store[ident]) if ident in self.store else _System()
+
+
+def profile_rows(registry: Registry, summary: ProfileSummary, statuses: Statuses) -> Iterator[tuple[Row, Row]]:
+    """Each registered system's `systems` row and `epoch_gpu_clusters` row, in system id order, one system at a
+    time (a system no fact names has its name only)."""
+    for ident, hardware in sorted(registry.hardware.items()):
+        if hardware.kind in SYSTEM_KINDS:
+            system = summary.system(ident)
+            yield system_row(ident, hardware, system, statuses), epoch_row(ident, hardware, system, summary.component_names, statuses)
 
 
 def _ids(pairs: Iterable[tuple[str, str]], table: str) -> str | None:
@@ -525,91 +544,79 @@ def latest_statuses(statuses: list[tuple]) -> list[tuple]:
     return [s for s in dated if not any(o[0] is not None and o[0] > s[1] for o in dated)]
 
 
-def system_rows(registry: Registry, summary: ProfileSummary, statuses: Statuses) -> list[Row]:
-    """One `systems` row per registered system, from its facts (a system no fact names has only its name)."""
-    rows = []
-    for ident, hardware in sorted(registry.hardware.items()):
-        if hardware.kind not in SYSTEM_KINDS:
-            continue
-        system = summary.systems.get(ident, _System())
-        row: Row = {"system_id": ident, "name": hardware.name, "kind": hardware.kind}
-        for group in (*RELATION_GROUPS, *CLAIM_GROUPS, *EVENT_GROUPS):
-            table = "relations" if group in RELATION_GROUPS else "claims" if group in CLAIM_GROUPS else "events"
-            row[group] = SEPARATOR.join(system.segments.get(group, {})) or None
-            row[f"{_singular(group)}_{ID_COLUMN[table]}_ids"] = _ids(system.ids.get(group, {}), table)
-            if table == "claims":
-                verdict_column = "other_figure_verdicts" if group == "other_figures" else f"{group}_verdict"
-                row[verdict_column] = _verdicts(system.groups.get(group, {}), statuses, named=group == "other_figures")
-        latest = latest_statuses(system.statuses)
-        row["latest_status"] = SEPARATOR.join(dict.fromkeys(s[4] for s in latest)) or None
-        row["latest_status_stated_start"] = min((s[0] for s in latest if s[0] is not None), default=None)
-        row["latest_status_stated_end"] = max((s[1] for s in latest if s[1] is not None), default=None)
-        row["latest_status_event_ids"] = "|".join(dict.fromkeys(s[5] for s in latest)) or None
-        row["inferred"] = SEPARATOR.join(system.segments.get("inferred", {})) or None
-        for table in ("claims", "relations", "events"):
-            row[f"inferred_{ID_COLUMN[table]}_ids"] = _ids(system.ids.get("inferred", {}), table)
-        row.update(
-            {
-                "first_stated_start": system.first,
-                "last_stated_end": system.last,
-                "article_count": len(system.articles),
-                "article_ids": "|".join(system.articles) or None,
-                "fact_count": system.facts,
-            }
-        )
-        rows.append(row)
-    return rows
+def system_row(ident: str, hardware: Hardware, system: _System, statuses: Statuses) -> Row:
+    """The `systems` row of one system, from what its facts left in `system`."""
+    row: Row = {"system_id": ident, "name": hardware.name, "kind": hardware.kind}
+    for group in (*RELATION_GROUPS, *CLAIM_GROUPS, *EVENT_GROUPS):
+        table = "relations" if group in RELATION_GROUPS else "claims" if group in CLAIM_GROUPS else "events"
+        row[group] = SEPARATOR.join(system.segments.get(group, {})) or None
+        row[f"{_singular(group)}_{ID_COLUMN[table]}_ids"] = _ids(system.ids.get(group, {}), table)
+        if table == "claims":
+            verdict_column = "other_figure_verdicts" if group == "other_figures" else f"{group}_verdict"
+            row[verdict_column] = _verdicts(system.groups.get(group, {}), statuses, named=group == "other_figures")
+    latest = latest_statuses(system.statuses)
+    row["latest_status"] = SEPARATOR.join(dict.fromkeys(s[4] for s in latest)) or None
+    row["latest_status_stated_start"] = min((s[0] for s in latest if s[0] is not None), default=None)
+    row["latest_status_stated_end"] = max((s[1] for s in latest if s[1] is not None), default=None)
+    row["latest_status_event_ids"] = "|".join(dict.fromkeys(s[5] for s in latest)) or None
+    row["inferred"] = SEPARATOR.join(system.segments.get("inferred", {})) or None
+    for table in ("claims", "relations", "events"):
+        row[f"inferred_{ID_COLUMN[table]}_ids"] = _ids(system.ids.get("inferred", {}), table)
+    row.update(
+        {
+            "first_stated_start": system.first,
+            "last_stated_end": system.last,
+            "article_count": len(system.articles),
+            "article_ids": "|".join(system.articles) or None,
+            "fact_count": system.facts,
+        }
+    )
+    return row
 
 
-def epoch_rows(registry: Registry, summary: ProfileSummary, statuses: Statuses) -> list[Row]:
-    """One `epoch_gpu_clusters` row per system: Epoch AI's GPU-clusters fields, each no more than its rows say
+def epoch_row(ident: str, hardware: Hardware, system: _System, component_names: dict[str, str], statuses: Statuses) -> Row:
+    """The `epoch_gpu_clusters` row of one system: Epoch AI's GPU-clusters fields, each no more than its rows say
     (rules in docs/profiles.md: which figure is shown, existing or planned, the certainty)."""
-    rows = []
-    for ident, hardware in sorted(registry.hardware.items()):
-        if hardware.kind not in SYSTEM_KINDS:
-            continue
-        system = summary.systems.get(ident, _System())
-        row: Row = {"system_id": ident, "name": hardware.name}
-        behind: dict[tuple[str, str], str] = {}  # (table, row id) -> span url, of every value the row shows
-        shown: list[tuple[str, Row]] = []  # (label, fact) of the figures shown, for the certainty
-        classes: list[str] = []  # the modality class of every value shown (a named value's best)
-        for field, label in (("chip_count", "chip count"), ("h100_equivalents", "H100-equivalents"), ("power_mw", "power")):
-            chosen = system.chosen.get(field, (None, None))[1]
-            row[field] = chosen["value"] if chosen else None
-            row[f"{field}_comparator"] = chosen["comparator"] if chosen else None
-            row[f"{field}_text"] = chosen["value_text"] if chosen else None
-            row[f"{field}_url"] = chosen["url"] if chosen else None
-            if chosen:
-                shown.append((label, chosen))
-                classes.append(chosen["modality_class"])
-                behind[(chosen["table"], chosen["id"])] = chosen["url"]
-        for field in ("owner", "location", "hardware_type"):
-            values = {value: list(sources) for value, sources in system.named.get(field, {}).items()}
-            chip = system.chosen.get("chip_count", (None, {}))[1]
-            if field == "hardware_type" and chip.get("component_id"):
-                values.setdefault(summary.component_names[chip["component_id"]], []).append((chip["url"], chip["table"], chip["id"], chip["modality_class"]))
-            row[field] = "; ".join(values) or None
-            row[f"{field}_urls"] = "|".join(sources[0][0] for sources in values.values()) or None
-            for sources in values.values():
-                behind.update({(table, row_id): url for url, table, row_id, _ in sources})
-                classes.append(min((c for *_, c in sources), key=CLASS_RANK.__getitem__))
-        status, deciding, context = _epoch_status(system)
-        said = deciding + [f for f in context if f["id"] not in {d["id"] for d in deciding}]
-        row["status"] = status
-        row["status_text"] = SEPARATOR.join(dict.fromkeys(f["segment"] for f in said)) or None
-        row["status_urls"] = "|".join(dict.fromkeys(f["url"] for f in said)) or None
-        behind.update({(f["table"], f["id"]): f["url"] for f in said})
-        classes += [f["modality_class"] for f in deciding]
-        row["certainty"], row["certainty_reason"] = certainty(shown, classes, statuses)
-        inferred = SEPARATOR.join(system.segments.get("inferred", {}))
-        row["notes"] = f"Not established (rests on an inferred link): {inferred}" if inferred else None
-        row["quote"] = " … ".join(dict.fromkeys([chosen["quote"] for _, chosen in shown] + [f["quote"] for f in deciding])) or None
-        row["source_urls"] = "|".join(dict.fromkeys(behind.values())) or None
-        for table in ("claims", "relations", "events"):
-            row[f"{ID_COLUMN[table]}_ids"] = _ids(behind, table)
-        row["article_count"] = len(system.articles)
-        rows.append(row)
-    return rows
+    row: Row = {"system_id": ident, "name": hardware.name}
+    behind: dict[tuple[str, str], str] = {}  # (table, row id) -> span url, of every value the row shows
+    shown: list[tuple[str, Row]] = []  # (label, fact) of the figures shown, for the certainty
+    classes: list[str] = []  # the modality class of every value shown (a named value's best)
+    for field, label in (("chip_count", "chip count"), ("h100_equivalents", "H100-equivalents"), ("power_mw", "power")):
+        chosen = system.chosen.get(field, (None, None))[1]
+        row[field] = chosen["value"] if chosen else None
+        row[f"{field}_comparator"] = chosen["comparator"] if chosen else None
+        row[f"{field}_text"] = chosen["value_text"] if chosen else None
+        row[f"{field}_url"] = chosen["url"] if chosen else None
+        if chosen:
+            shown.append((label, chosen))
+            classes.append(chosen["modality_class"])
+            behind[(chosen["table"], chosen["id"])] = chosen["url"]
+    for field in ("owner", "location", "hardware_type"):
+        values = {value: list(sources) for value, sources in system.named.get(field, {}).items()}
+        chip = system.chosen.get("chip_count", (None, {}))[1]
+        if field == "hardware_type" and chip.get("component_id"):
+            values.setdefault(component_names[chip["component_id"]], []).append((chip["url"], chip["table"], chip["id"], chip["modality_class"]))
+        row[field] = "; ".join(values) or None
+        row[f"{field}_urls"] = "|".join(sources[0][0] for sources in values.values()) or None
+        for sources in values.values():
+            behind.update({(table, row_id): url for url, table, row_id, _ in sources})
+            classes.append(min((c for *_, c in sources), key=CLASS_RANK.__getitem__))
+    status, deciding, context = _epoch_status(system)
+    said = deciding + [f for f in context if f["id"] not in {d["id"] for d in deciding}]
+    row["status"] = status
+    row["status_text"] = SEPARATOR.join(dict.fromkeys(f["segment"] for f in said)) or None
+    row["status_urls"] = "|".join(dict.fromkeys(f["url"] for f in said)) or None
+    behind.update({(f["table"], f["id"]): f["url"] for f in said})
+    classes += [f["modality_class"] for f in deciding]
+    row["certainty"], row["certainty_reason"] = certainty(shown, classes, statuses)
+    inferred = SEPARATOR.join(system.segments.get("inferred", {}))
+    row["notes"] = f"Not established (rests on an inferred link): {inferred}" if inferred else None
+    row["quote"] = " … ".join(dict.fromkeys([chosen["quote"] for _, chosen in shown] + [f["quote"] for f in deciding])) or None
+    row["source_urls"] = "|".join(dict.fromkeys(behind.values())) or None
+    for table in ("claims", "relations", "events"):
+        row[f"{ID_COLUMN[table]}_ids"] = _ids(behind, table)
+    row["article_count"] = len(system.articles)
+    return row
 
 
 def _status_fact(status: tuple) -> Row:

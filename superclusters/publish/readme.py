@@ -63,6 +63,28 @@ def _linked(values: Any, urls: Any) -> str:
     return "; ".join(_link(value, url) for value, url in zip(values.split("; "), urls if isinstance(urls, list) else [], strict=False))
 
 
+# The columns of epoch_gpu_clusters the glance reads (a streamed build keeps only these of that table).
+GLANCE_COLUMNS = (
+    "system_id",
+    "name",
+    "owner",
+    "owner_urls",
+    "location",
+    "location_urls",
+    "hardware_type",
+    "hardware_type_urls",
+    "chip_count_text",
+    "chip_count_url",
+    "h100_equivalents_text",
+    "h100_equivalents_url",
+    "power_mw_text",
+    "power_mw_url",
+    "status",
+    "status_urls",
+    "certainty",
+)
+
+
 def glance(frames: dict[str, Any]) -> list[str]:
     """README lines: one row per system (the Epoch-style export), each value linking to the words it rests on."""
     from ..check.schemas import missing
