@@ -60,9 +60,9 @@ KEPT = ("organisations", "claim_groups", "epoch_gpu_clusters")
 KEPT_COLUMNS = {"epoch_gpu_clusters": GLANCE_COLUMNS}
 # Systems typed, validated and written at a time: each cites some dozens of relations and events, whose
 # references are settled slice by slice against the written keys.
-PROFILE_SLICE = 500
+PROFILE_SLICE = 250
 # Pending rows (a batch's profile facts: some 7,000 of 42 columns) typed, validated and written at a time.
-PENDING_SLICE = 2_500
+PENDING_SLICE = 1_500
 
 
 @dataclass
@@ -121,13 +121,12 @@ def _order_problems(tables: dict[str, list], primary_keys: dict[str, str], last:
 
 
 def _written_keys(folder: Path, table: str, key: str) -> Any:
-    """The primary keys of a table already written to `folder`, read back from its CSV (one column, by pyarrow):
-    references one batch could not settle are rare, so the keys are not kept in memory for them."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    """The primary keys of a table already written to `folder`, read back from its Parquet file (that column's
+    pages only; the CSV reader would parse every column of the whole file): references one batch could not
+    settle are rare, so the keys are not kept in memory for them."""
+    import pyarrow.parquet as pq
 
-    convert = pacsv.ConvertOptions(include_columns=[key], column_types={key: pa.string()})
-    return pacsv.read_csv(folder / "data" / f"{table}.csv", convert_options=convert)[key]
+    return pq.read_table(folder / "data" / f"{table}.parquet", columns=[key], use_threads=False)[key]
 
 
 # Rows of a cross-article table typed, validated and written at a time (each is sorted as a whole).
@@ -186,23 +185,18 @@ def _reference_frame(rows: list[dict], schema: dict) -> Any:
     return pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in columns}, columns=columns)
 
 
-def _write_profiles(write: Any, pairs: Iterator[tuple[dict, dict]], problems: Collector, written_keys: Any) -> None:
+def _write_profiles(write: Any, pairs: Iterator[tuple[dict, dict]], problems: Collector, folder: Path, primary_keys: dict[str, str]) -> None:
     """Write the systems' two rows (`derive.PROFILE_TABLES`), made one system at a time, in slices of
-    PROFILE_SLICE; each slice's references to relations and events are settled at once against their written
-    keys (read once, as Arrow arrays), so they never wait as one entry each until the end."""
-    from ..check.validate import deferred_problems
-
-    keys: dict[str, Any] = {}
+    PROFILE_SLICE; each slice's references to claims, relations and events are settled at once against the keys
+    written to their Parquet files, so they never wait as one entry each until the end."""
     slices: dict[str, list] = {table: [] for table in PROFILE_TABLES}
 
     def flush() -> None:
+        later: list = []
         for table, rows in slices.items():
-            later: list = []
             write(table, rows, close=False, defer=later)
-            for target in {reference[4] for reference in later} - set(keys):
-                keys[target] = written_keys(target)
-            problems.extend(deferred_problems(later, keys))
             rows.clear()
+        problems.extend(_settled(later, folder, primary_keys))
 
     for pair in pairs:
         for table, row in zip(PROFILE_TABLES, pair, strict=True):
@@ -211,6 +205,33 @@ def _write_profiles(write: Any, pairs: Iterator[tuple[dict, dict]], problems: Co
             flush()
     if slices[PROFILE_TABLES[0]]:
         flush()
+
+
+def _settled(references: list, folder: Path, primary_keys: dict[str, str]) -> list:
+    """The references (as `cross_table_problems` defers them) whose id is in no row group of the target's written
+    Parquet file, as problems. Each row group's key column is read and matched against the few ids wanted:
+    reading a whole key column (or the CSV) costs some 90 MB at N = 10,000, and a set of every key as much."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from ..errors import Problem
+
+    wanted: dict[str, set[str]] = {}
+    for reference in references:
+        wanted.setdefault(reference[4], set()).add(str(reference[3]))
+    found: set[tuple[str, str]] = set()
+    for target, ids in wanted.items():
+        value_set = pa.array(sorted(ids), pa.string())
+        parquet = pq.ParquetFile(folder / "data" / f"{target}.parquet")
+        for group in range(parquet.num_row_groups):
+            keys = parquet.read_row_group(group, columns=[primary_keys[target]], use_threads=False).column(0)
+            found.update((target, key) for key in pc.filter(keys, pc.is_in(keys, value_set=value_set)).to_pylist())
+    return [
+        Problem(file, entry, column, f"{ident!r} is not an id in {target}")
+        for file, entry, column, ident, target in references
+        if (target, str(ident)) not in found
+    ]
 
 
 def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tuple[str, str]], problems: Collector) -> None:
@@ -447,11 +468,17 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
                 write(table, [dict(zip(names, row, strict=True)) for row in rows[start : start + SLICE_ROWS]], close=False)
             files.update(sinks[table].close(empty=frame([], schemas[table])))
             del rows
+        # The profiles last, once the members and pairs (the build's peak) are written. The keys of the claims and
+        # the claim groups (some 40 MB at N = 10,000) are no longer needed: the systems' references to claims are
+        # settled like those to relations and events, against the written files (`_settled`).
+        for table in ("claims", "claim_groups"):
+            registered.pop(table, None)
+        release_memory()
         for table in PENDING:
             _write_pending(pending.pop(table), sinks[table], schemas[table], verdicts, problems)
             files.update(sinks[table].close(empty=frame([], schemas[table])))
             release_memory()
-        _write_profiles(write, profile_rows(registry, profiles, verdicts), problems, lambda t: _written_keys(folder, t, primary_keys[t]))
+        _write_profiles(write, profile_rows(registry, profiles, verdicts), problems, folder, primary_keys)
         for table in PROFILE_TABLES:
             files.update(sinks[table].close(empty=frame([], schemas[table])))
         del verdicts, profiles
