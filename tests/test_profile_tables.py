@@ -346,3 +346,31 @@ def test_the_profile_tables_do_not_depend_on_how_the_build_cuts_them(tmp_path, m
     assert len(systems) >= 12 and systems.fact_count.astype(int).gt(0).sum() >= 12
     for table in ("profile_facts", "systems", "epoch_gpu_clusters"):
         assert (cut / f"data/{table}.csv").read_bytes() == (whole / f"data/{table}.csv").read_bytes(), table
+
+
+def test_references_from_the_systems_are_settled_against_the_written_keys(root, tmp_path):
+    """The streamed build checks the systems' ids slice by slice against the keys as written (the spilled batches,
+    or without them the Parquet files): a missing id is a problem, an existing one is not, an unreadable file is named."""
+    import pyarrow.parquet as pq
+
+    from superclusters.build.stream import _settled
+
+    keys = {"claims": "claim_id", "relations": "relation_id"}
+    real = _read(root, "claims").claim_id.iloc[0]
+    references = [
+        ("data/systems", "row cortex", "gpu_count_claim_ids", real, "claims"),
+        ("data/systems", "row cortex", "gpu_count_claim_ids", "000_nowhere-1-gpu_count", "claims"),
+    ]
+    (problem,) = _settled(references, root, None, keys)
+    assert "'000_nowhere-1-gpu_count' is not an id in claims" in str(problem)
+    spill = tmp_path / "validated"
+    spill.mkdir()
+    import pyarrow as pa
+
+    with pa.ipc.new_file(str(spill / "claims.arrow"), pq.read_schema(root / "data/claims.parquet").remove_metadata()) as sink:
+        sink.write_table(pq.read_table(root / "data/claims.parquet").replace_schema_metadata(None))
+    (problem,) = _settled(references, root, spill, keys)
+    assert "000_nowhere-1-gpu_count" in str(problem)
+    (spill / "claims.arrow").write_bytes(b"not arrow")
+    (problem,) = _settled(references, root, spill, keys)
+    assert "claims.arrow: cannot be read back to check references to claims" in str(problem)

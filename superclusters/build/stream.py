@@ -185,10 +185,12 @@ def _reference_frame(rows: list[dict], schema: dict) -> Any:
     return pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in columns}, columns=columns)
 
 
-def _write_profiles(write: Any, pairs: Iterator[tuple[dict, dict]], problems: Collector, folder: Path, primary_keys: dict[str, str]) -> None:
+def _write_profiles(
+    write: Any, pairs: Iterator[tuple[dict, dict]], problems: Collector, folder: Path, spill: Path | None, primary_keys: dict[str, str]
+) -> None:
     """Write the systems' two rows (`derive.PROFILE_TABLES`), made one system at a time, in slices of
     PROFILE_SLICE; each slice's references to claims, relations and events are settled at once against the keys
-    written to their Parquet files, so they never wait as one entry each until the end."""
+    as written (`_settled`), so they never wait as one entry each until the end."""
     slices: dict[str, list] = {table: [] for table in PROFILE_TABLES}
 
     def flush() -> None:
@@ -196,7 +198,7 @@ def _write_profiles(write: Any, pairs: Iterator[tuple[dict, dict]], problems: Co
         for table, rows in slices.items():
             write(table, rows, close=False, defer=later)
             rows.clear()
-        problems.extend(_settled(later, folder, primary_keys))
+        problems.extend(_settled(later, folder, spill, primary_keys))
 
     for pair in pairs:
         for table, row in zip(PROFILE_TABLES, pair, strict=True):
@@ -207,10 +209,12 @@ def _write_profiles(write: Any, pairs: Iterator[tuple[dict, dict]], problems: Co
         flush()
 
 
-def _settled(references: list, folder: Path, primary_keys: dict[str, str]) -> list:
-    """The references (as `cross_table_problems` defers them) whose id is in no row group of the target's written
-    Parquet file, as problems. Each row group's key column is read and matched against the few ids wanted:
-    reading a whole key column (or the CSV) costs some 90 MB at N = 10,000, and a set of every key as much."""
+def _settled(references: list, folder: Path, spill: Path | None, primary_keys: dict[str, str]) -> list:
+    """The references (as `cross_table_problems` defers them) whose id is no key of the target as written, as
+    problems. The keys are read a batch at a time and matched against the few ids wanted: from the validated
+    batches spilled for the read-back where there are any (the read-back proves the files equal them), else
+    from the written Parquet file's row groups. Reading a whole key column costs some 90 MB at N = 10,000, and a
+    set of every key as much."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -221,13 +225,28 @@ def _settled(references: list, folder: Path, primary_keys: dict[str, str]) -> li
     for reference in references:
         wanted.setdefault(reference[4], set()).add(str(reference[3]))
     found: set[tuple[str, str]] = set()
+    problems = []
     for target, ids in wanted.items():
         value_set = pa.array(sorted(ids), pa.string())
-        parquet = pq.ParquetFile(folder / "data" / f"{target}.parquet")
-        for group in range(parquet.num_row_groups):
-            keys = parquet.read_row_group(group, columns=[primary_keys[target]], use_threads=False).column(0)
-            found.update((target, key) for key in pc.filter(keys, pc.is_in(keys, value_set=value_set)).to_pylist())
-    return [
+        key = primary_keys[target]
+        path = spill / f"{target}.arrow" if spill is not None else folder / "data" / f"{target}.parquet"
+        try:
+            if spill is not None:
+                # Mapped, so only the key column's pages are read (and counted in memory while it is open).
+                with pa.memory_map(str(path)) as source:
+                    batches = pa.ipc.open_file(source)
+                    for i in range(batches.num_record_batches):
+                        keys = batches.get_batch(i).column(key)
+                        found.update((target, k) for k in pc.filter(keys, pc.is_in(keys, value_set=value_set)).to_pylist())
+            else:
+                parquet = pq.ParquetFile(path)
+                for group in range(parquet.num_row_groups):
+                    keys = parquet.read_row_group(group, columns=[key], use_threads=False).column(0)
+                    found.update((target, k) for k in pc.filter(keys, pc.is_in(keys, value_set=value_set)).to_pylist())
+        except (pa.ArrowException, OSError) as exc:
+            problems.append(Problem(path.name, "", "", f"cannot be read back to check references to {target}: {exc}"))
+            found.update((target, i) for i in ids)  # reported once above, not once per reference
+    return problems + [
         Problem(file, entry, column, f"{ident!r} is not an id in {target}")
         for file, entry, column, ident, target in references
         if (target, str(ident)) not in found
@@ -478,7 +497,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             _write_pending(pending.pop(table), sinks[table], schemas[table], verdicts, problems)
             files.update(sinks[table].close(empty=frame([], schemas[table])))
             release_memory()
-        _write_profiles(write, profile_rows(registry, profiles, verdicts), problems, folder, primary_keys)
+        _write_profiles(write, profile_rows(registry, profiles, verdicts), problems, folder, spill, primary_keys)
         for table in PROFILE_TABLES:
             files.update(sinks[table].close(empty=frame([], schemas[table])))
         del verdicts, profiles
