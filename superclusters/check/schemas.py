@@ -34,6 +34,9 @@ TABLES = (
     "claim_groups",
     "claim_group_members",
     "claim_pairs",
+    "profile_facts",
+    "systems",
+    "epoch_gpu_clusters",
 )
 
 # Table Schema type -> pandas dtype used in memory. Dates are datetime.date objects and lists are
