@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         epilog="Add an article: build.py add PATH; see what the drafter proposes for one: build.py draft PATH (see --help of each)",
     )
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent, help="package folder (default: this repository)")
-    parser.add_argument("--check", action="store_true", help="build in memory and fail if the published files are not what the inputs produce")
+    parser.add_argument("--check", action="store_true", help="build into a scratch folder and fail if the published files are not what the inputs produce")
     parser.add_argument("--verify", action="store_true", help="validate the published data/ files as they are on disk (CSV and Parquet)")
     parser.add_argument("--names", action="store_true", help="report capitalised words in the seeds that match no alias (where a missing entity would show)")
     parser.add_argument("--engine", choices=("local", "dask"), default="local", help="where the per-article derive step runs (dask: pip install .[dask])")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,13 +57,54 @@ def clean_package_frictionless_report() -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def package_frames() -> tuple[dict, dict]:
-    """The real package's validated frames and its schemas, built once per test run (read them, never change them)."""
-    from superclusters.build.pipeline import derive, load_inputs, validate
+def staged_files(root: Path, folder: Path) -> tuple[dict[str, bytes], dict[str, bytes], Any]:
+    """What a build of the package at `root` publishes, made by the build's one path (`stream.stage` into
+    `folder`, then the descriptor, Croissant and README): (files by path, top-level extras such as README.md,
+    the Staged record); nothing is published."""
+    from superclusters.build.pipeline import staged_extras
+    from superclusters.build.stream import stage
 
-    inputs = load_inputs(ROOT)
-    return validate(derive(inputs), inputs), inputs.schemas
+    staged = stage(root, folder)
+    extras, also = staged_extras(root, staged)
+    files = {path: (folder / path).read_bytes() for path in staged.files}
+    return {**files, **extras}, also, staged
+
+
+@dataclass(frozen=True)
+class StagedPackage:
+    folder: Path  # the scratch folder the build wrote data/ into
+    files: dict  # every published file's bytes, by path
+    staged: Any  # stream.Staged: what the descriptor and the README are made from
+
+
+@pytest.fixture(scope="session")
+def package_staged(tmp_path_factory: pytest.TempPathFactory) -> StagedPackage:
+    """The real package as the build's one path makes it, staged once per test run (read it, never change it)."""
+    folder = tmp_path_factory.mktemp("package-staged")
+    files, _, staged = staged_files(ROOT, folder)
+    return StagedPackage(folder, files, staged)
+
+
+@pytest.fixture(scope="session")
+def package_tables(package_staged: StagedPackage) -> tuple[dict, dict]:
+    """The real package's tables as the build writes them (read back from the staged Parquet files as Arrow
+    tables), and its schemas (read them, never change them)."""
+    import pyarrow.parquet as pq
+
+    from superclusters.check.schemas import TABLES
+
+    tables = {t: pq.read_table(package_staged.folder / "data" / f"{t}.parquet") for t in TABLES}
+    return tables, package_staged.staged.schemas
+
+
+@pytest.fixture(scope="session")
+def package_frames(package_tables) -> tuple[dict, dict]:
+    """The same tables as pandas frames with the dtypes the validator of record (pandera) checks, as
+    `build.py --verify` reads a published Parquet file (read them, never change them)."""
+    from superclusters.check.schemas import pandas_frame
+
+    tables, schemas = package_tables
+    return {t: pandas_frame(table, schemas[t]) for t, table in tables.items()}, schemas
 
 
 @dataclass(frozen=True)

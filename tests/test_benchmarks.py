@@ -5,18 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.synthetic import generate
-from superclusters.build.pipeline import derive, load_inputs, validate
+from superclusters.build.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_synthetic_corpus_builds(tmp_path: Path) -> None:
     """Two batches (seven articles): renamed entities per batch, every quote anchored, every sentence accounted for."""
+    import pyarrow.parquet as pq
+
     corpus = generate(ROOT, tmp_path / "corpus", 7)
-    inputs = load_inputs(corpus)  # raises BuildError with every problem if the generator broke a reading
-    frames = validate(derive(inputs), inputs)
-    assert len(frames["articles"]) == 7
-    organisations = set(frames["organisations"]["organisation_id"])
+    build(corpus)  # raises BuildError with every problem if the generator broke a reading
+    assert pq.read_metadata(corpus / "data" / "articles.parquet").num_rows == 7
+    organisations = set(pq.read_table(corpus / "data" / "organisations.parquet", columns=["organisation_id"])["organisation_id"].to_pylist())
     assert {"tesla_ba", "tesla_bb"} <= organisations
 
 

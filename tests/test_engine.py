@@ -11,7 +11,7 @@ import pytest
 from benchmarks.synthetic import generate
 from superclusters import derive
 from superclusters.build.engine import dask_engine
-from superclusters.build.pipeline import render_files
+from superclusters.build.stream import stage
 from superclusters.errors import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,10 +28,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate(ROOT, tmp_path_factory.mktemp("engine") / "corpus", 12)
 
 
-def test_dask_build_is_byte_identical_and_runs_on_the_workers(cluster, corpus: Path) -> None:
-    local, _, _ = render_files(corpus)
+def _staged(corpus: Path, folder: Path) -> dict[str, bytes]:
+    """The build's one path into `folder` (the data files only: the rest is made from them in this process)."""
+    staged = stage(corpus, folder)
+    return {path: (folder / path).read_bytes() for path in staged.files}
+
+
+def test_dask_build_is_byte_identical_and_runs_on_the_workers(cluster, corpus: Path, tmp_path: Path) -> None:
+    local = _staged(corpus, tmp_path / "local")
     with dask_engine(cluster.scheduler_address) as client, distributed.get_task_stream(client) as stream:
-        remote, _, _ = render_files(corpus)
+        remote = _staged(corpus, tmp_path / "remote")
     assert derive.article_mapper is derive.derive_articles, "the local step is restored after the block"
     assert remote == local
     chunks = [task for task in stream.data if str(task["key"]).startswith("_derive_chunk")]
@@ -46,9 +52,9 @@ def test_problems_found_on_a_worker_come_back(cluster, corpus: Path, tmp_path: P
     first_quote = next(line for line in text.splitlines() if line.lstrip().startswith("- quote:"))
     reading.write_text(text.replace(first_quote, first_quote.split("quote:")[0] + "quote: not in the seed at all", 1), encoding="utf-8")
     with pytest.raises(BuildError) as local:
-        render_files(broken)
+        stage(broken, tmp_path / "local")
     with dask_engine(cluster.scheduler_address), pytest.raises(BuildError) as remote:
-        render_files(broken)
+        stage(broken, tmp_path / "remote")
     assert [str(p) for p in remote.value.problems] == [str(p) for p in local.value.problems]
     assert any("not in the seed at all" in str(p) for p in remote.value.problems)
 
@@ -167,7 +173,7 @@ def test_build_py_prints_the_problem_and_exits_1(capsys: pytest.CaptureFixture, 
     assert "--scheduler-timeout" in capsys.readouterr().err
 
 
-def test_workers_killed_after_the_shared_data_went_out_end_in_a_problem_line(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_killed_after_the_shared_data_went_out_end_in_a_problem_line(corpus: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Every worker killed right after the registry was scattered to them: the scattered data is lost and the
     chunks can never run. The build ends with a problem line (was: FutureCancelledError traceback)."""
     import os
@@ -185,6 +191,6 @@ def test_workers_killed_after_the_shared_data_went_out_end_in_a_problem_line(cor
 
         monkeypatch.setattr(engine, "fault_hook", kill_workers)
         with dask_engine(cluster.scheduler_address, chunk_timeout_s=60), pytest.raises(BuildError) as failure:
-            render_files(corpus)
+            stage(corpus, tmp_path / "staged")
     (problem,) = failure.value.problems
     assert str(problem).startswith("dask: ") and "failed" in str(problem) and "rerun, or build without --engine dask" in str(problem), str(problem)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from superclusters.build.pipeline import gather_inputs
+from superclusters.build.stream import stage
 from superclusters.check.schemas import load_schemas
 from superclusters.errors import BuildError, Collector
 from superclusters.inputs import readings
@@ -46,7 +46,15 @@ def edited(root: Path, relative: str, old: str, new: str) -> None:
 
 
 def problems_of(root: Path) -> list[str]:
-    return [str(p) for p in gather_inputs(root)[1].problems]
+    """Every problem the build finds in the package at `root` (the build's one path, staged beside it)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            stage(root, Path(scratch))
+        except BuildError as failure:
+            return [str(p) for p in failure.problems]
+    return []
 
 
 # 3. The same answer whichever YAML parser is installed.

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from superclusters.build.pipeline import build, derive, load_inputs
-from superclusters.check.schemas import TABLES, frame
-from superclusters.check.validate import validate_frames
+from superclusters.build import stream
+from superclusters.build.pipeline import build
+from superclusters.check.schemas import TABLES
 from superclusters.errors import BuildError
 from superclusters.publish.readme import readme_updated
 
@@ -132,18 +132,23 @@ def test_a_successful_build_replaces_everything_and_is_byte_identical(package_co
         ("claims", "span_url", "seeds/x.txt#char=1,2", "span_url"),
     ],
 )
-def test_cross_table_checks_catch_tampering(root, table, column, value, fragment):
-    inputs = load_inputs(root)
-    tables = derive(inputs)
-    tables[table][0][column] = value
-    frames = {name: frame(tables[name], inputs.schemas[name]) for name in TABLES}
-    texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
-    problems = [str(p) for p in validate_frames(frames, inputs.schemas, texts)]
+def test_cross_table_checks_catch_tampering(root, table, column, value, fragment, tmp_path, monkeypatch):
+    """A row derive got wrong (tampered with as it leaves derive) is refused by the build's own checks."""
+    derive_batch = stream.derive_batch
+
+    def tampered(*args, **kwargs):
+        tables = derive_batch(*args, **kwargs)
+        tables[table][0][column] = value
+        return tables
+
+    monkeypatch.setattr(stream, "derive_batch", tampered)
+    with pytest.raises(BuildError) as failure:
+        stream.stage(root, tmp_path / "staged")
+    problems = [str(p) for p in failure.value.problems]
     assert any(fragment in p and f"data/{table}" in p for p in problems), problems
 
 
-def test_readme_without_markers_is_a_clear_error(root):
-    inputs = load_inputs(root)
-    frames = {name: frame(rows, inputs.schemas[name]) for name, rows in derive(inputs).items() if name in TABLES}
+def test_readme_without_markers_is_a_clear_error(package_staged):
+    staged = package_staged.staged
     with pytest.raises(BuildError, match="missing the markers"):
-        readme_updated("# no markers", inputs.schemas, frames)
+        readme_updated("# no markers", staged.schemas, staged.frames)

@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_package
+from conftest import ROOT, copy_package, staged_files
 
-from superclusters.build.pipeline import build, render_files, verify
+from superclusters.build.pipeline import build, verify
 from superclusters.check.schemas import TABLES
 from superclusters.errors import BuildError
 from superclusters.publish import files as publish_module
@@ -38,9 +38,9 @@ def versions(tmp_path_factory) -> dict[str, tuple[dict[str, bytes], dict[str, by
     copy = copy_package(tmp_path_factory.mktemp("new") / "package")
     reading = copy / "readings" / "000_9792f8e7dbbae654.yaml"
     reading.write_text(reading.read_text(encoding="utf-8").replace(f'en: "{GLOSS}"', f'en: "{GLOSS} (edited)"', 1), encoding="utf-8")
-    files, inputs, frames = render_files(copy)
+    files, _, staged = staged_files(copy, tmp_path_factory.mktemp("new-staged"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    new_readme = readme_updated(readme, inputs.schemas, frames) + "\n<!-- the new build's README -->\n"
+    new_readme = readme_updated(readme, staged.schemas, staged.frames, staged.counts) + "\n<!-- the new build's README -->\n"
     old_files = {path: (ROOT / path).read_bytes() for path in files}
     assert files["data/claims.csv"] != old_files["data/claims.csv"]
     return {"old": (old_files, {"README.md": readme.encode("utf-8")}), "new": (files, {"README.md": new_readme.encode("utf-8")})}
@@ -103,8 +103,8 @@ def start(root: Path, version, tmp_path: Path, fault: str = "", wait: str = "600
 def kill_steps() -> list[str]:
     """Every step after which a SIGKILL leaves a distinct state (each write, each rename, the commit), as a
     publish of the committed package passes them: recorded, so a file the build starts to render is covered too."""
-    files, _, _ = render_files(ROOT)
     with tempfile.TemporaryDirectory() as scratch:
+        files, _, _ = staged_files(ROOT, Path(scratch) / "staged")
         for name in ("data", "datapackage.json", "README.md"):
             (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, Path(scratch) / name)
         seen: list[str] = []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from superclusters.build.pipeline import build, load_inputs
+from superclusters.build.pipeline import build
+from superclusters.build.stream import stage
 from superclusters.errors import BuildError
 from superclusters.inputs.seeds import Seed, decode_seed, sha256_hex
 
@@ -66,12 +67,12 @@ def test_crlf_and_nfd_are_kept_as_they_are_so_offsets_stay_exact():
     assert seed.text == data.decode("utf-8")  # no newline translation, no NFC
 
 
-def test_all_seed_problems_are_reported_in_one_run(package_copy):
+def test_all_seed_problems_are_reported_in_one_run(package_copy, tmp_path):
     (package_copy / "seeds" / SEED).unlink()
     (package_copy / "seeds" / "001_79c4c5b1ec88c645.txt").write_bytes(b"changed")
     with pytest.raises(BuildError) as exc:
-        load_inputs(package_copy)
-    assert len(exc.value.problems) == 2
+        stage(package_copy, tmp_path / "staged")
+    assert [p.file for p in exc.value.problems] == [f"seeds/{SEED}", "seeds/001_79c4c5b1ec88c645.txt"]
 
 
 def test_empty_seed_is_named_as_empty_not_as_changed(package_copy):

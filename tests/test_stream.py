@@ -11,7 +11,7 @@ import pytest
 
 from superclusters.build import stream
 from superclusters.build.pipeline import build, stale_files, verify
-from superclusters.check.schemas import TABLES
+from superclusters.check.schemas import TABLES, arrow_schema, load_schemas
 from superclusters.check.validate import deferred_problems
 from superclusters.errors import BuildError, Collector
 from superclusters.publish.verify import streamed_read_back_problems
@@ -47,12 +47,25 @@ def test_batches_give_the_tables_one_batch_gives(corpus, tmp_path, monkeypatch, 
     assert verify(batched) == []
 
 
-def test_one_batch_writes_what_the_in_memory_render_writes(corpus, monkeypatch):
-    from superclusters.build.pipeline import render_files
+def test_one_batch_writes_what_writing_each_whole_table_at_once_writes(corpus, tmp_path):
+    """A corpus of one batch: each table's Parquet file is one row group with exactly the bytes pyarrow writes for
+    the whole table at once (the streamed writer adds nothing of its own), and the build is deterministic (a
+    second staging gives the same bytes as the published build)."""
+    import pyarrow as pa
+    from conftest import staged_files
 
-    files, _, _ = render_files(corpus)
+    files, _, _ = staged_files(corpus, tmp_path / "again")
     for path, data in files.items():
         assert (corpus / path).read_bytes() == data, path
+    schemas = load_schemas(corpus / "schemas")
+    for table in TABLES:
+        written = pq.ParquetFile(corpus / f"data/{table}.parquet")
+        assert written.num_row_groups == 1, table
+        read = written.read()  # a list reads back as list<element: ...>; the build writes list<item: ...>
+        read = read.cast(arrow_schema(schemas[table]).with_metadata(read.schema.metadata))
+        whole = pa.BufferOutputStream()
+        pq.write_table(read, whole, compression="zstd", write_statistics=True)
+        assert whole.getvalue().to_pybytes() == (corpus / f"data/{table}.parquet").read_bytes(), table
 
 
 def test_problems_of_every_batch_are_reported_together_and_nothing_is_written(corpus, tmp_path, monkeypatch):

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..check.schemas import TABLES, frame, load_schemas
-from ..derive import Tables, Vocabulary, derive_tables
-from ..errors import BuildError, Collector, Problem
-from ..inputs.corpus import list_readings, package_version, read_article
-from ..inputs.reading_schema import schema_text
-from ..inputs.readings import ENTITIES_FILE, Reading, Registry, parse_registry, read_text
-from ..inputs.seeds import Seed, file_info, file_sha256
+from ..errors import BuildError, Problem
+from ..inputs.corpus import package_version
+from ..inputs.seeds import file_info, file_sha256
 from ..publish.readme import readme_updated
 
 # What the build reads, and what it publishes: copy these to build the package somewhere else.
@@ -21,95 +16,30 @@ BUILD_INPUTS = ("seeds", "readings", "schemas", "pyproject.toml", "README.md")
 PUBLISHED = ("data", "datapackage.json", "croissant.json")
 
 
-@dataclass
-class Inputs:
-    pairs: list[tuple[Seed, Reading]]
-    seed_bytes: list[tuple[str, bytes]]
-    registry: Registry
-    schemas: dict[str, dict]
-    registry_ok: bool = True
-
-
-def load_inputs(root: Path) -> Inputs:
-    """Read seeds, readings, registry and schemas; every problem across them is raised together.
-
-    Where some readings fail, the articles that did load are still derived, so their problems are
-    reported in the same run rather than after the first fix.
-    """
-    inputs, problems = gather_inputs(root)
-    if problems.problems:
-        if inputs.registry_ok and inputs.pairs:
-            later = Collector()
-            derive_tables(inputs.pairs, inputs.registry, Vocabulary.from_schemas(inputs.schemas), later, partial=True)
-            problems.extend(later.problems)
-        problems.raise_if_any()
-    return inputs
-
-
-def gather_inputs(root: Path) -> tuple[Inputs, Collector]:
-    """Everything that could be read, and the problems with the rest."""
-    problems = Collector()
-    schemas = load_schemas(root / "schemas")
-    registry_text = read_text(root / "readings" / ENTITIES_FILE, f"readings/{ENTITIES_FILE}", problems)
-    registry = parse_registry(registry_text, f"readings/{ENTITIES_FILE}", problems) if registry_text is not None else Registry(f"readings/{ENTITIES_FILE}")
-
-    reading_schema = json.loads(schema_text(schemas))
-    reading_files = list_readings(root, problems)
-    pairs, seed_bytes = [], []
-    for path in reading_files:
-        article = read_article(root, path, reading_schema, problems)
-        if article is not None:
-            pairs.append(article[:2])
-            seed_bytes.append((article[1].seed, article[2]))
-    registry_ok = not any(p.file == f"readings/{ENTITIES_FILE}" for p in problems.problems)
-    return Inputs(pairs, seed_bytes, registry, schemas, registry_ok), problems
-
-
-def derive(inputs: Inputs, names: list | None = None) -> Tables:
-    problems = Collector()
-    tables = derive_tables(inputs.pairs, inputs.registry, Vocabulary.from_schemas(inputs.schemas), problems, names)
-    problems.raise_if_any()
-    return tables
-
-
 def names_report(root: Path) -> list[str]:
-    """Capitalised words that match no alias, one line per distinct word, most frequent first (a report, not a check)."""
+    """Capitalised words that match no alias, one line per distinct word, most frequent first (a report, not a check).
+
+    The words come from the build itself (`stream.stage` into a scratch folder that is then removed), so the
+    report sees the articles exactly as a build derives them; a package with problems raises them all.
+    """
+    import tempfile
+
+    from .stream import stage
+
     names: list = []
-    inputs = load_inputs(root)
-    derive(inputs, names)
-    texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
+    with tempfile.TemporaryDirectory(prefix="superclusters-names-") as scratch:
+        staged = stage(root, Path(scratch), unmatched=names)
+    articles = staged.frames["articles"]
+    seed_paths = dict(zip(articles["article_id"], articles["seed_path"], strict=True))
     by_word: dict[str, list] = {}
     for article_id, start, word in names:
         by_word.setdefault(word, []).append((article_id, start))
     lines = []
     for word, places in sorted(by_word.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         article_id, start = places[0]
-        text = texts[article_id]
+        text = (root / seed_paths[article_id]).read_bytes().decode("utf-8")
         lines.append(f"{len(places):3d}  {word:<16} first in {article_id} at {start}: {text[max(0, start - 25) : start + 30]!r}")
     return lines
-
-
-def validate(tables: Tables, inputs: Inputs) -> dict[str, Any]:
-    """Typed frames, checked by pandera and the cross-table checks; raises with every problem."""
-    from ..check.validate import validate_frames
-
-    frames = {name: frame(tables[name], inputs.schemas[name]) for name in TABLES}
-    seed_texts = {seed.article_id: seed.text for seed, _ in inputs.pairs}
-    problems = validate_frames(frames, inputs.schemas, seed_texts)
-    if problems:
-        raise BuildError(problems)
-    return frames
-
-
-def render_files(root: Path) -> tuple[dict[str, bytes], Inputs, dict[str, Any]]:
-    """All published bytes for the package at `root`, validated, without writing anything."""
-    from ..publish.files import render
-
-    inputs = load_inputs(root)
-    frames = validate(derive(inputs), inputs)
-    from ..publish.files import schema_hashes
-
-    return render(frames, inputs.schemas, inputs.seed_bytes, package_version(root), schema_hashes(root)), inputs, frames
 
 
 def staged_extras(root: Path, staged: Any) -> tuple[dict[str, bytes], dict[str, bytes]]:

@@ -18,9 +18,10 @@ batches is small and bounded by the registry or by a few values per article:
   temporary file, and what the systems' rows need of them waits, pickled per system, in another
   (`ProfileSummary` with an `AppendStore`).
 
-The tables are the same as the in-memory `derive_tables` + `validate` give: a single batch (any corpus
-of up to `batch_articles` articles, such as the five-article package) writes the same bytes as
-`publish.render`; a corpus in several batches differs only in the Parquet files' row groups (tested).
+This is the build's one path (`build.py`, `--check` and `--names` run it; tests that need the tables stage
+into a scratch folder and read them back). A single batch (any corpus of up to `batch_articles` articles,
+such as the five-article package) writes each Parquet file as one row group, exactly what pyarrow writes
+for the whole table at once; a corpus in several batches differs only in the Parquet files' row groups (tested).
 Problems are collected across every batch and raised together at the end, as the whole-corpus build did;
 once one is found, later batches are still read and derived for their problems but no longer validated or
 written, and the staging folder is discarded by `publish`.
@@ -304,11 +305,12 @@ def _trim_heap() -> None:
         pass
 
 
-def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: int | None = None) -> Staged:
+def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: int | None = None, unmatched: list | None = None) -> Staged:
     """Read, derive, validate and write the package at `root` into `folder` (data/ only), batch by batch.
 
     Raises BuildError with every problem found; `folder` then holds partial files for the caller to
     discard. With `spill`, each table's validated batches are also written there for the read-back.
+    `unmatched`, when given, receives (article_id, offset, word) for capitalised words that match no alias (`--names`).
     """
     batch_articles = batch_articles or BATCH_ARTICLES
     import gc
@@ -317,12 +319,12 @@ def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: i
     # collecting a finished batch's objects (`release_memory`) walks only that batch.
     gc.freeze()
     try:
-        return _stage(root, folder, spill, batch_articles)
+        return _stage(root, folder, spill, batch_articles, unmatched)
     finally:
         gc.unfreeze()
 
 
-def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) -> Staged:
+def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, unmatched: list | None) -> Staged:
     from ..check.validate import cross_table_problems, deferred_problems, pandera_problems
     from ..publish.files import TableFiles
 
@@ -367,7 +369,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             if aliases is None:
                 continue
             pairs.sort(key=lambda p: p[0].article_id)
-            tables = derive_batch(pairs, registry, vocab, aliases, problems, summary)
+            tables = derive_batch(pairs, registry, vocab, aliases, problems, summary, unmatched)
             sort_by_key(tables, primary_keys, problems)
             _order_problems(tables, primary_keys, last, problems)
             if problems.problems:

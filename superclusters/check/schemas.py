@@ -143,7 +143,17 @@ def frame(rows: list[dict[str, Any]], schema: dict):
             except (TypeError, ValueError):
                 data[f["name"]] = pd.Series(values, dtype="object")
         return pd.DataFrame(data, columns=names)
+    return pandas_frame(table, schema)
+
+
+def pandas_frame(table: Any, schema: dict):
+    """An Arrow table of the schema's types as the pandas frame pandera checks: nullable Int64, string and
+    boolean dtypes, dates as datetime.date objects, lists as Python lists (any pandas metadata is ignored)."""
+    import pandas as pd
+    import pyarrow as pa
+
     types = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype()}
+    table = table.replace_schema_metadata(None)
     return with_python_lists(table.to_pandas(types_mapper=types.get, date_as_object=True), schema)
 
 

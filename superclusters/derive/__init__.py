@@ -244,21 +244,20 @@ def sort_by_key(tables: Tables, primary_keys: dict[str, str], problems: Collecto
         rows.sort(key=lambda row: row[key])
 
 
-def derive_tables(
-    pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, names: list | None = None, partial: bool = False
-) -> Tables:
-    """Every table from every article, in memory; problems collected, rows in primary-key order.
+def derive_tables(pairs: list[tuple[Seed, Reading]], registry: Registry, vocab: Vocabulary, problems: Collector, partial: bool = False) -> Tables:
+    """Every table's rows from some articles, untyped and unchecked; problems collected, rows in primary-key order.
 
-    The build streams articles in batches through the same steps (`superclusters.build.stream`); this
-    whole-corpus form serves the tests, `--names` and a failed build's report.
-    `names`, when given, receives (article_id, offset, name) for capitalised names that match no alias.
+    Not a second build: the steps the streamed build (`superclusters.build.stream`) runs, in its order, on one
+    batch of every article (prepare, derive_batch, the entity tables, reconcile_groups and profile_rows, the
+    verdicts, sort_by_key), without the typing, checks and writing. The drafter's tests use it to derive
+    one article from a registry and a reading made in memory.
     `partial` marks a run on only the articles whose inputs could be read (others failed): checks that need
     every article (an entity no seed mentions) are skipped, so they cannot report false problems.
     """
     aliases = prepare(registry, vocab, problems)
     summary = CorpusSummary()
     ordered = sorted(pairs, key=lambda p: p[0].article_id)
-    tables = derive_batch(ordered, registry, vocab, aliases, problems, summary, names)
+    tables = derive_batch(ordered, registry, vocab, aliases, problems, summary)
     tables.update(corpus_tables(registry, summary, problems, partial))
     with_verdicts(tables["profile_facts"], verdicts(tables["claim_groups"]))
     sort_by_key(tables, {t: k for t, k in vocab.primary_keys.items() if t in tables}, problems)

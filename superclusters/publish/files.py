@@ -50,7 +50,6 @@ from typing import Any
 from ..check.schemas import TABLES, arrow_schema, field_names, list_fields, missing
 from ..errors import BuildError, Problem
 from ..inputs.seeds import file_info, file_sha256, sha256_hex
-from .croissant import croissant_bytes
 
 HOMEPAGE = "https://github.com/ai-superclusters-2024/ai-superclusters-2024"
 # When this version of the descriptor was made: a constant, not the clock, so that rebuilding gives the same
@@ -212,18 +211,6 @@ def csv_bytes_arrow(table: Any, schema: dict, header: bool = True) -> bytes:
     return head + lines.buffers()[2][first:last].to_pybytes()
 
 
-def parquet_bytes(df: Any, schema: dict) -> bytes:
-    """Parquet with no pandas index; nullable integers keep their Int64 dtype on read, list fields are
-    native list<string> columns (no splitting for DuckDB or Polars users), dates are date32."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(df, schema=arrow_schema(schema), preserve_index=False)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd", write_statistics=True)
-    return sink.getvalue().to_pybytes()
-
-
 # Beside each table's validated batches in the spill folder: how its CSV must be read back. A row is never
 # longer than the batch it was written in, and pyarrow's CSV reader fails on a row longer than its block
 # ("straddling object straddles two block boundaries"); and a value holding a line break needs its
@@ -235,7 +222,7 @@ class TableFiles:
     """One table's CSV and Parquet files, written batch by batch by a streaming build and hashed as written.
 
     Each batch is one Parquet row group, so a table written in one batch (the five-article package)
-    has exactly the bytes `csv_bytes` and `parquet_bytes` give for the whole table. With `spill`, each
+    has exactly the bytes pyarrow's `write_table` gives for the whole table. With `spill`, each
     validated batch is also appended to `<spill>/<table>.arrow` (Arrow IPC), which the read-back
     compares the written files with, without holding the table in memory. The fault-injection steps
     are those of `publish`'s own writes: "before write data/<table>.csv" when the file is opened,
@@ -451,20 +438,6 @@ def descriptor(
         outlet = outlets.get(row.article_id)
         sources.append({"title": f"{row.article_id} ({row.language}{', ' + outlet if outlet else ''}): {row.title}", "path": row.seed_path})
     return {**PACKAGE, "version": version, "sources": sources, "resources": resources}
-
-
-def render(
-    frames: dict[str, Any], schemas: dict[str, dict], seeds: list[tuple[str, bytes]], version: str, hashes: dict[str, str] | None = None
-) -> dict[str, bytes]:
-    """Every published file as bytes, keyed by its path in the package (pure apart from pyarrow)."""
-    files: dict[str, bytes] = {}
-    for table in TABLES:
-        files[f"data/{table}.csv"] = csv_bytes(frames[table], schemas[table])
-        files[f"data/{table}.parquet"] = parquet_bytes(frames[table], schemas[table])
-    package = descriptor(files, seeds, version, frames, schemas, hashes)
-    files["datapackage.json"] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    files["croissant.json"] = croissant_bytes(package, schemas, files)
-    return files
 
 
 def schema_hashes(root: Path) -> dict[str, str]:
