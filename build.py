@@ -167,7 +167,12 @@ def _run(args: argparse.Namespace) -> int:
     """The command itself, run with the collector off."""
     # Heavy libraries load only past --help.
     from superclusters.build.pipeline import build, names_report, stale_files, verify
+    from superclusters.check.schemas import pyarrow_without_pandas
     from superclusters.errors import BuildError
+
+    # A build that passes never needs pandas (it types, checks and writes Arrow tables; pandas and pandera word a
+    # failure); keep pyarrow from importing it on its own.
+    pyarrow_without_pandas()
 
     try:
         if args.names:

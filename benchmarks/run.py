@@ -79,13 +79,13 @@ PHASES = (
     ("superclusters.build.stream", "read_article", "read"),
     ("superclusters.build.stream", "derive_batch", "derive"),
     ("superclusters.build.stream", "corpus_tables", "derive"),
-    ("superclusters.build.stream", "frame", "frame"),
-    ("superclusters.check.validate", "pandera_problems", "validate"),
+    ("superclusters.build.stream", "arrow_table", "type"),
+    ("superclusters.check.validate", "table_problems", "validate"),
     ("superclusters.check.validate", "cross_table_problems", "validate"),
     ("superclusters.check.validate", "deferred_problems", "validate"),
     ("superclusters.publish.files", "TableFiles.write", "write"),
     ("superclusters.publish.files", "TableFiles.close", "write"),
-    ("superclusters.publish.files", "csv_bytes", "write_csv"),
+    ("superclusters.publish.files", "csv_bytes_arrow", "write_csv"),
     ("superclusters.publish.verify", "streamed_read_back_problems", "read_back"),
     ("superclusters.publish.verify", "descriptor_problems", "read_back"),
 )
@@ -105,9 +105,7 @@ def one_build(corpus: Path) -> dict:
 
     started = time.perf_counter()
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]  # as build.py does
-    import pandas  # noqa: F401  # the libraries the build imports on its way (validate would otherwise carry them)
-    import pandera.pandas  # noqa: F401
-    import pyarrow.parquet  # noqa: F401
+    import pyarrow.parquet  # noqa: F401  # the libraries the build imports on its way (a phase would otherwise carry them)
 
     import superclusters.build.pipeline  # noqa: F401  # the imports build.py makes past --help
     import superclusters.build.stream  # noqa: F401

@@ -15,8 +15,8 @@ import pytest
 import test_corruption
 
 from superclusters.build.pipeline import verify
-from superclusters.check.schemas import TABLES, arrow_schema, frame, list_fields, load_schemas, pandera_schema
-from superclusters.publish.files import _cell, csv_bytes, parquet_resource_schema
+from superclusters.check.schemas import TABLES, arrow_schema, arrow_table, frame, list_fields, load_schemas, pandera_schema
+from superclusters.publish.files import _cell, csv_bytes_arrow, parquet_resource_schema
 
 published = test_corruption.published  # the fixture: a user's copy of the package, to break
 
@@ -76,15 +76,14 @@ def test_frame_turns_delimited_text_into_lists_and_csv_joins_them_back():
     df = frame(rows, SCHEMA)
     assert df["tags"].tolist() == [["x", "y"], None, ["z"]]
     assert str(df["tags"].dtype) == "object"
-    assert csv_bytes(df, SCHEMA).decode() == "item_id,tags,day\na,x|y,\nb,,\nc,z,\n"
+    assert csv_bytes_arrow(arrow_table(rows, SCHEMA), SCHEMA).decode() == "item_id,tags,day\na,x|y,\nb,,\nc,z,\n"
     assert pa.Table.from_pandas(df, schema=arrow_schema(SCHEMA), preserve_index=False)["tags"].to_pylist() == [["x", "y"], None, ["z"]]
 
 
 def test_a_semicolon_list_is_joined_with_its_own_delimiter():
     schema = json.loads(json.dumps(SCHEMA))
     schema["fields"][1]["delimiter"] = ";"
-    df = frame([{"item_id": "a", "tags": ["x", "y"], "day": None}], schema)
-    assert b"a,x;y," in csv_bytes(df, schema)
+    assert b"a,x;y," in csv_bytes_arrow(arrow_table([{"item_id": "a", "tags": ["x", "y"], "day": None}], schema), schema)
     assert _cell(["p", "q"], ";") == "p;q" and _cell(None) == "" and _cell("plain") == "plain"
 
 

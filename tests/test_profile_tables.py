@@ -315,14 +315,14 @@ def test_the_readme_shows_the_systems_at_a_glance_with_links_to_their_evidence(r
     assert "[about 100,000 GPUs](" in block
 
 
-def test_a_stale_glance_block_is_rewritten(root, package_frames):
+def test_a_stale_glance_block_is_rewritten(root, package_staged):
     from superclusters.publish.readme import GLANCE_BEGIN, GLANCE_END, readme_updated
 
-    frames, schemas = package_frames
+    staged = package_staged.staged
     readme = (root / "README.md").read_text(encoding="utf-8")
     emptied = readme[: readme.index(GLANCE_BEGIN) + len(GLANCE_BEGIN)] + "\n" + readme[readme.index(GLANCE_END) :]
-    assert readme_updated(emptied, schemas, frames) == readme_updated(readme, schemas, frames)
-    assert readme_updated(emptied, schemas, frames) != emptied
+    assert readme_updated(emptied, staged.schemas, staged.kept, staged.counts) == readme_updated(readme, staged.schemas, staged.kept, staged.counts) == readme
+    assert readme_updated(emptied, staged.schemas, staged.kept, staged.counts) != emptied
 
 
 def test_the_profile_tables_do_not_depend_on_how_the_build_cuts_them(tmp_path, monkeypatch):

@@ -79,8 +79,8 @@ def break_read_back(root, monkeypatch):
 
     real_close = publish.TableFiles.close
 
-    def close(self, empty=None):
-        written = real_close(self, empty)
+    def close(self):
+        written = real_close(self)
         parquet = self.folder / self.paths[1]
         parquet.write_bytes(parquet.read_bytes()[:100])
         return written
@@ -151,4 +151,4 @@ def test_cross_table_checks_catch_tampering(root, table, column, value, fragment
 def test_readme_without_markers_is_a_clear_error(package_staged):
     staged = package_staged.staged
     with pytest.raises(BuildError, match="missing the markers"):
-        readme_updated("# no markers", staged.schemas, staged.frames)
+        readme_updated("# no markers", staged.schemas, staged.kept, staged.counts)

@@ -40,7 +40,7 @@ def versions(tmp_path_factory) -> dict[str, tuple[dict[str, bytes], dict[str, by
     reading.write_text(reading.read_text(encoding="utf-8").replace(f'en: "{GLOSS}"', f'en: "{GLOSS} (edited)"', 1), encoding="utf-8")
     files, _, staged = staged_files(copy, tmp_path_factory.mktemp("new-staged"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    new_readme = readme_updated(readme, staged.schemas, staged.frames, staged.counts) + "\n<!-- the new build's README -->\n"
+    new_readme = readme_updated(readme, staged.schemas, staged.kept, staged.counts) + "\n<!-- the new build's README -->\n"
     old_files = {path: (ROOT / path).read_bytes() for path in files}
     assert files["data/claims.csv"] != old_files["data/claims.csv"]
     return {"old": (old_files, {"README.md": readme.encode("utf-8")}), "new": (files, {"README.md": new_readme.encode("utf-8")})}

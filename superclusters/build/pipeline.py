@@ -29,8 +29,7 @@ def names_report(root: Path) -> list[str]:
     names: list = []
     with tempfile.TemporaryDirectory(prefix="superclusters-names-") as scratch:
         staged = stage(root, Path(scratch), unmatched=names)
-    articles = staged.frames["articles"]
-    seed_paths = dict(zip(articles["article_id"], articles["seed_path"], strict=True))
+    seed_paths = {row["article_id"]: row["seed_path"] for row in staged.kept["articles"]}
     by_word: dict[str, list] = {}
     for article_id, start, word in names:
         by_word.setdefault(word, []).append((article_id, start))
@@ -48,14 +47,14 @@ def staged_extras(root: Path, staged: Any) -> tuple[dict[str, bytes], dict[str, 
     from ..publish.croissant import croissant_bytes
     from ..publish.files import descriptor, schema_hashes
 
-    package = descriptor(staged.files, staged.seeds, package_version(root), staged.frames, staged.schemas, schema_hashes(root))
+    package = descriptor(staged.files, staged.seeds, package_version(root), staged.kept, staged.schemas, schema_hashes(root))
     files = {"datapackage.json": (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
     files["croissant.json"] = croissant_bytes(package, staged.schemas, staged.files)
     also = {}
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
-        updated = readme_updated(text, staged.schemas, staged.frames, staged.counts)
+        updated = readme_updated(text, staged.schemas, staged.kept, staged.counts)
         if updated != text:
             also["README.md"] = updated.encode("utf-8")
     return files, also
@@ -118,7 +117,7 @@ def stale_files(root: Path) -> list[str]:
     readme = root / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
-        if readme_updated(text, staged.schemas, staged.frames, staged.counts) != text:
+        if readme_updated(text, staged.schemas, staged.kept, staged.counts) != text:
             stale.append("README.md (generated blocks)")
     return stale
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..check.schemas import TABLES, field_names, frame, load_schemas
+from ..check.schemas import TABLES, arrow_table, field_names, load_schemas, row_columns
 from ..derive import PENDING, PER_ARTICLE, PROFILE_TABLES, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
 from ..derive.entities import ENTITY_TABLES
 from ..derive.profiles import ProfileSummary, profile_rows, with_verdicts
@@ -49,7 +49,7 @@ from ..publish.readme import GLANCE_COLUMNS, SentenceCounts, sentence_counts
 
 # Articles per batch: also the published Parquet files' row groups (one per batch and table), so it is a
 # constant of the format, not a setting; a setting would make the published bytes depend on it. Peak memory
-# grows with it (about 1.5 MB an article); the fixed cost per batch (pandera per table, a row group) shrinks.
+# grows with it (about 1.5 MB an article); the fixed cost per batch (Arrow calls per column, a row group) shrinks.
 # Tests change it (monkeypatch) to build a small corpus in several batches.
 BATCH_ARTICLES = 100
 # The articles' columns the descriptor (sources, seeds' publishers) and the README (sentence accounting) read.
@@ -72,7 +72,7 @@ class Staged:
 
     files: dict[str, tuple[int, str]]  # data/<table>.<format> -> (size in bytes, sha256 hex)
     seeds: list[tuple[str, tuple[int, str]]]  # seed file name -> (size, sha256 hex), in article order
-    frames: dict[str, Any]  # the articles (ARTICLE_COLUMNS) and the cross-article tables in KEPT, validated
+    kept: dict[str, list[dict]]  # rows of the articles (ARTICLE_COLUMNS) and of the tables in KEPT, as validated
     counts: SentenceCounts
     schemas: dict[str, dict]
 
@@ -175,15 +175,22 @@ class AppendStore(MutableMapping):
         return len(self.places)
 
 
-def _reference_frame(rows: list[dict], schema: dict) -> Any:
-    """A frame of the columns the cross-table checks read (key, foreign keys, span), for rows that are typed
-    and written later: the whole typed frame of a batch's profile facts would cost some 40 MB for nothing."""
-    import pandas as pd
-
+def _reference_columns(rows: list[dict], schema: dict) -> dict[str, list]:
+    """The columns the cross-table checks read (key, foreign keys, span), for rows that are typed and written
+    later (when their verdicts are known)."""
     names = {schema["primaryKey"][0], "article_id", "quote", "char_start", "char_end", "span_url"}
     names |= {fk["fields"][0] for fk in schema.get("foreignKeys", [])}
-    columns = [f["name"] for f in schema["fields"] if f["name"] in names]
-    return pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in columns}, columns=columns)
+    return row_columns(rows, schema, [f["name"] for f in schema["fields"] if f["name"] in names])
+
+
+def _typed(name: str, rows: list[dict], schema: dict, problems: Collector) -> Any:
+    """`rows` as an Arrow table of the table's schema, its problems added to `problems` (worded by pandera);
+    the table, or None where a value could not be typed."""
+    from ..check.validate import table_problems
+
+    table = arrow_table(rows, schema)
+    problems.extend(table_problems(name, schema, table, rows))
+    return table
 
 
 def _write_profiles(
@@ -256,9 +263,7 @@ def _settled(references: list, folder: Path, spill: Path | None, primary_keys: d
 
 def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tuple[str, str]], problems: Collector) -> None:
     """Write a pending table's batches (pickled in `handle`, in order) with their claims' verdicts filled in,
-    each checked by pandera (their references and spans were checked with their batch)."""
-    from ..check.validate import pandera_problems
-
+    each typed and checked (their references and spans were checked with their batch)."""
     names = field_names(schema)
     handle.seek(0)
     while True:
@@ -267,8 +272,8 @@ def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tup
         except EOFError:
             break
         for start in range(0, len(rows), PENDING_SLICE):
-            piece = frame(with_verdicts([dict(zip(names, row, strict=True)) for row in rows[start : start + PENDING_SLICE]], verdicts), schema)
-            problems.extend(pandera_problems({sink.table: piece}, {sink.table: schema}))
+            part = with_verdicts([dict(zip(names, row, strict=True)) for row in rows[start : start + PENDING_SLICE]], verdicts)
+            piece = _typed(sink.table, part, schema, problems)
             if not problems.problems:
                 sink.write(piece)
             del piece
@@ -277,7 +282,7 @@ def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tup
 
 
 def release_memory() -> None:
-    """Free a finished batch's memory: its reference cycles (pandas frames hold some), which build.py's
+    """Free a finished batch's memory: its reference cycles, which build.py's
     disabled collector would otherwise keep until the end, and the blocks Arrow's allocator keeps for reuse.
 
     Only the youngest generation is collected: with the collector off nothing is ever promoted, so it holds
@@ -325,7 +330,7 @@ def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: i
 
 
 def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, unmatched: list | None) -> Staged:
-    from ..check.validate import cross_table_problems, deferred_problems, pandera_problems
+    from ..check.validate import cross_table_problems, deferred_problems
     from ..publish.files import TableFiles
 
     problems = Collector()
@@ -374,44 +379,45 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
             _order_problems(tables, primary_keys, last, problems)
             if problems.problems:
                 continue  # keep reading and deriving for their problems; nothing more is validated or written
-            frames = {t: frame(tables[t], schemas[t]) for t in PER_ARTICLE}
-            frames.update({t: _reference_frame(tables[t], schemas[t]) for t in PENDING})
+            # Each table typed once (Arrow), and checked; the pending tables get their verdicts at the end, and are
+            # typed and checked then (here only the columns their references and spans are checked in).
+            typed = {t: _typed(t, tables[t], schemas[t], problems) for t in PER_ARTICLE}
+            frames = {t: typed[t] if typed[t] is not None else row_columns(tables[t], schemas[t]) for t in PER_ARTICLE}
+            frames.update({t: _reference_columns(tables[t], schemas[t]) for t in PENDING})
             # Every claim has its group (reconcile makes one per group_key), so a batch knows the groups its facts name.
             known = {**registered, "claim_groups": {group_key(claim) for claim in tables["claims"]}}
+            parties = {row["party_id"] for row in tables["unnamed_parties"]}
             waiting = {table: tables[table] for table in PENDING}
             del tables
             seed_texts = {seed.article_id: seed.text for seed, _ in pairs}
-            # The pending tables get their verdicts at the end, and are checked by pandera then.
-            problems.extend(pandera_problems({t: frames[t] for t in PER_ARTICLE}, schemas))
             # References to the entity tables (made only at the end) are checked against the registry's ids,
             # which those tables hold once every entity is mentioned (a build where one is not fails anyway);
             # deferring them instead would keep a reference per mention and link, a gigabyte at N = 10,000.
-            registered["entities"] = known["entities"] = _Either(entity_ids, set(frames["unnamed_parties"]["party_id"].tolist()))
+            registered["entities"] = known["entities"] = _Either(entity_ids, parties)
             problems.extend(cross_table_problems(frames, schemas, seed_texts, defer=deferred, known_keys=known))
             if problems.problems:
                 continue
             for table in PER_ARTICLE:
-                sinks[table].write(frames[table])
+                sinks[table].write(typed[table])
             for table in PENDING:
                 names = field_names(schemas[table])
                 pickle.dump([tuple(row.get(name) for name in names) for row in waiting[table]], pending[table], protocol=pickle.HIGHEST_PROTOCOL)
             seeds = [(seed.name, (seed.byte_count, seed.sha256)) for seed, _ in sorted(pairs, key=lambda p: p[0].name)]
-            articles = list(frames["articles"][list(ARTICLE_COLUMNS)].itertuples(index=False, name=None))
-            kept_batches.append(pickle.dumps((seeds, articles, sentence_counts(frames["sentences"])), protocol=pickle.HIGHEST_PROTOCOL))
+            articles = list(zip(*(typed["articles"].column(c).to_pylist() for c in ARTICLE_COLUMNS), strict=True))
+            sentences = typed["sentences"].select(["article_id", "status", "dismissal_reason"]).to_pydict()
+            kept_batches.append(pickle.dumps((seeds, articles, sentence_counts(sentences)), protocol=pickle.HIGHEST_PROTOCOL))
             summary.seal()
-            del frames, pairs, seed_texts, seeds, articles, waiting, known
+            del typed, frames, pairs, seed_texts, seeds, articles, sentences, waiting, known
             release_memory()
 
         if aliases is None:
             problems.raise_if_any()
         files: dict[str, tuple[int, str]] = {}
         for table in PER_ARTICLE:
-            files.update(sinks[table].close(empty=frame([], schemas[table])))
+            files.update(sinks[table].close())
         tables = corpus_tables(registry, summary, problems, partial=inputs_failed, claim_groups=False)
         sort_by_key(tables, primary_keys, problems)
         problems.raise_if_any()
-
-        import pandas as pd
 
         seeds: list[tuple[str, tuple[int, str]]] = []
         articles: list[tuple] = []
@@ -421,8 +427,9 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
             seeds += batch_seeds
             articles += batch_articles_rows
             counts.update(batch_counts)
-        all_articles = pd.DataFrame(articles, columns=list(ARTICLE_COLUMNS))
-        seed_paths = dict(zip(all_articles["article_id"], all_articles["seed_path"], strict=True))
+        all_articles = [dict(zip(ARTICLE_COLUMNS, row, strict=True)) for row in articles]
+        del articles
+        seed_paths = {row["article_id"]: row["seed_path"] for row in all_articles}
         seed_texts = SeedTexts(root, seed_paths)
         # The keys the cross-article tables refer to: the articles and claims as written (deferring those
         # references instead would keep one entry per claim pair and group member, about 30 MB at N = 10,000),
@@ -430,22 +437,23 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
         registered["articles"] = set(seed_paths)
         registered["claims"] = {claim[0] for claim in summary.claims}
         registered.update({t: {row[primary_keys[t]] for row in rows} for t, rows in tables.items()})
-        kept: dict[str, Any] = {}
+        kept: dict[str, list[dict]] = {table: [] for table in KEPT}
 
         def write(table: str, rows: list, close: bool = True, defer: list | None = None) -> None:
             """Type, validate and write `rows` (sorted) in slices; `close` finishes the table's files; references
             no key settles are added to `defer` (by default the build's `deferred`)."""
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
-                piece = {table: frame(rows[start : start + SLICE_ROWS], schemas[table])}
-                problems.extend(pandera_problems(piece, schemas))
+                part = rows[start : start + SLICE_ROWS]
+                piece = _typed(table, part, schemas[table], problems)
                 later = deferred if defer is None else defer
-                problems.extend(cross_table_problems(piece, schemas, seed_texts, seed_paths=seed_paths, defer=later, known_keys=registered))
+                checked = {table: piece if piece is not None else row_columns(part, schemas[table])}
+                problems.extend(cross_table_problems(checked, schemas, seed_texts, seed_paths=seed_paths, defer=later, known_keys=registered))
                 if not problems.problems:
-                    sinks[table].write(piece[table])
-                if table in KEPT:
-                    kept.setdefault(table, []).append(piece[table][list(KEPT_COLUMNS[table])] if table in KEPT_COLUMNS else piece[table])
+                    sinks[table].write(piece)
+                    if table in KEPT:
+                        kept[table] += (piece.select(list(KEPT_COLUMNS[table])) if table in KEPT_COLUMNS else piece).to_pylist()
             if close:
-                files.update(sinks[table].close(empty=frame([], schemas[table])))
+                files.update(sinks[table].close())
 
         for table in list(tables):
             write(table, tables.pop(table))
@@ -464,7 +472,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
             for table, rows in (("claim_group_members", member_rows), ("claim_pairs", pair_rows)):
                 names = field_names(schemas[table])
                 for row in rows:
-                    if not row.keys() <= set(names):  # a column the schema lacks is an error, as frame() makes it
+                    if not row.keys() <= set(names):  # a column the schema lacks is an error, as arrow_table makes it
                         raise KeyError(f"{table} rows carry columns not in the schema: {sorted(set(row) - set(names))}")
                 waiting[table].extend(tuple(row.get(name) for name in names) for row in rows)
             if len(groups) == SLICE_ROWS:
@@ -487,7 +495,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
             release_memory()
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
                 write(table, [dict(zip(names, row, strict=True)) for row in rows[start : start + SLICE_ROWS]], close=False)
-            files.update(sinks[table].close(empty=frame([], schemas[table])))
+            files.update(sinks[table].close())
             del rows
         # The profiles last, once the members and pairs (the build's peak) are written. The keys of the claims and
         # the claim groups (some 40 MB at N = 10,000) are no longer needed: the systems' references to claims are
@@ -497,11 +505,11 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
         release_memory()
         for table in PENDING:
             _write_pending(pending.pop(table), sinks[table], schemas[table], verdicts, problems)
-            files.update(sinks[table].close(empty=frame([], schemas[table])))
+            files.update(sinks[table].close())
             release_memory()
         _write_profiles(write, profile_rows(registry, profiles, verdicts), problems, folder, spill, primary_keys)
         for table in PROFILE_TABLES:
-            files.update(sinks[table].close(empty=frame([], schemas[table])))
+            files.update(sinks[table].close())
         del verdicts, profiles
         release_memory()
         if deferred:
@@ -509,7 +517,6 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
             known = {t: registered[t] if t in registered else _written_keys(folder, t, primary_keys[t]) for t in targets}
             problems.extend(deferred_problems(deferred, known))
         problems.raise_if_any()
-        frames = {t: pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0] for t, pieces in kept.items()}
     except BaseException:
         for sink in sinks.values():
             sink.abandon()
@@ -517,5 +524,5 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
     finally:
         for handle in pending.values():
             handle.close()
-    frames["articles"] = all_articles
-    return Staged(files, seeds, frames, counts, schemas)
+    kept["articles"] = all_articles
+    return Staged(files, seeds, kept, counts, schemas)

@@ -1,8 +1,12 @@
 """Table Schemas are the single source of truth; everything typed is derived from them here.
 
-- `frame`: rows -> pandas DataFrame with the schema's column order and dtypes;
-- `pandera_schema`: checks for required, unique, enum, pattern, min/max, dates, keys;
-- `arrow_schema`: the Parquet schema, descriptions carried as field metadata;
+- `arrow_table`: rows -> Arrow table with the schema's column order and types (the build's one typing;
+  check/constraints.py checks it, publish/files.py writes it);
+- `arrow_schema`, `parquet_schema`: the Arrow schema (descriptions as field metadata), and with the pandas
+  metadata the published Parquet files carry;
+- `frame`: rows -> pandas DataFrame with the schema's column order and dtypes, for pandera;
+- `pandera_schema`: checks for required, unique, enum, pattern, min/max, dates, keys (the validator of record:
+  it words every failure, and `build.py --verify` runs it on the published files);
 - `markdown_table`: the column table of the data dictionary (docs/data-dictionary.md).
 
 pandera's own `from_frictionless_schema` is not used: it makes integer columns
@@ -12,6 +16,7 @@ non-nullable and does not check dates (pandera 0.35).
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
@@ -44,6 +49,46 @@ TABLES = (
 # delimiter, as the Table Schema `list` type describes. A missing list is None, never [] (an empty CSV
 # cell cannot tell the two apart, so the build never makes an empty list).
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "object", "list": "object", "boolean": "boolean"}
+
+
+def pyarrow_without_pandas() -> None:
+    """Let pyarrow settle, without importing pandas, that it need not treat the lists a build converts as pandas
+    objects; for build.py, a process that needs pandas only to word a failure.
+
+    What pyarrow does: `pa.array` of a plain list first asks its pandas shim whether the list is a pandas object,
+    and the shim imports pandas to answer (about 0.16 s, a third of the five-article build's own work). Here the
+    shim's first look runs with pandas hidden, so it records "no pandas" and never looks again while converting;
+    any pyarrow call that truly needs pandas imports it then, and `pandas_module` (the way this package imports
+    pandas) makes the shim look again. Nothing is done where pandas is loaded already (a test run, a notebook).
+    """
+    if "pandas" in sys.modules:
+        return
+
+    class _Hidden:
+        def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+            if name == "pandas" or name.startswith("pandas."):
+                raise ImportError("pandas is not loaded by a build that passes")
+
+    import pyarrow as pa
+
+    hidden = _Hidden()
+    sys.meta_path.insert(0, hidden)
+    try:
+        pa.array([])
+    finally:
+        sys.meta_path.remove(hidden)
+
+
+def pandas_module() -> Any:
+    """pandas, with pyarrow told it is there (see `pyarrow_without_pandas`)."""
+    import pandas
+    import pyarrow as pa
+
+    try:
+        pa.lib._pandas_api.pd  # noqa: B018 - the shim's property imports pandas where its first look found none
+    except AttributeError:  # another pyarrow: its shim looks again by itself, or was never told
+        pass
+    return pandas
 
 
 def load_schemas(directory: Path) -> dict[str, dict]:
@@ -98,60 +143,122 @@ def split_list(value: Any, delimiter: str) -> list[str] | None:
     return None if missing(value) else value
 
 
-def frame(rows: list[dict[str, Any]], schema: dict):
-    """DataFrame in schema column order; a row with a column the schema lacks is an error, not dropped.
+def _cells(rows: list[dict[str, Any]], name: str, delimiter: str | None) -> list:
+    """One column's cells from row dicts (None where a row lacks it); a list column's cells split into lists."""
+    try:  # a C-level getter where every row has the column (most tables), else None for a missing one
+        values = list(map(itemgetter(name), rows))
+    except KeyError:
+        values = [row.get(name) for row in rows]
+    if delimiter is not None:
+        values = [None if v is None else split_list(v, delimiter) for v in values]
+    return values
 
-    Built through pyarrow (one C++ pass instead of a Python one per column), so the frame has exactly
-    the dtypes a Parquet file written from it reads back with. `list` cells may come as delimited text
-    (what derive makes) or as lists; both become Python lists here, so derive need not know the type.
+
+def row_columns(rows: list[dict[str, Any]], schema: dict, names: list[str] | None = None) -> dict[str, list]:
+    """Untyped rows as columns (name -> cells, list cells split), for the cross-table checks of rows that are
+    typed later or could not be typed."""
+    lists = list_fields(schema)
+    return {name: _cells(rows, name, lists.get(name)) for name in (field_names(schema) if names is None else names)}
+
+
+def arrow_table(rows: list[dict[str, Any]], schema: dict) -> Any:
+    """Rows -> an Arrow table of the schema's columns and types (`arrow_schema`), or None when a value is not
+    of its column's type (`untyped_cells` then names it, and pandera words the problem); a row with a column
+    the schema lacks is an error, not dropped.
+
+    The one typing of the build: the checks (check/constraints.py) and both writers work from this table.
+    `list` cells may come as delimited text (what derive makes) or as lists; both become lists here, so derive
+    need not know the type, and an empty list or text is a missing cell (an empty CSV cell cannot tell them
+    apart). A float NaN is a missing cell, as in the pandas frames pandera checks.
     """
-    import pandas as pd
     import pyarrow as pa
 
     names = field_names(schema)
     extra = sorted(set().union(*rows) - set(names))
     if extra:
         raise KeyError(f"rows carry columns not in the schema: {extra}")
+    arrow = arrow_schema(schema)
+    if not rows:
+        return arrow.empty_table()
     lists = list_fields(schema)
+    columns = []
     try:
-        if rows:
-            # What pa.Table.from_pylist does (a Python list per column, then from_arrays), with the list
-            # cells split per column: copying every row dict to split them cost more than the conversion.
-            arrow = arrow_schema(schema).remove_metadata()
-            columns = []
-            for name in arrow.names:
-                try:  # a C-level getter where every row has the column (most tables), else None for a missing one
-                    values = list(map(itemgetter(name), rows))
-                except KeyError:
-                    values = [row.get(name) for row in rows]
-                if name in lists:
-                    delimiter = lists[name]
-                    values = [None if v is None else split_list(v, delimiter) for v in values]
-                columns.append(values)
-            table = pa.Table.from_arrays(columns, schema=arrow)
-        else:
-            table = arrow_schema(schema).empty_table()
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        # A value of the wrong type: build column by column so validation can name its row and column.
-        if lists:
-            rows = [{**row, **{n: split_list(row[n], d) for n, d in lists.items() if n in row}} for row in rows]
-        data = {}
-        for f in schema["fields"]:
-            values = [row.get(f["name"]) for row in rows]
+        for field in arrow:
+            columns.append(_typed_cells(_cells(rows, field.name, lists.get(field.name)), field.type))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return None
+    return pa.Table.from_arrays(columns, schema=arrow)
+
+
+def _typed_cells(values: list, kind: Any) -> Any:
+    """One column's cells as an Arrow array of `kind`, a float NaN as a missing cell (as pandas reads it).
+
+    Not pyarrow's `from_pandas=True`, which does the same but imports pandas (about 0.2 s) to do it: a NaN is
+    looked for only in a float column's result, or in the cells of a column that failed to type."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        array = pa.array(values, kind)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        if not any(isinstance(v, float) and v != v for v in values):
+            raise
+        array = pa.array([None if isinstance(v, float) and v != v else v for v in values], kind)
+    if pa.types.is_floating(kind) and array.null_count < len(array):
+        nan = pc.is_nan(array)
+        if nan.true_count:
+            array = pc.if_else(nan, pa.scalar(None, kind), array)
+    return array
+
+
+def untyped_cells(rows: list[dict[str, Any]], schema: dict) -> list[tuple[int, str, Any]]:
+    """(row position, column, value) of every cell `arrow_table` cannot type (a slow walk, for a failure only)."""
+    import pyarrow as pa
+
+    lists = list_fields(schema)
+    found = []
+    for field in arrow_schema(schema):
+        values = _cells(rows, field.name, lists.get(field.name))
+        try:
+            _typed_cells(values, field.type)
+            continue
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            pass
+        for position, value in enumerate(values):
             try:
-                data[f["name"]] = pd.Series(values, dtype=PANDAS_DTYPES[f["type"]])
-            except (TypeError, ValueError):
-                data[f["name"]] = pd.Series(values, dtype="object")
-        return pd.DataFrame(data, columns=names)
-    return pandas_frame(table, schema)
+                _typed_cells([value], field.type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+                found.append((position, field.name, value))
+    return found
+
+
+def frame(rows: list[dict[str, Any]], schema: dict):
+    """The rows as the pandas frame pandera checks, in schema column order (`pandas_frame` of `arrow_table`).
+
+    Where a value is not of its column's type, that column is built by pandas alone (of dtype object if
+    pandas cannot type it either), so pandera and `dtype_problems` can name its row and column.
+    """
+    pd = pandas_module()
+    table = arrow_table(rows, schema)
+    if table is not None:
+        return pandas_frame(table, schema)
+    lists = list_fields(schema)
+    data = {}
+    for f in schema["fields"]:
+        values = _cells(rows, f["name"], lists.get(f["name"]))
+        try:
+            data[f["name"]] = pd.Series(values, dtype=PANDAS_DTYPES[f["type"]])
+        except (TypeError, ValueError):
+            data[f["name"]] = pd.Series(values, dtype="object")
+    return pd.DataFrame(data, columns=field_names(schema))
 
 
 def pandas_frame(table: Any, schema: dict):
     """An Arrow table of the schema's types as the pandas frame pandera checks: nullable Int64, string and
     boolean dtypes, dates as datetime.date objects, lists as Python lists (any pandas metadata is ignored)."""
-    import pandas as pd
     import pyarrow as pa
 
+    pd = pandas_module()
     types = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype()}
     table = table.replace_schema_metadata(None)
     return with_python_lists(table.to_pandas(types_mapper=types.get, date_as_object=True), schema)
@@ -160,7 +267,7 @@ def pandas_frame(table: Any, schema: dict):
 def with_python_lists(df: Any, schema: dict):
     """`df` with every `list` column holding Python lists (pyarrow's to_pandas gives numpy arrays,
     which compare element-wise and print unlike the lists a user builds)."""
-    import pandas as pd
+    pd = pandas_module()
 
     for name, delimiter in list_fields(schema).items():
         if name in df:
@@ -169,10 +276,12 @@ def with_python_lists(df: Any, schema: dict):
 
 
 def missing(value: Any) -> bool:
-    """True for None, pandas' NA and NaN: the ways a DataFrame spells an empty cell."""
-    import pandas as pd
-
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    """True for None, pandas' NA and NaN: the ways a DataFrame spells an empty cell (pandas is not imported
+    for it: a value can only be pandas' NA where pandas is loaded already)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA
 
 
 def _is_date(value: Any) -> bool:
@@ -186,7 +295,7 @@ def _is_string_list(value: Any, delimiter: str) -> bool:
 
 def pandera_schema(schema: dict, name: str):
     """pandera DataFrameSchema equivalent to the Table Schema's types and constraints."""
-    import pandas as pd
+    pd = pandas_module()
     import pandera.pandas as pa
 
     columns = {}
@@ -202,7 +311,13 @@ def pandera_schema(schema: dict, name: str):
                 checks.append(pa.Check(lambda s, a=allowed: s.map(lambda v: v is None or set(v) <= a), element_wise=False, name="isin"))
             if "pattern" in cons:
                 regex = re.compile(cons["pattern"])
-                checks.append(pa.Check(lambda s, r=regex: s.map(lambda v: v is None or all(r.fullmatch(x) for x in v)), element_wise=False, name="str_matches"))
+                checks.append(
+                    pa.Check(
+                        lambda s, r=regex: s.map(lambda v: v is None or all(isinstance(x, str) and r.fullmatch(x) for x in v)),
+                        element_wise=False,
+                        name="str_matches",
+                    )
+                )
         elif "enum" in cons:
             checks.append(pa.Check.isin(cons["enum"]))
         if "pattern" in cons and f["type"] != "list":
@@ -260,6 +375,41 @@ def arrow_schema(schema: dict):
             for f in schema["fields"]
         ]
     )
+
+
+# Table Schema type -> the pandas "logical type" pyarrow records for a column of that Arrow type (its
+# pandas_compat.get_logical_type), for `pandas_metadata`.
+_PANDAS_LOGICAL = {"string": "unicode", "integer": "int64", "number": "float64", "date": "date", "boolean": "bool"}
+
+
+def pandas_metadata(schema: dict) -> bytes:
+    """The `pandas` schema metadata `pa.Table.from_pandas` attaches for the frame `frame` makes (no index, the
+    schema's columns and dtypes), computed without importing pandas, so Parquet files written from Arrow carry
+    exactly the bytes files written from pandas did (users' pandas restores the same dtypes from it).
+    tests/test_arrow_checks.py compares it with `from_pandas` on every table."""
+    import json
+    from importlib.metadata import version
+
+    import pyarrow as pa
+
+    columns = []
+    for f in schema["fields"]:
+        kind = f"list[{_PANDAS_LOGICAL[f.get('itemType', 'string')]}]" if f["type"] == "list" else _PANDAS_LOGICAL[f["type"]]
+        columns.append({"name": f["name"], "field_name": f["name"], "pandas_type": kind, "numpy_type": PANDAS_DTYPES[f["type"]], "metadata": None})
+    document = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": columns,
+        "attributes": {},
+        "creator": {"library": "pyarrow", "version": pa.__version__},
+        "pandas_version": version("pandas"),
+    }
+    return json.dumps(document).encode("utf8")
+
+
+def parquet_schema(schema: dict):
+    """The Arrow schema each table's Parquet file is written with: `arrow_schema` plus `pandas_metadata`."""
+    return arrow_schema(schema).with_metadata({b"pandas": pandas_metadata(schema)})
 
 
 def markdown_table(schema: dict) -> str:

@@ -1,17 +1,20 @@
-"""Validate every table before anything is written: pandera per table plus cross-table checks.
+"""Validate every table before anything is written: each table's constraints, then the cross-table checks.
 
-All problems from all tables are returned together, each naming the table,
-the row (by primary key), the column, the bad value and what was expected.
+The build checks each typed batch on Arrow (`table_problems`: check/constraints.py), and hands a table to
+pandera only where a check fails, so the problem is worded by the validator of record as before; the
+read-back of a published package (`build.py --verify`) runs pandera itself. All problems from all tables
+are returned together, each naming the table, the row (by primary key), the column, the bad value and
+what was expected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from typing import Any
 
 from ..errors import Problem
 from ..normalise.anchoring import span_url
-from .schemas import dtype_problems, missing, pandera_schema
+from .schemas import dtype_problems, missing, pandas_module, pandera_schema
 
 _PANDERA: dict[tuple[str, str], Any] = {}
 
@@ -30,6 +33,8 @@ def _pandera_schema(schema: dict, name: str) -> Any:
 def pandera_problems(frames: dict[str, Any], schemas: dict[str, dict]) -> list[Problem]:
     import pandera.errors
 
+    pandas_module()
+
     problems = []
     for name, df in frames.items():
         key = schemas[name]["primaryKey"][0]
@@ -43,6 +48,51 @@ def pandera_problems(frames: dict[str, Any], schemas: dict[str, dict]) -> list[P
                 column = case.get("column") or ""
                 problems.append(Problem(f"data/{name}", f"row {row}", str(column), f"value {case.get('failure_case')!r} fails {case.get('check')}"))
     return problems
+
+
+def table_problems(name: str, schema: dict, table: Any, rows: list[dict] | None = None) -> list[Problem]:
+    """The problems of one typed table (an Arrow table from `schemas.arrow_table`, or None where `rows` could not
+    be typed), as pandera words them.
+
+    The constraints are checked on Arrow (`constraints.table_failures`); only a table with a failure is turned
+    into a pandas frame and validated by pandera, whose failure cases become the problems, exactly as when
+    pandera checked every table. Should pandera find nothing where the Arrow checks found something (they are
+    proved equal on mutations of every table; this is the guard against a case the proof missed), the Arrow
+    checks' own findings are the problems: a failure is never dropped.
+    """
+    from .constraints import Failure, table_failures
+    from .schemas import frame, pandas_frame, untyped_cells
+
+    if table is not None:
+        failures = table_failures(table, schema)
+        if not failures:
+            return []
+        df = pandas_frame(table, schema)
+    else:
+        failures = [Failure(position, column, f"type {column}: {value!r}") for position, column, value in untyped_cells(rows or [], schema)]
+        df = frame(rows or [], schema)
+    problems = pandera_problems({name: df}, {name: schema})
+    if problems:
+        return problems
+    key = schema["primaryKey"][0]
+    keys = df[key].tolist()
+    return [
+        Problem(f"data/{name}", "(table)" if f.position is None else f"row {keys[f.position]}", f.column, f"fails {f.check} (found by the Arrow checks)")
+        for f in failures or [Failure(None, "", "a check")]
+    ]
+
+
+Columns = tuple[Container[str], Callable[[str], list]]
+
+
+def columns_of(frame: Any) -> Columns:
+    """(the column names, a function giving a column's cells as a Python list) of an Arrow table, a pandas
+    frame (what `--verify` reads) or a mapping of column name to list (rows not typed yet)."""
+    if hasattr(frame, "column_names"):  # pyarrow.Table
+        return set(frame.column_names), lambda name: frame.column(name).to_pylist()
+    if hasattr(frame, "iloc"):  # pandas.DataFrame
+        return set(frame.columns), lambda name: frame[name].tolist()
+    return set(frame), lambda name: list(frame[name])
 
 
 def _span_prefixes(schema: dict) -> list[str]:
@@ -98,15 +148,18 @@ def cross_table_problems(
     table_by_key: dict[str, str] = {}
     for t, s in schemas.items():
         table_by_key.setdefault(s["primaryKey"][0], t)
-    keys = {name: set(frames[name][schemas[name]["primaryKey"][0]].dropna().tolist()) for name in frames}
+    access = {name: columns_of(frame) for name, frame in frames.items()}
+    keys = {name: {k for k in cells(schemas[name]["primaryKey"][0]) if not missing(k)} for name, (_, cells) in access.items()}
     for name, known in (known_keys or {}).items():
         keys[name] = keys[name] | known if name in keys else known
     if seed_paths is None:
-        seed_paths = dict(zip(frames["articles"]["article_id"], frames["articles"]["seed_path"], strict=True))
-    for name, df in frames.items():
+        cells = access["articles"][1]
+        seed_paths = dict(zip(cells("article_id"), cells("seed_path"), strict=True))
+    for name in frames:
         schema = schemas[name]
         key = schema["primaryKey"][0]
-        row_keys = df[key].tolist()
+        held, cells = access[name]
+        row_keys = cells(key)
         references = [(fk["fields"][0], fk["reference"]["resource"], False) for fk in schema.get("foreignKeys", [])]
         # A list column 'x_ids' or '<anything>_x_ids' refers to the table whose primary key is 'x_id'.
         references += [
@@ -116,7 +169,7 @@ def cross_table_problems(
             # Python set lookups over the column's values: pandas' `isin(<set>)` on Arrow-backed strings
             # and `explode` cost most of this step (issue 13); the rows and messages are the same.
             known = keys.get(target, ())
-            values = df[column].tolist()
+            values = cells(column)
             # Most columns refer only to known ids: settle them by their distinct values (a set built in C)
             # and walk the rows only when one is unknown, to name each row it is in.
             if not is_list and all(missing(v) or v in known for v in set(values)):
@@ -128,14 +181,15 @@ def cross_table_problems(
                     else:
                         problems.append(Problem(f"data/{name}", f"row {row_keys[position]}", column, f"{ident!r} is not an id in {target}"))
         for prefix in _span_prefixes(schema):
-            article_column = f"{prefix}article_id" if f"{prefix}article_id" in df else "article_id"
+            article_column = f"{prefix}article_id" if f"{prefix}article_id" in held else "article_id"
             # The span's text is in <prefix>quote, or <prefix>text for value_ and time_ spans.
-            quote_column = next((c for c in (f"{prefix}quote", f"{prefix}text") if c in df), None)
-            url_column = f"{prefix}span_url" if f"{prefix}span_url" in df else None
-            columns = [df[article_column], df[f"{prefix}char_start"], df[f"{prefix}char_end"]]
-            columns.append(df[quote_column] if quote_column else df["title"])
-            columns.append(df[url_column] if url_column else df[article_column])
-            for row_key, article, start, end, quote, url in zip(row_keys, *(c.tolist() for c in columns), strict=True):
+            quote_column = next((c for c in (f"{prefix}quote", f"{prefix}text") if c in held), None)
+            url_column = f"{prefix}span_url" if f"{prefix}span_url" in held else None
+            articles = cells(article_column)
+            columns = [articles, cells(f"{prefix}char_start"), cells(f"{prefix}char_end")]
+            columns.append(cells(quote_column) if quote_column else cells("title"))
+            columns.append(cells(url_column) if url_column else articles)
+            for row_key, article, start, end, quote, url in zip(row_keys, *columns, strict=True):
                 if missing(start):
                     continue
                 where = (f"data/{name}", f"row {row_key}", f"{prefix}char_start")

@@ -34,7 +34,6 @@ import errno
 import hashlib
 import json
 import os
-import re
 import shutil
 import signal
 import sys
@@ -47,7 +46,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..check.schemas import TABLES, arrow_schema, field_names, list_fields, missing
+from ..check.schemas import TABLES, arrow_schema, field_names, list_fields, missing, parquet_schema
 from ..errors import BuildError, Problem
 from ..inputs.seeds import file_info, file_sha256, sha256_hex
 
@@ -112,63 +111,32 @@ def _cell(value: Any, delimiter: str = "|") -> str:
 
 
 def _column_text(values: list, delimiter: str) -> list[str]:
-    """One column's CSV text, exactly what `_cell` gives cell by cell.
-
-    The cells most columns hold (text, integers, None, pandas' NA) take a fast path with `_cell`'s own
-    result for them; everything else goes through `_cell` itself, so the output cannot drift from it.
-    """
-    import pandas as pd
-
-    na = pd.NA
+    """One column's CSV text, exactly what `_cell` gives cell by cell (text, integers and None take a fast path)."""
     return [
-        v if type(v) is str else str(v) if type(v) is int else "" if v is None or v is na else _cell(v, delimiter)  # noqa: E721
+        v if type(v) is str else str(v) if type(v) is int else "" if v is None else _cell(v, delimiter)  # noqa: E721
         for v in values
     ]
 
 
-def csv_bytes(df: Any, schema: dict, header: bool = True) -> bytes:
-    """CSV text; each list cell is joined with its own field's delimiter, as the Table Schema declares.
-
-    Formatted column by column: `itertuples` plus a `_cell` call per cell cost about 18 % of a
-    10,000-article build (issue 13). A cell is quoted (RFC 4180: in double quotes, a quote doubled) when
-    it holds a comma, a double quote, a line feed or a carriage return. Not the csv module: its
-    QUOTE_MINIMAL began to quote a carriage return only in CPython 3.11.9 and 3.12.3 (gh-67044), so the
-    published bytes would depend on the interpreter, and an unquoted carriage return does not read back
-    (pyarrow's reader ends the row there). `pyarrow.csv.write_csv` quotes every string, which would
-    change every published CSV byte. `header=False` gives the rows only, for a batch after the first.
-    The streamed build writes the same bytes with Arrow's kernels (`csv_bytes_arrow`).
-    """
-    names = field_names(schema)
-    if len(df.columns) != len(names):  # the row-by-row writer's zip(strict=True) refused such a frame; so do we
-        raise ValueError(f"frame has {len(df.columns)} columns; the schema has {len(names)}")
-    delimiters = [list_fields(schema).get(name, "|") for name in names]
-    # By position, as the row-by-row writer paired each frame column with the schema field at its place.
-    columns = [[_quoted(v) for v in _column_text(df.iloc[:, k].tolist(), delimiter)] for k, delimiter in enumerate(delimiters)]
-    lines = [",".join(_quoted(name) for name in names)] if header else []
-    lines += [",".join(row) for row in zip(*columns, strict=True)]
-    return "".join(line + "\n" for line in lines).encode("utf-8")
-
-
-# The cells both writers quote: those holding a comma, a double quote, a line feed or a carriage return
+# The cells the writer quotes: those holding a comma, a double quote, a line feed or a carriage return
 # (one pattern for Python's re and Arrow's RE2 alike).
 _NEEDS_QUOTES = '[,"\n\r]'
-_QUOTE_TRIGGER = re.compile(_NEEDS_QUOTES)
-
-
-def _quoted(text: str) -> str:
-    """One CSV cell: as it is, or in double quotes with its quotes doubled where it holds , " LF or CR."""
-    return '"' + text.replace('"', '""') + '"' if _QUOTE_TRIGGER.search(text) else text
 
 
 def csv_bytes_arrow(table: Any, schema: dict, header: bool = True) -> bytes:
-    """What `csv_bytes` gives for the frame `table` was made from, made by Arrow's C++ kernels.
+    """CSV bytes of an Arrow table of the schema's columns, made by Arrow's C++ kernels: every cell as `_cell`
+    writes it (empty for missing, integers without '.0', ISO dates, lists joined by their field's delimiter),
+    quoted (RFC 4180: in double quotes, a quote doubled) where it holds a comma, a double quote, a line feed or
+    a carriage return; `header=False` gives the rows only, for a batch after the first.
 
     Why not `pyarrow.csv.write_csv`: it quotes every string (or, unquoted, refuses quotes and commas),
-    which would change every published CSV byte. So each column is turned into text by a cast (integers,
-    booleans, ISO dates), a join (lists, with the field's delimiter) or, for numbers, `_cell` itself
-    (Arrow writes 1e+20 and -0 where Python writes 100000000000000000000 and 0); a cell is quoted exactly
-    where `csv_bytes` quotes it; the cells are joined into lines, and the lines' bytes are one buffer.
-    tests/test_csv_writer.py compares the two writers on odd and generated cells and on every real table.
+    which would change every published CSV byte. Nor the csv module: its QUOTE_MINIMAL began to quote a
+    carriage return only in CPython 3.11.9 and 3.12.3 (gh-67044), so the bytes would depend on the
+    interpreter, and an unquoted carriage return does not read back (pyarrow's reader ends the row there).
+    So each column is turned into text by a cast (integers, booleans, ISO dates), a join (lists) or, for
+    numbers, `_cell` itself (Arrow writes 1e+20 and -0 where Python writes 100000000000000000000 and 0); the
+    cells are joined into lines, and the lines' bytes are one buffer. tests/test_csv_writer.py compares it
+    with the csv module's writer through `_cell` on odd and generated cells and on every real table.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -235,6 +203,7 @@ class TableFiles:
         self.table, self.schema, self.folder = table, schema, folder
         self.paths = [f"data/{table}.csv", f"data/{table}.parquet"]
         self.arrow = arrow_schema(schema)
+        self.parquet_schema = parquet_schema(schema)
         self.csv_hash = hashlib.sha256()
         self.csv_size = 0
         self.csv_file: Any = None
@@ -261,12 +230,10 @@ class TableFiles:
                 self.csv_file.close()
                 raise BuildError([_os_problem(f"{spill.name}/{table}.arrow", "cannot be written", exc)]) from None
 
-    def write(self, df: Any) -> None:
-        """Append one validated batch (a frame in schema column order) to both files."""
-        import pyarrow as pa
+    def write(self, table: Any) -> None:
+        """Append one validated batch (an Arrow table of the schema's columns, `schemas.arrow_table`) to both files."""
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pandas(df, schema=self.arrow, preserve_index=False)
         data = csv_bytes_arrow(table, self.schema, header=self.batches == 0)
         path = self.paths[0]
         shape = self.csv_shape
@@ -278,8 +245,8 @@ class TableFiles:
             self.csv_hash.update(data)
             self.csv_size += len(data)
             path = self.paths[1]
-            if self.parquet is None:  # the first batch's schema (with its pandas metadata) is the file's
-                self.parquet = pq.ParquetWriter(str(self.folder / path), table.schema, compression="zstd", write_statistics=True)
+            if self.parquet is None:  # the schema carries the pandas metadata the files had when pandas wrote them
+                self.parquet = pq.ParquetWriter(str(self.folder / path), self.parquet_schema, compression="zstd", write_statistics=True)
             self.parquet.write_table(table)
             path = "validated batches for the read-back"
             if self.spill is not None:
@@ -288,11 +255,10 @@ class TableFiles:
             raise BuildError([_os_problem(path, "cannot be written", exc)]) from None
         self.batches += 1
 
-    def close(self, empty: Any = None) -> dict[str, tuple[int, str]]:
-        """Finish both files (a table with no batch is written from `empty`, its frame of no rows) and
-        return each one's (size, sha256 hex)."""
+    def close(self) -> dict[str, tuple[int, str]]:
+        """Finish both files (a table with no batch gets its header and schema) and return each one's (size, sha256 hex)."""
         if self.batches == 0:
-            self.write(empty)
+            self.write(self.arrow.empty_table())
         try:
             self.csv_file.close()
             self.parquet.close()
@@ -319,12 +285,11 @@ class TableFiles:
                 pass
 
 
-def _outlets(frames: dict[str, Any]) -> dict[str, str]:
+def _outlets(kept: dict[str, list[dict]]) -> dict[str, str]:
     """article_id -> name of the outlet the seed names as its own publisher (articles.outlet_organisation_id),
     for the articles that name one; an outlet merely cited in the text is not its publisher."""
-    names = dict(zip(frames["organisations"]["organisation_id"], frames["organisations"]["name"], strict=True))
-    articles = frames["articles"]
-    return {a: names[o] for a, o in zip(articles["article_id"], articles["outlet_organisation_id"], strict=True) if not missing(o)}
+    names = {row["organisation_id"]: row["name"] for row in kept["organisations"]}
+    return {row["article_id"]: names[row["outlet_organisation_id"]] for row in kept["articles"] if not missing(row["outlet_organisation_id"])}
 
 
 # Where a spreadsheet user meets the CSV files (a data portal shows each resource's description), the
@@ -366,14 +331,15 @@ def descriptor(
     files: Mapping[str, bytes | tuple[int, str]],
     seeds: list[tuple[str, bytes | tuple[int, str]]],
     version: str,
-    frames: dict[str, Any],
+    kept: dict[str, list[dict]],
     schemas: dict[str, dict],
     hashes: dict[str, str] | None = None,
 ) -> dict:
     """datapackage.json (Data Package v2): a CSV and a Parquet resource per table, plus the seed texts, all hashed.
 
     Every table in TABLES gets its two resources from its schema, so a new table needs nothing here.
-    `files` and `seeds` hold each file's bytes, or its (size, sha256 hex) where the build streamed it to disk.
+    `files` and `seeds` hold each file's bytes, or its (size, sha256 hex) where the build streamed it to disk;
+    `kept` the rows of the articles (their sources) and the organisations (the outlets' names) as validated.
     """
     resources = []
     for table in TABLES:
@@ -406,9 +372,9 @@ def descriptor(
                     "quoteChar": '"',
                 }
             resources.append(resource)
-    outlets = _outlets(frames)
-    articles = frames["articles"].sort_values("article_id")
-    seed_articles = dict(zip(articles["seed_path"], articles["article_id"], strict=True))
+    outlets = _outlets(kept)
+    articles = sorted(kept["articles"], key=lambda row: row["article_id"])
+    seed_articles = {row["seed_path"]: row["article_id"] for row in articles}
     for name, data in seeds:
         size, sha256 = file_info(data)
         publisher = outlets.get(seed_articles.get(f"seeds/{name}", ""))
@@ -434,9 +400,10 @@ def descriptor(
             }
         )
     sources = []
-    for row in articles.itertuples(index=False):
-        outlet = outlets.get(row.article_id)
-        sources.append({"title": f"{row.article_id} ({row.language}{', ' + outlet if outlet else ''}): {row.title}", "path": row.seed_path})
+    for row in articles:
+        outlet = outlets.get(row["article_id"])
+        title = f"{row['article_id']} ({row['language']}{', ' + outlet if outlet else ''}): {row['title']}"
+        sources.append({"title": title, "path": row["seed_path"]})
     return {**PACKAGE, "version": version, "sources": sources, "resources": resources}
 
 

@@ -1,5 +1,8 @@
 """The README's generated blocks (the systems at a glance; where the sources agree and disagree; how every
-sentence is accounted for), computed from the validated tables and written between their markers by the build."""
+sentence is accounted for), computed from the validated tables and written between their markers by the build.
+
+They read a few kept tables as plain rows (dicts of the published values; the build keeps only these, see
+stream.KEPT) and the sentences' counts per article."""
 
 from __future__ import annotations
 
@@ -23,19 +26,23 @@ def _replace_block(readme: str, begin: str, end: str, body: list[str], path: str
     return re.sub(pattern, lambda _: "\n".join([begin, *body, end]), readme, flags=re.S)
 
 
-def agreement_summary(frames: dict[str, Any]) -> list[str]:
+def agreement_summary(kept: dict[str, list[dict]]) -> list[str]:
     """README lines: every claim group that more than one article reports, with its verdict and the reason."""
     from ..derive.reconcile import STATUS_ORDER
 
-    groups = frames["claim_groups"]
+    groups = kept["claim_groups"]
     order = {status: i for i, status in enumerate(STATUS_ORDER + ("single_source",))}
-    shown = groups[groups["article_count"] > 1].sort_values(["status", "group_id"], key=lambda c: c.map(order) if c.name == "status" else c)
-    counts = groups["status"].value_counts()
+    shown = sorted((g for g in groups if g["article_count"] > 1), key=lambda g: (order[g["status"]], g["group_id"]))
+    counts: dict[str, int] = {}
+    for group in groups:
+        counts[group["status"]] = counts.get(group["status"], 0) + 1
     lines = ["", "| group (property / hardware / organisation) | status (with inferred links) | why | what each source says |", "|---|---|---|---|"]
-    for row in shown.itertuples():
+    for row in shown:
         # the rule in words: the last clause of the reason (the pair's claims are listed beside it)
-        reason = (row.reason.split("; counting those")[0] if row.reason.startswith("only one") else row.reason.rsplit(": ", 1)[-1]).replace("|", "/")
-        lines.append(f"| `{row.group_id}` | **{row.status}** ({row.status_with_inferred}) | {reason} | {row.summary.split(': ', 1)[1].replace('|', '/')} |")
+        why = row["reason"]
+        reason = (why.split("; counting those")[0] if why.startswith("only one") else why.rsplit(": ", 1)[-1]).replace("|", "/")
+        said = row["summary"].split(": ", 1)[1].replace("|", "/")
+        lines.append(f"| `{row['group_id']}` | **{row['status']}** ({row['status_with_inferred']}) | {reason} | {said} |")
     totals = ", ".join(f"{counts.get(s, 0)} {s}" for s in order if counts.get(s, 0))
     lines += [
         "",
@@ -85,13 +92,15 @@ GLANCE_COLUMNS = (
 )
 
 
-def glance(frames: dict[str, Any]) -> list[str]:
+def glance(kept: dict[str, list[dict]]) -> list[str]:
     """README lines: one row per system (the Epoch-style export), each value linking to the words it rests on."""
+    from types import SimpleNamespace
+
     from ..check.schemas import missing
 
-    rows = frames["epoch_gpu_clusters"].sort_values("system_id")
+    rows = [SimpleNamespace(**row) for row in sorted(kept["epoch_gpu_clusters"], key=lambda row: row["system_id"])]
     lines = ["", "| system | owner | where | accelerators | GPUs (or H100-equivalents) | power | status | certainty |", "|---|---|---|---|---|---|---|---|"]
-    for r in rows.itertuples():
+    for r in rows:
         status = "" if missing(r.status) else _link(r.status, r.status_urls[0] if isinstance(r.status_urls, list) else None)
         cells = [
             f"**{r.name}**",
@@ -125,7 +134,8 @@ SentenceCounts = dict[str, tuple[int, int, dict[str, int]]]  # article_id -> (se
 
 
 def sentence_counts(sentences: Any) -> SentenceCounts:
-    """Per article, how many sentences it has, how many yield rows, and why the others are dismissed."""
+    """Per article, how many sentences it has, how many yield rows, and why the others are dismissed (`sentences`:
+    the table's article_id, status and dismissal_reason columns, each a sequence of the cells)."""
     counts: SentenceCounts = {}
     for article_id, status, reason in zip(sentences["article_id"], sentences["status"], sentences["dismissal_reason"], strict=True):
         total, yielding, reasons = counts.get(article_id, (0, 0, {}))
@@ -135,19 +145,17 @@ def sentence_counts(sentences: Any) -> SentenceCounts:
     return counts
 
 
-def accounting_summary(frames: dict[str, Any], counts: SentenceCounts | None = None) -> list[str]:
+def accounting_summary(kept: dict[str, list[dict]], counts: SentenceCounts) -> list[str]:
     """README lines: per article, how many sentences yield rows and how many are dismissed, and why
-    (`counts` as `sentence_counts` gives them, where the build streamed the sentences instead of keeping them)."""
-    counts = sentence_counts(frames["sentences"]) if counts is None else counts
-    articles = frames["articles"]
+    (`counts` as `sentence_counts` gives them: the build streams the sentences instead of keeping them)."""
     lines = ["", "| article | language | sentences | yield rows | dismissed (reasons) | claims | events | relations |", "|---|---|---|---|---|---|---|---|"]
-    for a in articles.sort_values("article_id").itertuples():
-        total, yielding, reasons = counts.get(a.article_id, (0, 0, {}))
+    for a in sorted(kept["articles"], key=lambda row: row["article_id"]):
+        total, yielding, reasons = counts.get(a["article_id"], (0, 0, {}))
         dismissed = sum(reasons.values())
         shown = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
         lines.append(
-            f"| {a.article_id[:3]} | {a.language} | {total} | {yielding} | {dismissed}"
-            f"{f' ({shown})' if shown else ''} | {a.claim_count} | {a.event_count} | {a.relation_count} |"
+            f"| {a['article_id'][:3]} | {a['language']} | {total} | {yielding} | {dismissed}"
+            f"{f' ({shown})' if shown else ''} | {a['claim_count']} | {a['event_count']} | {a['relation_count']} |"
         )
     total = sum(c[0] for c in counts.values())
     yielding = sum(c[1] for c in counts.values())
@@ -156,8 +164,8 @@ def accounting_summary(frames: dict[str, Any], counts: SentenceCounts | None = N
     return lines
 
 
-def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any], counts: SentenceCounts | None = None) -> str:
+def readme_updated(readme: str, schemas: dict[str, dict], kept: dict[str, list[dict]], counts: SentenceCounts) -> str:
     """README text with its generated blocks (computed from the data) replaced; the column tables live in docs/."""
-    text = _replace_block(readme, GLANCE_BEGIN, GLANCE_END, glance(frames))
-    text = _replace_block(text, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
-    return _replace_block(text, ACCOUNTING_BEGIN, ACCOUNTING_END, accounting_summary(frames, counts))
+    text = _replace_block(readme, GLANCE_BEGIN, GLANCE_END, glance(kept))
+    text = _replace_block(text, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(kept))
+    return _replace_block(text, ACCOUNTING_BEGIN, ACCOUNTING_END, accounting_summary(kept, counts))

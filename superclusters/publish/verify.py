@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..check.schemas import PANDAS_DTYPES, TABLES, field_names, with_python_lists
+from ..check.schemas import PANDAS_DTYPES, TABLES, field_names, pandas_module, with_python_lists
 from ..errors import Problem
 from ..inputs.limits import json_problem, read_json
 from ..inputs.paths import MISSING, path_problem
@@ -41,7 +41,7 @@ def unsafe_path(folder: Path, path: Any) -> str | None:
 
 def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
     """CSV -> typed frame; a cell that is not of its column's type is a problem, not a silent NaN."""
-    import pandas as pd
+    pd = pandas_module()
 
     problems: list[Problem] = []
     text, problems = read_csv_text(path, len(field_names(schema)), shown)
@@ -103,6 +103,7 @@ def read_csv_text(path: Path, width: int, shown: str) -> tuple[str | None, list[
 def read_parquet_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
     import pyarrow.parquet as pq
 
+    pandas_module()
     try:
         df = pq.read_table(path).to_pandas()
     except Exception as exc:  # a truncated or foreign file: pyarrow's own words say what is wrong
@@ -149,18 +150,24 @@ def verify_package(folder: Path, schemas: dict[str, dict], seed_texts: dict[str,
 
 
 def format_problems(csv_path: Path, parquet: Any, schema: dict, table: str) -> list[Problem]:
-    """Cells where the Parquet file differs from the CSV, compared as text: the Parquet table is written
-    out with the publisher's own CSV writer and must give the CSV file's bytes. Only when it does not
-    are the two parsed to name the differing cells."""
-    from .files import csv_bytes
+    """Cells where the Parquet file differs from the CSV, compared as text: the Parquet table (as read and typed
+    for pandera) is written out with the publisher's own CSV writer and must give the CSV file's bytes. Only
+    when it does not are the two parsed to name the differing cells."""
+    import pyarrow as pa
 
-    written = csv_bytes(parquet, schema).decode("utf-8")
+    from ..check.schemas import arrow_schema
+    from .files import csv_bytes_arrow
+
+    shown = f"data/{table}.parquet"
+    try:
+        written = csv_bytes_arrow(pa.Table.from_pandas(parquet, schema=arrow_schema(schema), preserve_index=False), schema).decode("utf-8")
+    except (pa.ArrowException, ValueError, TypeError) as exc:  # cells no CSV of this schema can hold (pandera names them too)
+        return [Problem(shown, "", "", f"cannot be written as data/{table}.csv to compare the two formats: {str(exc)[:200]}")]
     actual = csv_path.read_text(encoding="utf-8")
     if written == actual:
         return []
     rows = list(csv.reader(io.StringIO(actual, newline="")))[1:]
     from_parquet = list(csv.reader(io.StringIO(written, newline="")))[1:]
-    shown = f"data/{table}.parquet"
     if len(rows) != len(from_parquet):
         return [Problem(shown, "", "", f"{len(from_parquet)} rows; data/{table}.csv has {len(rows)}: the two formats must hold the same table")]
     names = field_names(schema)
