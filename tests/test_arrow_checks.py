@@ -183,3 +183,23 @@ def test_the_parquet_pandas_metadata_is_what_pandas_attached(name: str, package_
     for df in (frames[name], frames[name].iloc[0:0]):
         attached = pa.Table.from_pandas(df, schema=arrow_schema(schemas[name]), preserve_index=False).schema.metadata[b"pandas"]
         assert pandas_metadata(schemas[name]) == attached
+
+
+def test_a_build_that_passes_imports_neither_pandas_nor_pandera(package_copy) -> None:
+    """build.py, run as a user runs it, types, checks and writes Arrow only: pandas and pandera are never loaded
+    (they are loaded to word a failure, and by --verify)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['build.py', '--root', {str(package_copy)!r}]\n"
+        "try:\n    runpy.run_path('build.py', run_name='__main__')\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('pandas', 'pandera')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert (package_copy / "data" / "claims.csv").read_bytes() == (ROOT / "data" / "claims.csv").read_bytes()
