@@ -116,10 +116,10 @@ def test_a_full_disk_when_a_table_is_finished_names_the_file(corpus, tmp_path, m
 def test_a_batch_that_sorts_before_the_previous_one_is_refused():
     problems = Collector()
     last = {"claims": "002_b-10-gpu_count"}
-    stream._order_problems({"claims": [{"claim_id": "002_a-5-gpu_count"}]}, {"claims": "claim_id"}, last, problems)
+    stream._order_problems({"claims": ("002_a-5-gpu_count", "002_a-5-gpu_count")}, {"claims": "claim_id"}, last, problems)
     assert len(problems.problems) == 1
     assert "sorts before (or equals) '002_b-10-gpu_count'" in str(problems.problems[0])
-    stream._order_problems({"claims": [{"claim_id": "003_a-1-x"}, {"claim_id": "003_a-2-x"}]}, {"claims": "claim_id"}, last, problems)
+    stream._order_problems({"claims": ("003_a-1-x", "003_a-2-x")}, {"claims": "claim_id"}, last, problems)
     assert len(problems.problems) == 1 and last["claims"] == "003_a-2-x"
 
 
@@ -170,3 +170,52 @@ def test_a_failure_opening_a_later_table_closes_the_files_already_open(corpus, t
     with pytest.raises(BuildError, match=r"data/events\.csv: cannot be written"):
         stream.stage(corpus, tmp_path / "staging", spill=tmp_path / "spill")
     assert opened and all(sink.csv_file.closed for sink in opened)
+
+
+@pytest.mark.parametrize("workers", [0, 1, 3])
+def test_the_batches_give_the_same_bytes_and_problems_in_worker_processes_or_here(corpus, tmp_path, monkeypatch, workers):
+    """Batches derived and checked in worker processes (or in this one) give the files a build in one process gives,
+    and a broken corpus the same problems in the same order (worker_count decides; the bytes never depend on it)."""
+    monkeypatch.setattr(stream, "BATCH_ARTICLES", 2)
+    monkeypatch.setattr(stream, "worker_count", lambda batches: workers)
+    staged = stream.stage(corpus, tmp_path / "staged")
+    monkeypatch.setattr(stream, "worker_count", lambda batches: 0)
+    here = stream.stage(corpus, tmp_path / "here")
+    assert staged.files == here.files and staged.kept == here.kept and staged.counts == here.counts
+    for path in staged.files:
+        assert (tmp_path / "staged" / path).read_bytes() == (tmp_path / "here" / path).read_bytes(), path
+        if path.endswith(".csv"):
+            assert (tmp_path / "staged" / path).read_bytes() == (corpus / path).read_bytes(), path
+    monkeypatch.setattr(stream, "worker_count", lambda batches: workers)
+    broken = tmp_path / "broken"
+    shutil.copytree(corpus, broken)
+    readings = sorted(broken.glob("readings/0*.yaml"))
+    for reading in (readings[1], readings[6]):
+        reading.write_text(reading.read_text(encoding="utf-8").replace("modality: reported", "modality: rumoured", 1), encoding="utf-8")
+    with pytest.raises(BuildError) as failure:
+        stream.stage(broken, tmp_path / "broken-staged")
+    monkeypatch.setattr(stream, "worker_count", lambda batches: 0)
+    with pytest.raises(BuildError) as here:
+        stream.stage(broken, tmp_path / "broken-here")
+    assert [str(p) for p in failure.value.problems] == [str(p) for p in here.value.problems]
+    assert len(here.value.problems) >= 2
+
+
+def test_a_worker_process_that_dies_ends_the_build_with_a_problem_line(corpus, tmp_path, monkeypatch):
+    import os
+    import signal
+
+    real = stream._batch
+
+    def dying(context, start):
+        if start == 4:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(context, start)
+
+    monkeypatch.setattr(stream, "BATCH_ARTICLES", 2)
+    monkeypatch.setattr(stream, "worker_count", lambda batches: 2)
+    monkeypatch.setattr(stream, "_batch", dying)
+    with pytest.raises(BuildError) as failure:
+        stream.stage(corpus, tmp_path / "staged")
+    (problem,) = failure.value.problems
+    assert "a worker process deriving the articles stopped" in str(problem) and "rerun" in str(problem)

@@ -11,6 +11,8 @@ from ..inputs.corpus import package_version
 from ..inputs.seeds import file_info, file_sha256
 from ..publish.readme import readme_updated
 
+# Validated batches (Arrow IPC) above which the read-back runs in worker processes: about 250 articles' worth.
+READ_BACK_IN_WORKERS_BYTES = 32 * 2**20
 # What the build reads, and what it publishes: copy these to build the package somewhere else.
 BUILD_INPUTS = ("seeds", "readings", "schemas", "pyproject.toml", "README.md")
 PUBLISHED = ("data", "datapackage.json", "croissant.json")
@@ -84,10 +86,13 @@ def build(root: Path) -> dict[str, tuple[int, str]]:
 
     def read_back(staging: Path) -> None:
         """The files as written, read back in both formats, must equal what was validated before they replace data/."""
-        from .stream import release_memory
+        from .stream import release_memory, worker_count
 
         release_memory()  # what staging left behind, before the read-back allocates its own
-        problems = streamed_read_back_problems(staging, schemas, staging.parent / "validated")
+        spill = staging.parent / "validated"
+        # A large package is read back by worker processes, table by table (forking costs more than a small one takes).
+        large = sum(path.stat().st_size for path in spill.glob("*.arrow")) > READ_BACK_IN_WORKERS_BYTES
+        problems = streamed_read_back_problems(staging, schemas, spill, workers=worker_count(2) if large else 0)
         problems += descriptor_problems(staging, schemas, complete=False)
         if problems:
             raise BuildError(problems)

@@ -29,17 +29,18 @@ written, and the staging folder is discarded by `publish`.
 
 from __future__ import annotations
 
+import functools
 import json
 import pickle
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..check.schemas import TABLES, arrow_table, field_names, load_schemas, row_columns
 from ..derive import PENDING, PER_ARTICLE, PROFILE_TABLES, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
 from ..derive.entities import ENTITY_TABLES
-from ..derive.profiles import ProfileSummary, profile_rows, with_verdicts
+from ..derive.profiles import ProfileSummary, SystemFacts, profile_rows, system_facts
 from ..derive.reconcile import group_key, reconcile_groups
 from ..errors import Collector
 from ..inputs.corpus import list_readings, read_article
@@ -104,12 +105,15 @@ class _Either:
         return item in self.first or item in self.second
 
 
-def _order_problems(tables: dict[str, list], primary_keys: dict[str, str], last: dict[str, str], problems: Collector) -> None:
-    """Each table's first row of this batch must sort after the previous batch's last; `last` is then updated."""
-    for table, rows in tables.items():
-        if not rows:
-            continue
-        first = rows[0][primary_keys[table]]
+def _bounds(tables: dict[str, list], primary_keys: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each non-empty table's first and last key (its rows sorted)."""
+    return {table: (rows[0][primary_keys[table]], rows[-1][primary_keys[table]]) for table, rows in tables.items() if rows}
+
+
+def _order_problems(bounds: dict[str, tuple[str, str]], primary_keys: dict[str, str], last: dict[str, str], problems: Collector) -> None:
+    """Each table's first row of this batch (`bounds`: its first and last key) must sort after the previous batch's
+    last; `last` is then updated."""
+    for table, (first, final) in bounds.items():
         if table in last and first <= last[table]:
             problems.add(
                 f"data/{table}",
@@ -118,7 +122,7 @@ def _order_problems(tables: dict[str, list], primary_keys: dict[str, str], last:
                 f"sorts before (or equals) {last[table]!r}, a row of an earlier article; "
                 "expected every id to begin with its article's id, so that articles in id order give rows in id order",
             )
-        last[table] = rows[-1][primary_keys[table]]
+        last[table] = final
 
 
 def _written_keys(folder: Path, table: str, key: str) -> Any:
@@ -261,23 +265,45 @@ def _settled(references: list, folder: Path, spill: Path | None, primary_keys: d
     ]
 
 
+def _with_verdicts(table: Any, verdicts: dict[str, tuple[str, str]]) -> Any:
+    """Profile facts typed without their verdicts, with them: each fact of a claim takes its claim group's status
+    and status counting inferred links (`profiles.with_verdicts`, done on Arrow columns)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    groups = pa.array(list(verdicts), pa.string())
+    group_ids = table.column("group_id")
+    where = pc.index_in(group_ids, value_set=groups)
+    if where.null_count != group_ids.null_count:  # with_verdicts' KeyError: every claim has its group
+        unknown = pc.filter(group_ids, pc.and_(pc.is_null(where), pc.is_valid(group_ids)))
+        raise KeyError(f"profile facts name claim groups that were not made: {unknown.unique().to_pylist()[:5]}")
+    for column, part in (("verdict", 0), ("verdict_with_inferred", 1)):
+        values = pa.array([statuses[part] for statuses in verdicts.values()], pa.string())
+        table = table.set_column(table.schema.get_field_index(column), table.schema.field(column), pc.take(values, where))
+    return table
+
+
 def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tuple[str, str]], problems: Collector) -> None:
-    """Write a pending table's batches (pickled in `handle`, in order) with their claims' verdicts filled in,
-    each typed and checked (their references and spans were checked with their batch)."""
-    names = field_names(schema)
+    """Write a pending table's batches (Arrow IPC, each typed and pickled in `handle` by its batch, in order) in
+    slices of PENDING_SLICE rows, with their claims' verdicts filled in and every slice checked (their references
+    and spans were checked with their batch)."""
+    import pyarrow as pa
+
+    from ..check.validate import table_problems
+
     handle.seek(0)
     while True:
         try:
-            rows = pickle.load(handle)
+            blob = pickle.load(handle)
         except EOFError:
             break
-        for start in range(0, len(rows), PENDING_SLICE):
-            part = with_verdicts([dict(zip(names, row, strict=True)) for row in rows[start : start + PENDING_SLICE]], verdicts)
-            piece = _typed(sink.table, part, schema, problems)
+        table = _with_verdicts(pa.ipc.open_stream(blob).read_all(), verdicts)
+        for start in range(0, table.num_rows, PENDING_SLICE):
+            piece = table.slice(start, PENDING_SLICE)
+            problems.extend(table_problems(sink.table, schema, piece))
             if not problems.problems:
                 sink.write(piece)
-            del piece
-        del rows
+        del table, blob
     handle.close()
 
 
@@ -300,14 +326,216 @@ def release_memory() -> None:
 def _trim_heap() -> None:
     """Hand the C heap's free pages back to the system (glibc's malloc_trim; elsewhere nothing): Python's
     larger objects live there, and without it a finished batch's pages stay counted in the peak memory."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's malloc_trim, looked up once (`find_library` runs a subprocess each time), or None elsewhere."""
     import ctypes
     import ctypes.util
 
-    name = ctypes.util.find_library("c")
     try:
-        ctypes.CDLL(name).malloc_trim(0)
+        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
     except (OSError, AttributeError, TypeError):  # not glibc: nothing to trim this way
-        pass
+        return None
+
+
+@dataclass
+class _Context:
+    """What every batch needs, the same for all: made once, and inherited by the worker processes as they fork."""
+
+    root: Path
+    reading_files: list[Path]
+    reading_schema: dict
+    registry: Registry
+    vocab: Vocabulary
+    aliases: Any  # None where the registry could not be read: batches are then read for their problems only
+    schemas: dict[str, dict]
+    primary_keys: dict[str, str]
+    registered: dict[str, set]  # the registry's ids of each entity table
+    entity_ids: set
+    batch_articles: int
+    names: bool  # collect the capitalised words that match no alias (--names)
+
+
+@dataclass
+class _Batch:
+    """What one batch of articles leaves for the build (made by `_batch`, in this process or a worker): its
+    problems by step, and only if it has none, its typed tables (Arrow IPC) and CSV text to write."""
+
+    read_problems: list
+    derive_problems: list = field(default_factory=list)
+    bounds: dict[str, tuple[str, str]] = field(default_factory=dict)
+    check_problems: list = field(default_factory=list)
+    deferred: list = field(default_factory=list)
+    tables: dict[str, bytes] = field(default_factory=dict)  # table -> Arrow IPC stream of the typed batch
+    csv: dict[str, bytes] = field(default_factory=dict)  # table -> the batch's CSV rows (no header)
+    kept: bytes = b""  # pickled (seeds, the articles' ARTICLE_COLUMNS, sentence counts)
+    summary: CorpusSummary | None = None  # the batch's own summary (its profiles are in `systems`)
+    systems: SystemFacts | None = None
+    names: list = field(default_factory=list)
+
+
+class _Chosen:
+    """A batch's stand-in for the ProfileSummary: it keeps the facts about systems, for the build to absorb."""
+
+    def __init__(self) -> None:
+        self.selected: SystemFacts = ({}, {})
+
+    def add(self, facts: list[dict], registry: Registry) -> None:
+        self.selected = system_facts(facts, registry)
+
+
+def _from_ipc(data: bytes) -> Any:
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(data).read_all()
+
+
+def _ipc(table: Any) -> bytes:
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _batch(context: _Context, start: int) -> _Batch:
+    """Read, derive, type and check the articles of one batch (pure apart from reading the inputs): what the
+    sequential build did for a batch before writing it."""
+    from ..check.validate import cross_table_problems, table_problems
+    from ..publish.files import csv_bytes_arrow
+
+    problems = Collector()
+    pairs = []
+    for path in context.reading_files[start : start + context.batch_articles]:
+        article = read_article(context.root, path, context.reading_schema, problems)
+        if article is not None:
+            pairs.append(article[:2])
+    result = _Batch(problems.problems)
+    if context.aliases is None:
+        return result
+    pairs.sort(key=lambda p: p[0].article_id)
+    derived = Collector()
+    summary = CorpusSummary()
+    summary.profiles = chosen = _Chosen()
+    names: list | None = [] if context.names else None
+    tables = derive_batch(pairs, context.registry, context.vocab, context.aliases, derived, summary, names)
+    sort_by_key(tables, context.primary_keys, derived)
+    summary.profiles = None
+    result.derive_problems, result.bounds = derived.problems, _bounds(tables, context.primary_keys)
+    result.summary, result.systems, result.names = summary, chosen.selected, names or []
+    if result.read_problems or result.derive_problems:
+        return result  # read and derived for their problems; nothing more is checked
+    schemas = context.schemas
+    checks = Collector()
+    # Each table typed once (Arrow), and checked; the pending tables get their verdicts at the end, and are
+    # checked then (here they are typed, and the columns their references and spans are in are checked).
+    typed = {t: _typed(t, tables[t], schemas[t], checks) for t in PER_ARTICLE}
+    frames = {t: typed[t] if typed[t] is not None else row_columns(tables[t], schemas[t]) for t in PER_ARTICLE}
+    frames.update({t: _reference_columns(tables[t], schemas[t]) for t in PENDING})
+    waiting = {t: arrow_table(tables[t], schemas[t]) for t in PENDING}
+    for t, table in waiting.items():
+        if table is None:
+            checks.extend(table_problems(t, schemas[t], None, tables[t]))
+    # Every claim has its group (reconcile makes one per group_key), so a batch knows the groups its facts name.
+    # References to the entity tables (made only at the end) are checked against the registry's ids, which those
+    # tables hold once every entity is mentioned (a build where one is not fails anyway); deferring them instead
+    # would keep a reference per mention and link, a gigabyte at N = 10,000.
+    entities = _Either(context.entity_ids, {row["party_id"] for row in tables["unnamed_parties"]})
+    known = {**context.registered, "entities": entities, "claim_groups": {group_key(claim) for claim in tables["claims"]}}
+    del tables
+    seed_texts = {seed.article_id: seed.text for seed, _ in pairs}
+    checks.extend(cross_table_problems(frames, schemas, seed_texts, defer=result.deferred, known_keys=known))
+    result.check_problems = checks.problems
+    if checks.problems:
+        return result
+    for t in PER_ARTICLE:
+        result.tables[t] = _ipc(typed[t])
+        result.csv[t] = csv_bytes_arrow(typed[t], schemas[t], header=False)
+    for t, table in waiting.items():
+        result.tables[t] = _ipc(table)
+    seeds = [(seed.name, (seed.byte_count, seed.sha256)) for seed, _ in sorted(pairs, key=lambda p: p[0].name)]
+    articles = list(zip(*(typed["articles"].column(c).to_pylist() for c in ARTICLE_COLUMNS), strict=True))
+    sentences = typed["sentences"].select(["article_id", "status", "dismissal_reason"]).to_pydict()
+    result.kept = pickle.dumps((seeds, articles, sentence_counts(sentences)), protocol=pickle.HIGHEST_PROTOCOL)
+    return result
+
+
+# The batches' context in a worker process (set before the workers fork; see `_batches`).
+_CONTEXT: _Context | None = None
+
+
+def _batch_in_worker(start: int) -> _Batch:
+    assert _CONTEXT is not None
+    result = _batch(_CONTEXT, start)
+    release_memory()
+    return result
+
+
+def worker_count(batches: int) -> int:
+    """Worker processes for `batches` batches: one per CPU this process may use (at most 4), none for a single
+    batch (the five-article package: starting a worker costs more than it saves), and none where another engine
+    derives the articles (`--engine dask`) or the platform cannot fork."""
+    import multiprocessing
+    import os
+
+    from .. import derive
+
+    if batches < 2 or derive.article_mapper is not derive.derive_articles or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, 4) if cpus > 1 else 0
+
+
+def _batches(context: _Context, workers: int) -> Iterator[_Batch]:
+    """Every batch's result, in order: made here one after the other, or by `workers` processes forked from this
+    one (which already holds the registry, the aliases and the schemas), with at most two batches per worker
+    ahead of the one being written, so memory stays bounded by a few batches whatever the corpus."""
+    starts = range(0, len(context.reading_files), context.batch_articles)
+    if not workers:
+        for start in starts:
+            yield _batch(context, start)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ..errors import BuildError, Problem
+
+    global _CONTEXT
+    _CONTEXT = context
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    ahead: deque = deque()
+    upcoming = iter(starts)
+
+    def submit() -> None:
+        following = next(upcoming, None)
+        if following is not None:
+            ahead.append(pool.submit(_batch_in_worker, following))
+
+    try:
+        while True:
+            try:
+                while len(ahead) < 2 * workers:
+                    before = len(ahead)
+                    submit()
+                    if len(ahead) == before:
+                        break
+                if not ahead:
+                    return
+                result = ahead.popleft().result()
+            except BrokenProcessPool as exc:
+                raise BuildError([Problem("build", "", "", f"a worker process deriving the articles stopped ({exc}); nothing was written: rerun")]) from None
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _CONTEXT = None
 
 
 def stage(root: Path, folder: Path, spill: Path | None = None, batch_articles: int | None = None, unmatched: list | None = None) -> Staged:
@@ -347,6 +575,8 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
 
     registered: dict[str, set] = {table: set(registry.table(kind)) for kind, table in ENTITY_TABLES}
     entity_ids = set().union(*registered.values())
+    names = unmatched is not None
+    context = _Context(root, reading_files, reading_schema, registry, vocab, aliases, schemas, primary_keys, {**registered}, entity_ids, batch_articles, names)
     summary = CorpusSummary()
     last: dict[str, str] = {}
     deferred: list = []
@@ -363,51 +593,34 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
         for table in (*PENDING, "systems"):
             pending[table] = _pending_file(folder, table)
         summary.profiles = ProfileSummary(AppendStore(pending["systems"]))
-        for start in range(0, len(reading_files), batch_articles):
-            before = len(problems.problems)
-            pairs = []
-            for path in reading_files[start : start + batch_articles]:
-                article = read_article(root, path, reading_schema, problems)
-                if article is not None:
-                    pairs.append(article[:2])
-            inputs_failed = inputs_failed or len(problems.problems) > before
+        batches = -(-len(reading_files) // batch_articles)
+        # Each batch's problems are taken in the order the sequential build found them: reading, deriving, the
+        # order of its keys, then (only while there is no problem at all) its checks; a batch with a problem, or
+        # after one, is still read and derived for its problems but no longer checked or written.
+        for result in _batches(context, worker_count(batches)):
+            problems.extend(result.read_problems)
+            inputs_failed = inputs_failed or bool(result.read_problems)
             if aliases is None:
                 continue
-            pairs.sort(key=lambda p: p[0].article_id)
-            tables = derive_batch(pairs, registry, vocab, aliases, problems, summary, unmatched)
-            sort_by_key(tables, primary_keys, problems)
-            _order_problems(tables, primary_keys, last, problems)
+            if unmatched is not None:
+                unmatched.extend(result.names)
+            problems.extend(result.derive_problems)
+            summary.merge(result.summary)
+            summary.profiles.absorb(result.systems)
+            _order_problems(result.bounds, primary_keys, last, problems)
             if problems.problems:
-                continue  # keep reading and deriving for their problems; nothing more is validated or written
-            # Each table typed once (Arrow), and checked; the pending tables get their verdicts at the end, and are
-            # typed and checked then (here only the columns their references and spans are checked in).
-            typed = {t: _typed(t, tables[t], schemas[t], problems) for t in PER_ARTICLE}
-            frames = {t: typed[t] if typed[t] is not None else row_columns(tables[t], schemas[t]) for t in PER_ARTICLE}
-            frames.update({t: _reference_columns(tables[t], schemas[t]) for t in PENDING})
-            # Every claim has its group (reconcile makes one per group_key), so a batch knows the groups its facts name.
-            known = {**registered, "claim_groups": {group_key(claim) for claim in tables["claims"]}}
-            parties = {row["party_id"] for row in tables["unnamed_parties"]}
-            waiting = {table: tables[table] for table in PENDING}
-            del tables
-            seed_texts = {seed.article_id: seed.text for seed, _ in pairs}
-            # References to the entity tables (made only at the end) are checked against the registry's ids,
-            # which those tables hold once every entity is mentioned (a build where one is not fails anyway);
-            # deferring them instead would keep a reference per mention and link, a gigabyte at N = 10,000.
-            registered["entities"] = known["entities"] = _Either(entity_ids, parties)
-            problems.extend(cross_table_problems(frames, schemas, seed_texts, defer=deferred, known_keys=known))
+                continue
+            problems.extend(result.check_problems)
+            deferred.extend(result.deferred)
             if problems.problems:
                 continue
             for table in PER_ARTICLE:
-                sinks[table].write(typed[table])
+                sinks[table].write(_from_ipc(result.tables[table]), csv_rows=result.csv[table])
             for table in PENDING:
-                names = field_names(schemas[table])
-                pickle.dump([tuple(row.get(name) for name in names) for row in waiting[table]], pending[table], protocol=pickle.HIGHEST_PROTOCOL)
-            seeds = [(seed.name, (seed.byte_count, seed.sha256)) for seed, _ in sorted(pairs, key=lambda p: p[0].name)]
-            articles = list(zip(*(typed["articles"].column(c).to_pylist() for c in ARTICLE_COLUMNS), strict=True))
-            sentences = typed["sentences"].select(["article_id", "status", "dismissal_reason"]).to_pydict()
-            kept_batches.append(pickle.dumps((seeds, articles, sentence_counts(sentences)), protocol=pickle.HIGHEST_PROTOCOL))
+                pickle.dump(result.tables[table], pending[table], protocol=pickle.HIGHEST_PROTOCOL)
+            kept_batches.append(result.kept)
             summary.seal()
-            del typed, frames, pairs, seed_texts, seeds, articles, sentences, waiting, known
+            del result
             release_memory()
 
         if aliases is None:

@@ -78,6 +78,10 @@ class ArticleContext:
         self.sentences = segment(seed.text)
         self._sentence_starts = [s for s, _ in self.sentences]
         self.mentions = mentions
+        # entity id -> the starts of its mentions, in the mentions' order (`_named_in` asks once per entity and sentence)
+        self._starts: dict[str, list[int]] = {}
+        for m in mentions:
+            self._starts.setdefault(m.entity_id, []).append(m.start)
         self.ref: Reference | None = None
         self.parties: dict[str, Row] = {}  # curated label -> unnamed_parties row
 
@@ -266,9 +270,9 @@ class ArticleContext:
         if kind == "unnamed_party":
             row = next((r for r in self.parties.values() if r["party_id"] == entity_id), None)
             return "" if row is not None and start <= row["char_start"] < end else None
-        for m in self.mentions:
-            if m.entity_id == entity_id and start <= m.start < end:
-                return f"{self.seed.article_id}-{m.start}"
+        for mention_start in self._starts.get(entity_id, ()):
+            if start <= mention_start < end:
+                return f"{self.seed.article_id}-{mention_start}"
         return None
 
     def links(

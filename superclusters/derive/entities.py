@@ -7,6 +7,7 @@ through the build in batches without every mention staying in memory.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 
 from ..errors import Collector
@@ -69,20 +70,40 @@ class CorpusSummary:
         # tuples, not dicts: a tenth of the memory for what stays until the end of a streamed build
         self._claims.extend(tuple(c.get(k) for k in RECONCILE_FIELDS) for c in rows["claims"])
 
+    def merge(self, other: CorpusSummary) -> None:
+        """Take what `other` (a summary of the next whole articles, made apart, e.g. in a worker process) was given,
+        exactly as if its articles had been added here after those already added (not its profiles: those go to
+        `ProfileSummary.absorb`)."""
+        for key, (count, articles, last, first) in other.mentions.items():
+            seen = self.mentions.get(key)
+            if seen is None:
+                self.mentions[key] = [count, articles, last, first]
+                continue
+            seen[0] += count
+            seen[1] += articles  # whole articles each side, so no article is counted on both
+            seen[2] = last
+            if (first["mention_article_id"], first["mention_char_start"]) < (seen[3]["mention_article_id"], seen[3]["mention_char_start"]):
+                seen[3] = first
+        self.roles.extend(other.roles)
+        for ident, count in other.relation_count.items():
+            self.relation_count[ident] = self.relation_count.get(ident, 0) + count
+        for ident, count in other.link_row_count.items():
+            self.link_row_count[ident] = self.link_row_count.get(ident, 0) + count
+        self.inferred |= other.inferred
+        for parties, claims in (*(pickle.loads(blob) for blob in other._sealed), (other._parties, other._claims)):
+            self._parties.extend(parties)
+            self._claims.extend(claims)
+
     def seal(self) -> None:
         """Pack what was added since the last call into one bytes object (a streamed build calls it after
         each batch). Kept as small Python objects, they would pin the allocator's arenas that each batch's
         short-lived rows shared with them, and the build's memory would grow by far more than their size
         (about 190 MB at N = 10,000, measured)."""
-        import pickle
-
         if self._parties or self._claims:
             self._sealed.append(pickle.dumps((self._parties, self._claims), protocol=pickle.HIGHEST_PROTOCOL))
             self._parties, self._claims = [], []
 
     def _unsealed(self, part: int) -> Iterator[tuple]:
-        import pickle
-
         for blob in self._sealed:
             yield from pickle.loads(blob)[part]
         yield from (self._parties, self._claims)[part]

@@ -469,6 +469,27 @@ def _kept(fact: Row) -> Row:
     }
 
 
+# The facts of a batch about systems, by system, in reading order; and the names of the components they name.
+SystemFacts = tuple[dict[str, list[Row]], dict[str, str]]
+
+
+def system_facts(facts: list[Row], registry: Registry) -> SystemFacts:
+    """The facts about systems among a batch's facts, by system (pure: a worker process can choose them)."""
+    mine: dict[str, list[Row]] = {}
+    component_names: dict[str, str] = {}
+    # In reading order (article, then offset): batches hold whole articles and come in article order, so the
+    # systems' texts and lists do not depend on how the corpus is cut into batches.
+    for fact in sorted(facts, key=lambda f: (f["article_id"], f["char_start"], f["fact_id"])):
+        if fact["entity_type"] != "hardware" or fact["entity_kind"] not in SYSTEM_KINDS:
+            continue
+        if fact["object_id"] is not None:
+            fact = {**fact, "object_type": registry.kind_of(fact["object_id"])}
+        mine.setdefault(fact["entity_id"], []).append(fact)
+        if fact["component_id"] is not None:
+            component_names[fact["component_id"]] = registry.hardware[fact["component_id"]].name
+    return mine, component_names
+
+
 class ProfileSummary:
     """What `systems` and `epoch_gpu_clusters` need from the facts, added a batch at a time (whole articles, in
     article order): per system its texts and row ids as they will be published, never the facts themselves.
@@ -482,17 +503,12 @@ class ProfileSummary:
         self.component_names: dict[str, str] = {}  # component hardware id -> name, for the Epoch hardware type
 
     def add(self, facts: list[Row], registry: Registry) -> None:
-        mine: dict[str, list[Row]] = {}
-        # In reading order (article, then offset): batches hold whole articles and come in article order, so the
-        # systems' texts and lists do not depend on how the corpus is cut into batches.
-        for fact in sorted(facts, key=lambda f: (f["article_id"], f["char_start"], f["fact_id"])):
-            if fact["entity_type"] != "hardware" or fact["entity_kind"] not in SYSTEM_KINDS:
-                continue
-            if fact["object_id"] is not None:
-                fact = {**fact, "object_type": registry.kind_of(fact["object_id"])}
-            mine.setdefault(fact["entity_id"], []).append(fact)
-            if fact["component_id"] is not None:
-                self.component_names[fact["component_id"]] = registry.hardware[fact["component_id"]].name
+        self.absorb(system_facts(facts, registry))
+
+    def absorb(self, selected: SystemFacts) -> None:
+        """Take the facts `system_facts` chose from a batch (in this process or another)."""
+        mine, component_names = selected
+        self.component_names.update(component_names)
         for ident, facts_of_system in mine.items():
             system = self.system(ident)
             for fact in facts_of_system:

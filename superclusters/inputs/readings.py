@@ -261,6 +261,10 @@ ENTRY_KINDS = {
 READING_LISTS = {key: key for key in ENTRY_KINDS} | {"dismissed_numbers": "dismissed"}
 
 
+# Each entity kind's attribute of the Registry.
+_TABLE_OF_KIND = {"organisation": "organisations", "person": "people", "hardware": "hardware", "place": "places"}
+
+
 @dataclass(frozen=True)
 class Registry:
     path: str
@@ -271,11 +275,14 @@ class Registry:
 
     def table(self, kind: str) -> dict:
         """The entities of one kind: organisation, person, hardware or place."""
-        return {"organisation": self.organisations, "person": self.people, "hardware": self.hardware, "place": self.places}[kind]
+        return getattr(self, _TABLE_OF_KIND[kind])
 
     def kind_of(self, ident: str) -> str | None:
         """The kind of a registered id (ids are unique across kinds), or None."""
-        return next((kind for kind in ENTITY_KINDS if ident in self.table(kind)), None)
+        for kind in ENTITY_KINDS:
+            if ident in getattr(self, _TABLE_OF_KIND[kind]):
+                return kind
+        return None
 
 
 def _shared_node(node: Any) -> Any:

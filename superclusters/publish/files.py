@@ -230,11 +230,15 @@ class TableFiles:
                 self.csv_file.close()
                 raise BuildError([_os_problem(f"{spill.name}/{table}.arrow", "cannot be written", exc)]) from None
 
-    def write(self, table: Any) -> None:
-        """Append one validated batch (an Arrow table of the schema's columns, `schemas.arrow_table`) to both files."""
+    def write(self, table: Any, csv_rows: bytes | None = None) -> None:
+        """Append one validated batch (an Arrow table of the schema's columns, `schemas.arrow_table`) to both files;
+        `csv_rows`, where given, is the batch's CSV text without the header, as `csv_bytes_arrow` made it already."""
         import pyarrow.parquet as pq
 
-        data = csv_bytes_arrow(table, self.schema, header=self.batches == 0)
+        if csv_rows is None:
+            data = csv_bytes_arrow(table, self.schema, header=self.batches == 0)
+        else:
+            data = (csv_bytes_arrow(table.slice(0, 0), self.schema) if self.batches == 0 else b"") + csv_rows
         path = self.paths[0]
         shape = self.csv_shape
         shape["largest_batch_bytes"] = max(shape["largest_batch_bytes"], len(data))

@@ -302,10 +302,28 @@ def csv_read_options(path: Path, spill: Path | None = None) -> tuple[Any, Any]:
     return pacsv.ReadOptions(use_threads=False, block_size=block), pacsv.ParseOptions(newlines_in_values=line_breaks)
 
 
-def streamed_read_back_problems(folder: Path, schemas: dict[str, dict], spill: Path) -> list[Problem]:
+def streamed_read_back_problems(folder: Path, schemas: dict[str, dict], spill: Path, workers: int = 0) -> list[Problem]:
     """Each written file, parsed by pyarrow (C++) batch by batch, must equal the validated batches the
     build spilled to `spill/<table>.arrow` as it wrote them, which proves them as valid as the batches
-    without validating twice more; memory stays bounded by a batch rather than the table (issue 13)."""
+    without validating twice more; memory stays bounded by a batch rather than the table (issue 13).
+
+    With `workers`, the tables are read back by that many processes forked from this one (each reads its
+    tables a batch at a time); the problems come in table order either way."""
+    if workers < 2:
+        return [problem for table in TABLES for problem in _read_back_table(folder, schemas, spill, table)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    # The largest tables first, so that no worker is left with one of them at the end.
+    order = sorted(TABLES, key=lambda table: -(spill / f"{table}.arrow").stat().st_size)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        found = dict(zip(order, pool.map(partial(_read_back_table, folder, schemas, spill), order), strict=True))
+    return [problem for table in TABLES for problem in found[table]]
+
+
+def _read_back_table(folder: Path, schemas: dict[str, dict], spill: Path, table: str) -> list[Problem]:
+    """`streamed_read_back_problems` for one table."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
@@ -313,50 +331,49 @@ def streamed_read_back_problems(folder: Path, schemas: dict[str, dict], spill: P
 
     from ..check.schemas import arrow_schema, list_fields
 
-    problems = []
-    for table in TABLES:
-        schema = arrow_schema(schemas[table]).remove_metadata()
-        lists = list_fields(schemas[table])
-        text_schema = pa.schema([pa.field(f.name, pa.string()) if f.name in lists else f for f in schema])
-        options = pacsv.ConvertOptions(column_types=text_schema, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False)
+    problems: list[Problem] = []
+    schema = arrow_schema(schemas[table]).remove_metadata()
+    lists = list_fields(schemas[table])
+    text_schema = pa.schema([pa.field(f.name, pa.string()) if f.name in lists else f for f in schema])
+    options = pacsv.ConvertOptions(column_types=text_schema, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False)
 
-        def from_csv(batch: Any, lists: dict = lists, schema: Any = schema) -> Any:
-            # pyarrow's CSV reader cannot parse list columns: they are read as text and split on each field's delimiter.
-            columns = [pc.split_pattern(batch.column(i), lists[f.name]) if f.name in lists else batch.column(i) for i, f in enumerate(batch.schema)]
-            return pa.RecordBatch.from_arrays(columns, names=batch.schema.names).cast(schema)
+    def from_csv(batch: Any, lists: dict = lists, schema: Any = schema) -> Any:
+        # pyarrow's CSV reader cannot parse list columns: they are read as text and split on each field's delimiter.
+        columns = [pc.split_pattern(batch.column(i), lists[f.name]) if f.name in lists else batch.column(i) for i, f in enumerate(batch.schema)]
+        return pa.RecordBatch.from_arrays(columns, names=batch.schema.names).cast(schema)
 
-        def from_parquet(batch: Any, schema: Any = schema) -> Any:
-            return batch.replace_schema_metadata(None).cast(schema)
+    def from_parquet(batch: Any, schema: Any = schema) -> Any:
+        return batch.replace_schema_metadata(None).cast(schema)
 
-        # Read, not memory-mapped: mapped pages count in the process's resident memory, all of them by the end.
-        with pa.OSFile(str(spill / f"{table}.arrow")) as source:
-            spilled = pa.ipc.open_file(source)
-            for fmt in ("csv", "parquet"):
-                shown = f"data/{table}.{fmt}"
-                try:
-                    # Single-threaded, and a row group at a time: pyarrow's threaded CSV reader and Parquet
-                    # `iter_batches` buffer far ahead (about 100 MB more peak memory at N = 10,000, measured).
-                    if fmt == "csv":
-                        read, parse = csv_read_options(folder / shown, spill)
-                        got = _Rows(iter(pacsv.open_csv(folder / shown, read_options=read, parse_options=parse, convert_options=options)), schema, from_csv)
-                    else:
-                        parquet = pq.ParquetFile(folder / shown)
-                        groups = (b for g in range(parquet.num_row_groups) for b in parquet.read_row_group(g, use_threads=False).to_batches())
-                        got = _Rows(groups, schema, from_parquet)
-                    same = True
-                    for i in range(spilled.num_record_batches):
-                        want = pa.Table.from_batches([spilled.get_batch(i)])
-                        if not got.take(want.num_rows).equals(want):
-                            same = False
-                            break
-                        # Arrow's allocator keeps freed blocks for reuse; hand them back, or the peak grows by table.
-                        pa.default_memory_pool().release_unused()
-                    same = same and got.left() == 0
-                except (pa.ArrowException, OSError) as exc:
-                    problems.append(Problem(shown, "", "", f"cannot be read back: {exc}"))
-                    continue
-                if not same:
-                    problems.append(Problem(shown, "", "", "does not read back as the validated table"))
+    # Read, not memory-mapped: mapped pages count in the process's resident memory, all of them by the end.
+    with pa.OSFile(str(spill / f"{table}.arrow")) as source:
+        spilled = pa.ipc.open_file(source)
+        for fmt in ("csv", "parquet"):
+            shown = f"data/{table}.{fmt}"
+            try:
+                # Single-threaded, and a row group at a time: pyarrow's threaded CSV reader and Parquet
+                # `iter_batches` buffer far ahead (about 100 MB more peak memory at N = 10,000, measured).
+                if fmt == "csv":
+                    read, parse = csv_read_options(folder / shown, spill)
+                    got = _Rows(iter(pacsv.open_csv(folder / shown, read_options=read, parse_options=parse, convert_options=options)), schema, from_csv)
+                else:
+                    parquet = pq.ParquetFile(folder / shown)
+                    groups = (b for g in range(parquet.num_row_groups) for b in parquet.read_row_group(g, use_threads=False).to_batches())
+                    got = _Rows(groups, schema, from_parquet)
+                same = True
+                for i in range(spilled.num_record_batches):
+                    want = pa.Table.from_batches([spilled.get_batch(i)])
+                    if not got.take(want.num_rows).equals(want):
+                        same = False
+                        break
+                    # Arrow's allocator keeps freed blocks for reuse; hand them back, or the peak grows by table.
+                    pa.default_memory_pool().release_unused()
+                same = same and got.left() == 0
+            except (pa.ArrowException, OSError) as exc:
+                problems.append(Problem(shown, "", "", f"cannot be read back: {exc}"))
+                continue
+            if not same:
+                problems.append(Problem(shown, "", "", "does not read back as the validated table"))
     return problems
 
 
