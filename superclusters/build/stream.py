@@ -13,9 +13,9 @@ batches is small and bounded by the registry or by a few values per article:
   after the previous one ends, so the files are sorted and keys unique across the whole corpus (keys
   begin with their article's id, and articles come in id order, so this holds by construction; a
   corpus where it did not would be reported, never written out of order);
-- the profile facts (`derive.PENDING`): made and checked with their batch, but written only at the end,
-  when their claims' verdicts are known; meanwhile each batch's facts wait on disk, in an anonymous
-  temporary file, and what the systems' rows need of them waits, pickled per system, in another
+- the profile facts (`derive.PENDING`): made, typed and checked with their batch, but written only at the
+  end, when their claims' verdicts are known; meanwhile each batch's facts wait on disk (Arrow IPC), in an
+  anonymous temporary file, and what the systems' rows need of them waits, pickled per system, in another
   (`ProfileSummary` with an `AppendStore`).
 
 This is the build's one path (`build.py`, `--check` and `--names` run it; tests that need the tables stage
@@ -25,6 +25,11 @@ for the whole table at once; a corpus in several batches differs only in the Par
 Problems are collected across every batch and raised together at the end, as the whole-corpus build did;
 once one is found, later batches are still read and derived for their problems but no longer validated or
 written, and the staging folder is discarded by `publish`.
+
+Each batch (`_batch`) is typed once as Arrow tables and checked there (check/constraints.py; pandera only
+words a failure). With several batches and CPUs, batches are made by worker processes forked from the build
+(`_batches`, `worker_count`), which return Arrow IPC and CSV text; the build writes them in order and merges
+each batch's summary as if it had derived the batch itself, so the bytes never depend on the workers.
 """
 
 from __future__ import annotations
