@@ -267,10 +267,9 @@ def _relation_facts(relation: Row, links: list[Row], names: Names) -> list[Row]:
     return facts
 
 
-def _event_facts(event: Row, links: list[Row], names: Names, published: dict) -> list[Row]:
+def _event_facts(event: Row, links: list[Row], names: Names) -> list[Row]:
     participants = [link for link in links if link["role"] == "participant" and names.type(link["entity_id"]) in PROFILED]
-    stated = published.get(event["article_id"], (None, None))
-    common = {**_row_columns(event, "events", "event_id"), "stated_start": stated[0], "stated_end": stated[1]}
+    common = {**_row_columns(event, "events", "event_id"), "stated_start": event["stated_start"], "stated_end": event["stated_end"]}
     kind = event["event_type"]
     # A status or milestone is the state of the hardware the event names; its other participants only take part
     # ("Tesla was not ready to receive the processors, while xAI was" names xAI too, and says it was ready).
@@ -291,8 +290,6 @@ def _event_facts(event: Row, links: list[Row], names: Names, published: dict) ->
 def fact_rows(tables: dict[str, list[Row]], registry: Registry) -> list[Row]:
     """profile_facts rows (without their verdicts) of some whole articles' claims, relations and events (pure)."""
     names = Names(registry, {p["party_id"]: p["quote"] for p in tables["unnamed_parties"]})
-    # An event's statement is its article's: events have no stated_* of their own.
-    published = {a["article_id"]: (a["published_start"], a["published_end"]) for a in tables["articles"]}
     links: dict[str, list[Row]] = {}
     for link in tables["entity_links"]:
         links.setdefault(link["row_id"], []).append(link)
@@ -302,7 +299,7 @@ def fact_rows(tables: dict[str, list[Row]], registry: Registry) -> list[Row]:
     for relation in tables["relations"]:
         facts += _relation_facts(relation, links.get(relation["relation_id"], []), names)
     for event in tables["events"]:
-        facts += _event_facts(event, links.get(event["event_id"], []), names, published)
+        facts += _event_facts(event, links.get(event["event_id"], []), names)
     return facts
 
 
