@@ -1,0 +1,291 @@
+"""What every page needs, computed once from the package: links between tables, entities, spans per article."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .package import Table, is_list_field, items, load_package, text
+
+ENTITY_TABLES = ("organisations", "people", "hardware", "places")
+TOOLTIP_FIELDS = 6  # a tooltip is a glance; the side panel has the whole row
+# Columns a reader wants first when looking at a row; the rest follow in schema order.
+PREFERRED = ("property", "value_text", "value", "unit", "comparator", "modality", "attributed_to", "status", "quote_en")
+# Kept in the page but not repeated in a row's summary: they are the highlight itself.
+SPAN_HOUSEKEEPING = {"article_id", "char_start", "char_end", "span_url", "quote"}
+
+
+# --------------------------------------------------------------------------- paths and names
+
+
+def safe(name: str) -> str:
+    """A file or anchor name for any id: ids may hold '/', spaces or non-ASCII; a hash keeps altered ones distinct."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    if cleaned == name and name:
+        return name
+    return f"{cleaned[:60]}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
+
+
+def singular(name: str) -> str:
+    if name == "people":
+        return "person"
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    return name[:-1] if name.endswith("s") else name
+
+
+@dataclass
+class Entity:
+    """Something entity pages are made for: an organisation, person, system or place."""
+
+    kind: str
+    id: str
+    name: str
+    table: str
+    rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"entities/{safe(self.kind)}/{safe(self.id)}.html"
+
+
+@dataclass
+class Span:
+    """One highlighted row: which table, which row, and its code-point span in the seed."""
+
+    table: str
+    key: str
+    start: int
+    end: int
+    row: dict[str, Any]
+    kind_index: int
+    dismissed: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"r-{safe(self.table)}-{safe(self.key)}"
+
+
+class Site:
+    """Everything the pages need, computed once from the package: links, entities, spans per article."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.descriptor, self.tables, self.seeds = load_package(root)
+        self.pk_values = {name: {text(r.get(t.pk[0])) for r in t.rows} for name, t in self.tables.items() if len(t.pk) == 1}
+        self.links = {name: self._links(table) for name, table in self.tables.items()}
+        self.article_stem = self._article_stems()
+        self.entities, self.entity_index = self._entities()
+        self.span_tables = [name for name in sorted(self.tables) if self.tables[name].is_span]
+        self.references = self._references()
+
+    # ---- links between tables
+    def _links(self, table: Table) -> dict[str, str]:
+        """field name -> the table its values are keys of."""
+        found: dict[str, str] = {}
+        for fk in table.schema.get("foreignKeys", []):
+            fields = fk.get("fields")
+            fields = [fields] if isinstance(fields, str) else fields
+            target = fk.get("reference", {}).get("resource") or table.name
+            if len(fields) == 1 and target in self.tables:
+                found[fields[0]] = target
+        pk_owner = {t.pk[0]: name for name, t in sorted(self.tables.items()) if len(t.pk) == 1}
+        for spec in table.fields:
+            name = spec["name"]
+            if name in found or name in table.pk:
+                continue
+            singular_name = name[:-1] if name.endswith("_ids") else name
+            for pk, owner in pk_owner.items():
+                if owner != table.name and (singular_name == pk or singular_name.endswith("_" + pk)):
+                    found[name] = owner
+                    break
+            else:
+                if is_list_field(spec):  # a list of keys of one table, whatever it is called (conflicts_with)
+                    values = {v for row in table.rows for v in items(row.get(name), spec.get("delimiter", "|"))}
+                    owners = [t for t, keys in self.pk_values.items() if values and values <= keys]
+                    if len(owners) > 1:  # claim_group_members is keyed by claim_id too: keep the table the others refer to
+                        owners = [t for t in owners if not any(self._declared_target(t, self.tables[t].pk[0]) == o for o in owners)]
+                    if len(owners) == 1:
+                        found[name] = owners[0]
+        return found
+
+    def _declared_target(self, table: str, field_name: str) -> str | None:
+        """The table a schema foreign key on `field_name` points to, if one is declared."""
+        for fk in self.tables[table].schema.get("foreignKeys", []):
+            fields = fk.get("fields")
+            if (fields == field_name or fields == [field_name]) and fk.get("reference", {}).get("resource"):
+                return fk["reference"]["resource"]
+        return None
+
+    def _article_stems(self) -> dict[str, str]:
+        """article_id -> seed stem, from articles.seed_path, else from span URLs, else the id itself."""
+        stems: dict[str, str] = {}
+        articles = self.tables.get("articles")
+        for row in articles.rows if articles else []:
+            if row.get("seed_path"):
+                stems[text(row["article_id"])] = Path(text(row["seed_path"])).stem
+        for table in self.tables.values():
+            if table.is_span and "span_url" in table.field_names:
+                for row in table.rows:
+                    url = text(row.get("span_url"))
+                    if url:
+                        stems.setdefault(text(row["article_id"]), Path(url.split("#")[0]).stem)
+        for stem in self.seeds:
+            stems.setdefault(stem, stem)
+        return stems
+
+    # ---- entities
+    def _entities(self) -> tuple[list[Entity], dict[tuple[str, str], Entity]]:
+        entities: list[Entity] = []
+        if "entities" in self.tables and "entity_id" in self.tables["entities"].field_names:
+            for row in self.tables["entities"].rows:
+                entity_id = text(row["entity_id"])
+                entities.append(Entity(text(row.get("entity_type")) or "entity", entity_id, text(row.get("name")) or entity_id, "entities"))
+        else:
+            for name in ENTITY_TABLES:
+                table = self.tables.get(name)
+                if table is None or len(table.pk) != 1:
+                    continue
+                for row in table.rows:
+                    entity_id = text(row[table.pk[0]])
+                    entities.append(Entity(singular(name), entity_id, text(row.get("name")) or entity_id, name))
+        entities.sort(key=lambda e: (e.kind, e.id))
+        index: dict[tuple[str, str], Entity] = {}
+        for entity in entities:
+            index[(entity.table, entity.id)] = entity
+            index.setdefault(("", entity.id), entity)  # by id alone; ids are unique across kinds in practice
+            index[("kind:" + entity.kind, entity.id)] = entity
+        return entities, index
+
+    def entity_for(self, table: str, value: str) -> Entity | None:
+        """The entity a key of `table` names, if `table` holds entities (organisations, or the entities index)."""
+        if table in ENTITY_TABLES or table == "entities":
+            return self.entity_index.get((table, value)) or self.entity_index.get(("", value))
+        return None
+
+    def _references(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
+        """(entity kind, id) -> [(table, row index)] of every row that refers to it, including its own rows."""
+        refs: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+        for name in sorted(self.tables):
+            table = self.tables[name]
+            for i, row in enumerate(table.rows):
+                hits: list[Entity] = []
+                if (name in ENTITY_TABLES or name == "entities") and len(table.pk) == 1:
+                    own = self.entity_for(name, text(row[table.pk[0]]))
+                    if own is not None:
+                        hits.append(own)
+                for field_name, target in self.links[name].items():
+                    spec = table.field(field_name)
+                    values = items(row.get(field_name), spec.get("delimiter", "|")) if is_list_field(spec) else [text(row.get(field_name))]
+                    hits += [e for v in values if v and (e := self.entity_for(target, v)) is not None]
+                if "entity_id" in table.field_names and "entity_type" in table.field_names and name != "entities":
+                    kind, value = text(row.get("entity_type")), text(row.get("entity_id"))
+                    hit = self.entity_index.get(("kind:" + kind, value)) or self.entity_index.get(("", value))
+                    if hit is not None:
+                        hits.append(hit)
+                for key in dict.fromkeys((e.kind, e.id) for e in hits):
+                    refs[key].append((name, i))
+        return refs
+
+    # ---- hrefs, relative to the site root
+    def article_href(self, article_id: str) -> str | None:
+        stem = self.article_stem.get(article_id)
+        return f"seeds/{stem}.html" if stem in self.seeds else None
+
+    def href(self, target: str, value: str) -> str | None:
+        """Where a key of table `target` is shown: the article page, the entity page or the table row."""
+        if not value or value not in self.pk_values.get(target, set()):
+            return None
+        if self.tables[target].pk == ["article_id"]:
+            return self.article_href(value)
+        entity = self.entity_for(target, value)
+        if entity is not None:
+            return entity.path
+        return f"tables/{target}.html#row-{safe(value)}"
+
+    def span_href(self, url: str) -> str | None:
+        """A published span URL (seeds/<stem>.txt#char=s,e) as the article page link."""
+        path, _, fragment = url.partition("#")
+        stem = Path(path).stem
+        if stem not in self.seeds:
+            return None
+        return f"seeds/{stem}.html" + (f"#{fragment}" if fragment else "")
+
+    def cell(self, table: Table, row: dict[str, Any], name: str) -> list[dict[str, str | None]]:
+        """A cell as parts to render: [{text, href}], one per list item; hrefs are relative to the site root."""
+        spec = table.field(name) if name in table.field_names else {"name": name}
+        target = self.links[table.name].get(name)
+        values = items(row.get(name), spec.get("delimiter", "|")) if is_list_field(spec) else [text(row.get(name))]
+        parts: list[dict[str, str | None]] = []
+        for value in values:
+            href = None
+            if target:
+                href = self.href(target, value)
+            elif name.endswith("span_url") and value:
+                href = self.span_href(value)
+            elif name == "quote" and table.is_span and row.get("char_start") is not None:
+                href = self.row_span_href(table, row)
+            elif name.endswith("_id") and name[:-3] + "_table" in table.field_names:  # entity_links: row_table + row_id
+                other = text(row.get(name[:-3] + "_table"))
+                href = self.href(other, value) if other in self.tables else None
+            elif name == "entity_id" and "entity_type" in table.field_names:
+                entity = self.entity_index.get(("kind:" + text(row.get("entity_type")), value)) or self.entity_index.get(("", value))
+                href = entity.path if entity else None
+            elif name in table.pk and len(table.pk) == 1 and table.is_span:
+                href = self.row_span_href(table, row)
+            parts.append({"text": value, "href": href})
+        return parts
+
+    def row_span_href(self, table: Table, row: dict[str, Any]) -> str | None:
+        page = self.article_href(text(row.get("article_id")))
+        if page is None or row.get("char_start") is None or row.get("char_end") is None:
+            return None
+        return f"{page}#char={int(row['char_start'])},{int(row['char_end'])}"
+
+    def summary(self, table: Table, row: dict[str, Any], compact: bool = False) -> list[tuple[str, list[dict[str, str | None]]]]:
+        """The row's non-empty columns, the ones a reader checks first (value, unit, modality, dates...) first.
+
+        `compact` (the article side panel, which repeats for every row) leaves out the key, shown in the
+        row's heading, and the *_char_start/_char_end offsets, which the *_span_url link beside them carries.
+        """
+        names = [n for n in table.field_names if n not in SPAN_HOUSEKEEPING or not table.is_span]
+        if compact:
+            spans = {n.removesuffix("span_url") for n in names if n.endswith("span_url")}
+            names = [n for n in names if n not in table.pk and not any(n in (p + "char_start", p + "char_end") for p in spans)]
+        first = [n for n in PREFERRED if n in names]
+        dated = [n for n in names if n.endswith(("_start", "_end", "_precision", "_relation")) and not n.endswith(("char_start", "char_end"))]
+        basis = [n for n in names if "basis" in n or "reason" in n]
+        ordered = list(dict.fromkeys(first + dated + basis + names))
+        return [(n, self.cell(table, row, n)) for n in ordered if text(row.get(n)) != "" and items(row.get(n)) != []]
+
+    def tooltip(self, table: Table, key: str, row: dict[str, Any]) -> str:
+        parts = [f"{singular(table.name)} {key}"]
+        for name, cells in self.summary(table, row)[:TOOLTIP_FIELDS]:
+            parts.append(f"{name}: {' | '.join(str(c['text']) for c in cells)}")
+        return "\n".join(parts)
+
+    # ---- spans per article
+    def dismissal(self, table: Table, row: dict[str, Any]) -> str:
+        """The reason a sentence was dismissed ('' if it was not): a status starting 'dismiss' or a reason given."""
+        reasons = [n for n in table.field_names if "reason" in n]
+        reason = " ".join(text(row.get(n)) for n in reasons if text(row.get(n)))
+        status = text(row.get("status")).lower()
+        if status.startswith(("dismiss", "reject", "skip", "discard")) or (reasons and reason and status not in ("", "used", "kept", "extracted")):
+            return reason or status
+        return ""
+
+    def spans(self, article_id: str) -> list[Span]:
+        out = []
+        for kind_index, name in enumerate(self.span_tables):
+            table = self.tables[name]
+            for i, row in enumerate(table.rows):
+                if text(row.get("article_id")) != article_id or row.get("char_start") is None or row.get("char_end") is None:
+                    continue
+                dismissed = self.dismissal(table, row) if "status" in table.field_names else ""
+                out.append(Span(name, table.key(row, i), int(row["char_start"]), int(row["char_end"]), row, kind_index, dismissed))
+        out.sort(key=lambda s: (s.start, -s.end, s.table, s.key))
+        return out
