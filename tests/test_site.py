@@ -324,14 +324,35 @@ def test_an_entities_index_drives_the_entity_pages(tmp_path: Path) -> None:
     assert article.count('class="lbl"') == 5  # 1 event, 2 sentences, 1 relation, 1 mention
 
 
-def test_downloads_list_release_files_with_size_and_sha256(tmp_path: Path) -> None:
+def test_downloads_list_exactly_the_release_files_with_size_and_sha256(tmp_path: Path) -> None:
     package = synthetic_package(tmp_path / "package")
-    (package / "dist").mkdir()
-    (package / "dist" / "synthetic-1.zip").write_bytes(b"zip bytes")
+    data = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    data["version"] = "1.0.0"
+    (package / "datapackage.json").write_text(json.dumps(data), encoding="utf-8")
+    folder = package / "dist" / "v1.0.0"
+    folder.mkdir(parents=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("datapackage.json", "{}")
+        archive.writestr("data/claims.csv", "claim_id\n")
+    assets = {"synthetic-1.0.0.zip": buffer.getvalue(), "synthetic-1.0.0-epoch.csv": b"name\nCortex\n"}
+    for name, content in assets.items():
+        (folder / name).write_bytes(content)
+    sums = {**assets, "datapackage.json": b"{}", "data/claims.csv": b"claim_id\n", "synthetic-1.0.0.sqlite": b"not built"}
+    (folder / "SHA256SUMS").write_text("".join(f"{hashlib.sha256(v).hexdigest()}  {k}\n" for k, v in sorted(sums.items())), encoding="utf-8")
+    (folder / "datapackage.json").write_bytes(b"{}")  # the zip unpacked beside it, as the README's unzip step leaves it
+    (folder / "data").mkdir()
+    (folder / "data" / "claims.csv").write_bytes(b"claim_id\n")
+    (folder / "notes.txt").write_text("not named by SHA256SUMS", encoding="utf-8")
+    (package / "dist" / "synthetic-0.9.zip").write_bytes(b"an older build")
     out = build_site(package, tmp_path / "site")
     page = (out / "downloads.html").read_text(encoding="utf-8")
-    assert 'href="downloads/synthetic-1.zip"' in page and ">9<" in page and hashlib.sha256(b"zip bytes").hexdigest() in page
-    assert (out / "downloads" / "synthetic-1.zip").read_bytes() == b"zip bytes"
+    offered = re.findall(r'<td><a href="downloads/([^"]+)">', page)
+    assert offered == ["SHA256SUMS", "synthetic-1.0.0-epoch.csv", "synthetic-1.0.0.zip"]
+    for name, content in assets.items():
+        assert (out / "downloads" / name).read_bytes() == content and hashlib.sha256(content).hexdigest() in page
+        assert f">{len(content)}<" in page
+    assert sorted(p.name for p in (out / "downloads").iterdir()) == offered
 
 
 # --------------------------------------------------------------------------- in the browser

@@ -1,8 +1,13 @@
 """Generate a static website from the published package, so a reader can see every row inside its sentence.
 
 The site is built ONLY from what a release carries (datapackage.json, data/,
-schemas/, seeds/, figures/ and, when present, dist/), never from the build's
-inputs, so it shows exactly what was published. It is driven by the package
+schemas/, seeds/, figures/ and, when present, the release folder dist/v<version>/),
+never from the build's inputs, so it shows exactly what was published and works on
+an unpacked download. A download is not trusted: every path the descriptor, a
+schema or SHA256SUMS names is checked (publish.verify.unsafe_path) before it is
+read, every problem is reported at once, and the site is written into a fresh
+folder and swapped in whole, so nothing is written outside --out and no half
+site is left. It is driven by the package
 descriptor and the table schemas rather than by a list of known tables, because
 tables and columns are added over time:
 
@@ -25,15 +30,19 @@ Usage: python -m superclusters.site [--root DIR] [--out site] [--zip ZIP] [--scr
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..errors import BuildError, Problem
 from .articles import _article_list, tokens
 from .browser import chrome, screenshot
 from .differ import _claim_groups
-from .downloads import _downloads, package_files
+from .downloads import release_downloads
 from .entities import _by_article
 from .model import ENTITY_TABLES, Entity, Site, Span, safe, singular
 from .package import Table, items, load_package, text
@@ -43,6 +52,7 @@ __all__ = ["Entity", "Site", "Span", "Table", "build_site", "chrome", "items", "
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
+FIGURES = ("claims_by_source.png",)  # drawn by publish.figure from the published tables; shown when present
 
 
 # --------------------------------------------------------------------------- rendering
@@ -64,33 +74,41 @@ def environment() -> Any:
     return env
 
 
-def build_site(root: Path, out: Path) -> Path:
-    """Write the whole site into `out` (emptied first) from the package at `root`; return `out`."""
-    site = Site(root)
+def render(site: Site) -> dict[str, bytes]:
+    """Every file of the site, by its path inside the site: pages, static files and the published files themselves.
+
+    Nothing is written here, so a problem found while rendering leaves no half-written site.
+    """
     env = environment()
-    if out.exists() and any(out.iterdir()):
-        if not (out / "static" / "site.js").is_file() or out.resolve() == root.resolve():
-            raise SystemExit(f"{out} is not empty and is not a site this module wrote; not deleting it")
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    shutil.copytree(STATIC, out / "static")
-    published = package_files(root, site.descriptor)
-    for name in published:  # the published files themselves, so span URLs and downloads work on any host
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / name, out / name)
-    figures = sorted(p.name for p in (root / "figures").glob("claims_by_source.png")) if (root / "figures").is_dir() else []
-    for name in figures:
-        (out / "figures").mkdir(exist_ok=True)
-        shutil.copyfile(root / "figures" / name, out / "figures" / name)
+    files: dict[str, bytes] = {}
+
+    def put(path: str, data: bytes) -> None:
+        if path in files:  # two ids that map to one file would silently overwrite a page
+            raise BuildError([Problem(path, "", "", "two pages or files of the site would have this path; expected distinct names")])
+        files[path] = data
+
+    for static in sorted(STATIC.iterdir()):
+        put(f"static/{static.name}", static.read_bytes())
+    for name, data in site.package.files.items():  # the published files themselves, so span URLs and downloads work on any host
+        put(name, data)
+    figures = []
+    for name in FIGURES:
+        data = site.package.optional(f"figures/{name}")
+        if data is not None:
+            put(f"figures/{name}", data)
+            figures.append(name)
+    downloads = release_downloads(site.package)
+    for download in downloads["files"]:
+        if download["copy"] is not None:
+            put(download["href"], download["copy"])
+    site.package.raise_if_any()
 
     title = site.descriptor.get("title") or site.descriptor.get("name", "dataset")
-    common = {"site_title": title, "site": site, "tables": site.tables, "version": site.descriptor.get("version", "")}
+    common = {"site_title": text(title), "site": site, "tables": site.tables, "version": text(site.descriptor.get("version", ""))}
 
     def write(path: str, template: str, **values: Any) -> None:
         depth = path.count("/")
-        html = env.get_template(template).render(root="../" * depth, page=path, **common, **values)
-        (out / path).parent.mkdir(parents=True, exist_ok=True)
-        (out / path).write_text(html, encoding="utf-8", newline="\n")
+        put(path, env.get_template(template).render(root="../" * depth, page=path, **common, **values).encode("utf-8"))
 
     articles = _article_list(site)
     for article in articles:
@@ -121,8 +139,39 @@ def build_site(root: Path, out: Path) -> Path:
         counts={(e.kind, e.id): len(site.references.get((e.kind, e.id), [])) for e in site.entities},
     )
     write("differ.html", "differ.html", groups=_claim_groups(site), figures=figures)
-    write("downloads.html", "downloads.html", downloads=_downloads(root, out, published))
-    write("index.html", "index.html", articles=articles, description=site.descriptor.get("description", ""))
+    write("downloads.html", "downloads.html", downloads=downloads)
+    write("index.html", "index.html", articles=articles, description=text(site.descriptor.get("description", "")))
+    return files
+
+
+def build_site(root: Path, out: Path) -> Path:
+    """Write the whole site into `out` from the package at `root`; return `out`.
+
+    Raises BuildError, before anything is written, for a package the site may not trust (see
+    package.load_package) or an `out` that is not a site this module wrote. The site is written
+    into a fresh folder beside `out` and swapped in whole, so `out` is the old site or the new one.
+    """
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise BuildError([Problem(str(out), "", "", "is a link or a file; expected a folder for the site (--out)")])
+    if out.exists() and any(out.iterdir()) and (not (out / "static" / "site.js").is_file() or out.resolve() == root.resolve()):
+        raise BuildError([Problem(str(out), "", "", "is not empty and is not a site this module wrote; not replacing it (choose another --out)")])
+    files = render(Site(root))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for path, data in sorted(files.items()):
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            (staging / path).write_bytes(data)
+        staging.chmod(0o755)  # mkdtemp makes it private; a site is for reading
+        if out.exists():
+            old = out.parent / f"{staging.name}.old"
+            os.replace(out, old)
+            os.replace(staging, out)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return out
 
 
@@ -147,7 +196,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--screenshot", type=Path, help="also save a PNG of an article page (needs Chromium and selenium)")
     parser.add_argument("--zip", type=Path, help="also write the site as a deterministic zip, e.g. dist/<name>-<version>-site.zip")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    out = build_site(args.root, args.out)
+    try:
+        out = build_site(args.root, args.out)
+    except BuildError as exc:
+        print(f"site failed, nothing written. {exc}", file=sys.stderr)
+        return 1
     print(f"wrote {out}/ ({site_bytes(out) // 1024} KB)")
     if args.zip:
         print(f"wrote {zip_site(out, args.zip)}")

@@ -25,7 +25,7 @@ SPAN_HOUSEKEEPING = {"article_id", "char_start", "char_end", "span_url", "quote"
 def safe(name: str) -> str:
     """A file or anchor name for any id: ids may hold '/', spaces or non-ASCII; a hash keeps altered ones distinct."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    if cleaned == name and name:
+    if cleaned == name and name and not name.startswith("."):  # '.' and '..' would be folders, not names
         return name
     return f"{cleaned[:60]}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
@@ -75,13 +75,32 @@ class Site:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.descriptor, self.tables, self.seeds = load_package(root)
+        self.package = load_package(root)
+        self.descriptor, self.tables, self.seeds = self.package.descriptor, self.package.tables, self.package.seeds
         self.pk_values = {name: {text(r.get(t.pk[0])) for r in t.rows} for name, t in self.tables.items() if len(t.pk) == 1}
         self.links = {name: self._links(table) for name, table in self.tables.items()}
         self.article_stem = self._article_stems()
         self.entities, self.entity_index = self._entities()
         self.span_tables = [name for name in sorted(self.tables) if self.tables[name].is_span]
         self.references = self._references()
+        self._check_spans()
+        self.package.raise_if_any()
+
+    def _check_spans(self) -> None:
+        """Every span is a pair of whole code-point offsets inside its seed, or a problem (never a traceback or a wrong highlight)."""
+        for name in self.span_tables:
+            table = self.tables[name]
+            for i, row in enumerate(table.rows):
+                start, end = row.get("char_start"), row.get("char_end")
+                if start is None and end is None:
+                    continue
+                seed = self.seeds.get(self.article_stem.get(text(row.get("article_id")), ""))
+                whole = all(isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() for v in (start, end))
+                if not whole or not 0 <= start <= end <= (len(seed) if seed is not None else float("inf")):
+                    limit = f"0-{len(seed)}" if seed is not None else "0 or more"
+                    where = f"row {table.key(row, i)[:60]!r}"
+                    message = f"{start!r}, {end!r}: expected whole offsets with start <= end in {limit}"
+                    self.package.problem(table.files[0], where, "char_start, char_end", message)
 
     # ---- links between tables
     def _links(self, table: Table) -> dict[str, str]:

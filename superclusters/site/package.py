@@ -1,15 +1,29 @@
-"""The published package read generically: its tables (schema, rows, files) and its seeds, from datapackage.json."""
+"""The published package read generically: its tables (schema, rows, files) and its seeds, from datapackage.json.
+
+Every path the descriptor or a schema names is checked by publish.verify.unsafe_path before it is
+read, and every problem (unsafe path, unreadable file, schema that is not a Table Schema) is
+collected and raised at once as a BuildError, before the site writes anything.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import os
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..errors import BuildError, Collector, Problem
+from ..publish.verify import unsafe_path
+
 SPAN_FIELDS = ("article_id", "char_start", "char_end")
+DESCRIPTOR = "datapackage.json"
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")  # a table's name becomes tables/<name>.html
+RESERVED = {"index"}  # tables/index.html lists the tables
 
 
 @dataclass
@@ -96,45 +110,196 @@ def _coerce(raw: str, spec: dict[str, Any]) -> Any:
     return raw
 
 
-def _read_rows(root: Path, parquet: str | None, csv_path: str | None, schema: dict[str, Any]) -> list[dict[str, Any]]:
+class Reader:
+    """Reads files of the package at `root` after `unsafe_path` allows them, collecting every problem."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems = Collector()
+        self.files: dict[str, bytes] = {}
+
+    def read(self, path: Any, where: tuple[str, str, str]) -> bytes | None:
+        """The bytes of `path` (relative to the package), or None with a problem at `where` (file, entry, field)."""
+        why = unsafe_path(self.root, path)
+        if why is not None:
+            self.problems.add(*where, why)
+            return None
+        if path not in self.files:
+            try:  # O_NOFOLLOW: a link swapped in after the check is refused, not followed
+                fd = os.open(self.root / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                with os.fdopen(fd, "rb") as handle:
+                    self.files[path] = handle.read()
+            except OSError as exc:
+                self.problems.add(*where, f"cannot be read ({exc.strerror or exc})")
+                return None
+        return self.files[path]
+
+    def json(self, path: str, where: tuple[str, str, str]) -> Any:
+        data = self.read(path, where)
+        if data is None:
+            return None
+        try:
+            return json.loads(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            self.problems.add(path, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected a UTF-8 JSON file")
+        except json.JSONDecodeError as exc:
+            self.problems.add(path, f"line {exc.lineno}, column {exc.colno}", "", f"invalid JSON: {exc.msg}")
+        except RecursionError:
+            self.problems.add(path, "", "", "nested too deeply; expected a descriptor or Table Schema")
+        return None
+
+    def text(self, path: str, where: tuple[str, str, str]) -> str | None:
+        data = self.read(path, where)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8")  # every character kept (no newline translation): offsets count them all
+        except UnicodeDecodeError as exc:
+            self.problems.add(path, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected UTF-8 text")
+            return None
+
+
+@dataclass
+class Package:
+    """A published package as the site may use it: every file it names checked and read once.
+
+    `files` holds the bytes of every file of the package (the descriptor, each resource's files,
+    schema files, seeds), keyed by their checked relative path, so what the site copies is what was
+    checked. `optional` reads other files (a figure, the release beside the package) the same way.
+    """
+
+    root: Path
+    descriptor: dict[str, Any]
+    tables: dict[str, Table]
+    seeds: dict[str, str]
+    files: dict[str, bytes]
+    reader: Reader
+
+    def optional(self, path: str, where: tuple[str, str, str] | None = None) -> bytes | None:
+        """The bytes of `path` if it exists; None if it does not. An unsafe path is a problem (see raise_if_any)."""
+        why = unsafe_path(self.root, path)
+        if why is not None and why.startswith("missing"):  # unsafe_path's word for a path that is fine but absent
+            return None
+        return self.reader.read(path, where or (path, "", ""))
+
+    def problem(self, file: str, entry: str, field_name: str, message: str) -> None:
+        self.reader.problems.add(file, entry, field_name, message)
+
+    def raise_if_any(self) -> None:
+        self.reader.problems.raise_if_any()
+
+
+def _schema_problem(schema: Any) -> str | None:
+    """Why `schema` is not a Table Schema the pages can be drawn from, or None."""
+    if not isinstance(schema, dict):
+        return "expected a Table Schema (a JSON object with fields)"
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) and f["name"] for f in fields):
+        return "fields: expected a list of objects, each with a name"
+    names = [f["name"] for f in fields]
+    if len(set(names)) != len(names):
+        return "fields: a name is used twice; expected unique column names"
+    key = schema.get("primaryKey") or []
+    key = [key] if isinstance(key, str) else key
+    if not isinstance(key, list) or not all(isinstance(k, str) and k in names for k in key):
+        return "primaryKey: expected column names of this schema"
+    foreign = schema.get("foreignKeys", [])
+    if not isinstance(foreign, list) or not all(isinstance(fk, dict) and isinstance(fk.get("reference", {}), dict) for fk in foreign):
+        return "foreignKeys: expected a list of objects with a reference"
+    return None
+
+
+def _rows(reader: Reader, name: str, paths: list[tuple[str, str]], schema: dict[str, Any]) -> list[dict[str, Any]] | None:
     """Rows as dicts of Python values: from Parquet when published (types kept), else from the CSV and the schema."""
-    if parquet and (root / parquet).is_file():
+    parquet = next((p for p, fmt in paths if fmt == "parquet"), None)
+    csv_path = next((p for p, fmt in paths if fmt != "parquet"), None)
+    if parquet is not None:
+        data = reader.files[parquet]
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        return pq.read_table(root / parquet).to_pylist()
-    specs = {f["name"]: f for f in schema.get("fields", [])}
-    with open(root / str(csv_path), encoding="utf-8", newline="") as handle:
-        return [{k: _coerce(v, specs.get(k, {})) for k, v in row.items()} for row in csv.DictReader(handle)]
+        try:
+            rows = pq.read_table(pa.BufferReader(data)).to_pylist()
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            reader.problems.add(parquet, "", "", f"cannot be read as Parquet ({str(exc)[:120]})")
+            return None
+    else:
+        content = reader.text(str(csv_path), (str(csv_path), "", ""))
+        if content is None:
+            return None
+        specs = {f["name"]: f for f in schema["fields"]}
+        csv.field_size_limit(max(csv.field_size_limit(), len(content)))  # a long curated note is one field, not an error
+        try:
+            rows = [{k: _coerce(v, specs.get(k, {})) for k, v in row.items()} for row in csv.DictReader(io.StringIO(content, newline=""))]
+        except (csv.Error, ValueError) as exc:
+            reader.problems.add(str(csv_path), "", "", f"cannot be read as CSV typed by its schema ({str(exc)[:120]})")
+            return None
+    known = set(schema_names := [f["name"] for f in schema["fields"]])
+    strays = sorted({k for row in rows for k in row if not isinstance(k, str) or k not in known}, key=str)
+    if strays:
+        reader.problems.add(parquet or str(csv_path), "", "", f"columns {strays[:5]} are not in {name}'s schema; expected {schema_names[:8]}...")
+        return None
+    return rows
 
 
-def _schema(root: Path, resource: dict[str, Any]) -> dict[str, Any]:
-    schema = resource.get("schema") or {}
-    if isinstance(schema, str):
-        return json.loads((root / schema).read_text(encoding="utf-8"))
-    return schema
+def load_package(root: Path) -> Package:
+    """The package at `root`, every path it names checked before use; raises BuildError listing every problem.
 
+    A download is not trusted: datapackage.json may name `..`, absolute paths or links to files
+    outside the package (see publish.verify.unsafe_path), and none of those is read or copied.
+    """
+    reader = Reader(root)
+    descriptor = reader.json(DESCRIPTOR, (DESCRIPTOR, "", ""))
+    if descriptor is None:
+        reader.problems.raise_if_any()
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        raise BuildError([Problem(DESCRIPTOR, "", "resources", "expected a JSON object whose resources are a list of objects")])
 
-def load_package(root: Path) -> tuple[dict[str, Any], dict[str, Table], dict[str, str]]:
-    """(descriptor, tables by name, seed text by seed stem) from a published package folder."""
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    grouped: dict[str, list[dict[str, Any]]] = {}
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    schemas: dict[str, Any] = {}
     seeds: dict[str, str] = {}
-    for resource in descriptor.get("resources", []):
-        path = resource.get("path", "")
+    for index, resource in enumerate(resources):
+        entry = f"resources[{index}] ({str(resource.get('name'))[:40]})"
+        paths = resource.get("path")
+        paths = paths if isinstance(paths, list) and paths else [paths]
+        if any(reader.read(path, (DESCRIPTOR, entry, "path")) is None for path in paths):
+            continue
         if resource.get("type") == "table" or resource.get("schema"):
-            name = resource["name"].removesuffix("-parquet") if resource.get("format") == "parquet" else resource["name"]
-            grouped.setdefault(name, []).append(resource)
-        elif isinstance(path, str) and path.startswith("seeds/") and path.endswith(".txt"):
-            with open(root / path, encoding="utf-8", newline="") as handle:  # newline="": offsets count every character
-                seeds[Path(path).stem] = handle.read()
+            name = resource.get("name")
+            if not isinstance(name, str) or not NAME.fullmatch(name) or name.removesuffix("-parquet") in RESERVED:
+                reader.problems.add(DESCRIPTOR, entry, "name", f"{str(name)[:40]!r} cannot name a page; expected letters, digits, _ and -, not 'index'")
+                continue
+            parquet = resource.get("format") == "parquet"
+            name = name.removesuffix("-parquet") if parquet else name
+            if len(paths) != 1:
+                reader.problems.add(DESCRIPTOR, entry, "path", "a table split over several files; expected one file per format")
+                continue
+            grouped.setdefault(name, []).append((paths[0], "parquet" if parquet else "csv"))
+            schema = resource.get("schema")
+            if isinstance(schema, str):
+                schema = reader.json(schema, (DESCRIPTOR, entry, "schema"))
+                if schema is None:
+                    continue
+            why = _schema_problem(schema)
+            if why is not None:
+                reader.problems.add(DESCRIPTOR, entry, "schema", why)
+            schemas.setdefault(name, schema)
+        elif len(paths) == 1 and isinstance(paths[0], str) and paths[0].startswith("seeds/") and paths[0].endswith(".txt"):
+            content = reader.text(paths[0], (DESCRIPTOR, entry, "path"))
+            if content is not None:
+                seeds[PurePosixPath(paths[0]).stem] = content
     if not seeds and (root / "seeds").is_dir():  # a descriptor that does not list its seeds as file resources
         for path in sorted((root / "seeds").glob("*.txt")):
-            with open(path, encoding="utf-8", newline="") as handle:
-                seeds[path.stem] = handle.read()
+            content = reader.text(f"seeds/{path.name}", (f"seeds/{path.name}", "", ""))
+            if content is not None:
+                seeds[path.stem] = content
+    reader.problems.raise_if_any()
+
     tables = {}
-    for name, resources in grouped.items():
-        parquet = next((r["path"] for r in resources if r.get("format") == "parquet"), None)
-        csv_path = next((r["path"] for r in resources if r.get("format") != "parquet"), None)
-        schema = _schema(root, resources[0])
-        tables[name] = Table(name, schema, _read_rows(root, parquet, csv_path, schema), sorted(r["path"] for r in resources))
-    return descriptor, tables, dict(sorted(seeds.items()))
+    for name, paths in sorted(grouped.items()):
+        rows = _rows(reader, name, paths, schemas[name])
+        if rows is not None:
+            tables[name] = Table(name, schemas[name], rows, sorted(p for p, _ in paths))
+    reader.problems.raise_if_any()
+    return Package(root, descriptor, tables, dict(sorted(seeds.items())), dict(sorted(reader.files.items())), reader)
