@@ -228,6 +228,28 @@ def test_overlapping_spans_nest_and_keep_the_text() -> None:
     assert sum(t["kind"] == "open" and t["span"].key == "2" for t in out) == 2  # crosses span 1, so it is cut in two
 
 
+def jsonld_blocks(html: str) -> list[Any]:
+    return [json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+
+
+def test_home_page_embeds_the_croissant_record_and_the_site_serves_it(built: Path) -> None:
+    published = (ROOT / "croissant.json").read_bytes()
+    assert (built / "croissant.json").read_bytes() == published
+    assert jsonld_blocks((built / "index.html").read_text(encoding="utf-8")) == [json.loads(published)]
+    record = json.loads(published)
+    for file_object in record["distribution"]:  # its relative contentUrl values resolve inside the site
+        assert (built / file_object["contentUrl"]).is_file(), file_object["contentUrl"]
+
+
+def test_croissant_text_cannot_end_the_script_element(tmp_path: Path) -> None:
+    package = synthetic_package(tmp_path / "package")
+    record = {"@context": {"@vocab": "https://schema.org/"}, "name": "x</script><script>alert(1)</script><!-- & \u2028"}
+    (package / "croissant.json").write_text(json.dumps(record), encoding="utf-8")
+    home = (build_site(package, tmp_path / "site") / "index.html").read_text(encoding="utf-8")
+    assert "alert(1)</script>" not in home and "<!--" not in home
+    assert jsonld_blocks(home) == [record]
+
+
 # --------------------------------------------------------------------------- a synthetic package: emoji, Arrow lists, dismissed sentences
 
 SYN_SEED = "Intro 😀 emoji 𝒳 <b>not bold</b> &amp; R&D.\nTesla built 100 GPUs in Austin.\nA dismissed line.\n"

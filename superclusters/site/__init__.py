@@ -44,6 +44,7 @@ from .browser import chrome, screenshot
 from .differ import _claim_groups
 from .downloads import release_downloads
 from .entities import _by_article
+from .home import CROISSANT, croissant_jsonld
 from .model import ENTITY_TABLES, Entity, Site, Span, safe, singular
 from .package import Table, items, load_package, text
 
@@ -98,6 +99,9 @@ def render(site: Site) -> dict[str, bytes]:
             put(f"figures/{name}", data)
             figures.append(name)
     downloads = release_downloads(site.package)
+    croissant = croissant_jsonld(site.package)
+    if croissant is not None:
+        put(CROISSANT, croissant[0])
     for download in downloads["files"]:
         if download["copy"] is not None:
             put(download["href"], download["copy"])
@@ -140,7 +144,8 @@ def render(site: Site) -> dict[str, bytes]:
     )
     write("differ.html", "differ.html", groups=_claim_groups(site), figures=figures)
     write("downloads.html", "downloads.html", downloads=downloads)
-    write("index.html", "index.html", articles=articles, description=text(site.descriptor.get("description", "")))
+    description = text(site.descriptor.get("description", ""))
+    write("index.html", "index.html", articles=articles, description=description, jsonld=croissant[1] if croissant else None)
     return files
 
 
