@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from superclusters.site import Site, Span, build_site, items, site_bytes, text, tokens, zip_site
+from superclusters.site.tables import columns
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT = 10  # seconds a condition may take before the test fails; the conditions, not the clock, decide
@@ -434,7 +435,7 @@ def test_filtering_a_table_page_shows_the_expected_rows(driver: Any, built: Path
     from selenium.webdriver.common.by import By
 
     claims = site.tables["claims"]
-    column = claims.field_names.index("hardware_id")
+    column = [c.name for c in columns(claims)].index("hardware_id")  # the page's column order: key columns first
     expected = sorted(text(r["claim_id"]) for r in claims.rows if text(r.get("hardware_id")) == "cortex")
     assert 0 < len(expected) < len(claims.rows)
     driver.get((built / "tables" / "claims.html").as_uri())
@@ -442,7 +443,7 @@ def test_filtering_a_table_page_shows_the_expected_rows(driver: Any, built: Path
     box = driver.find_element(By.CSS_SELECTOR, f'.colfilter[data-col="{column}"]')
     box.send_keys("=cortex")
     wait(driver, lambda d: d.find_element(By.ID, "data").get_attribute("data-shown") == str(len(expected)), "filter did not apply")
-    shown = driver.execute_script("return [...document.querySelectorAll('#data tbody tr')].filter(r => !r.hidden).map(r => r.cells[0].textContent)")
+    shown = driver.execute_script("return [...document.querySelectorAll('#data tbody tr')].filter(r => !r.hidden).map(r => r.cells[0].querySelector('.c').textContent)")
     assert sorted(shown) == expected
     assert driver.find_element(By.ID, "count").text == f"{len(expected)} of {len(claims.rows)} rows"
     box.clear()
@@ -459,7 +460,7 @@ def test_sorting_a_numeric_column(driver: Any, built: Path) -> None:
     heading.find_element(By.TAG_NAME, "button").click()
     wait(driver, lambda d: heading.get_attribute("aria-sort") == "ascending", "not sorted")
     column = driver.execute_script("return [...arguments[0].parentNode.children].indexOf(arguments[0])", heading)
-    values = driver.execute_script("return [...document.querySelectorAll('#data tbody tr')].map(r => r.cells[arguments[0]].textContent)", column)
+    values = driver.execute_script("return [...document.querySelectorAll('#data tbody tr')].map(r => r.cells[arguments[0]].querySelector('.c').textContent)", column)
     numbers = [float(v) for v in values if v]
     assert numbers == sorted(numbers) and len(numbers) > 10
 
@@ -514,3 +515,74 @@ def test_a_legend_checkbox_hides_one_kind_of_highlight(driver: Any, built: Path,
     counts = "return [...document.querySelectorAll('#seed .hl')].filter(e => e.classList.contains('off')).map(e => e.dataset.t)"
     wait(driver, lambda d: d.execute_script(counts), "nothing was hidden")
     assert set(driver.execute_script(counts)) == {name}
+
+
+# What a reader sees on a table page, measured in one round trip: row heights against the cells' line height,
+# where the first row and the key columns start, and whether the header row and id column stay put when scrolled.
+TABLE_LAYOUT = """
+const table = document.getElementById("data"), scroller = table.parentElement;
+const rows = [...table.tBodies[0].rows];
+const line = parseFloat(getComputedStyle(table.tBodies[0].rows[0].cells[0]).lineHeight);
+const heights = rows.map(r => r.getBoundingClientRect().height);
+const tallest = heights.indexOf(Math.max(...heights));
+const heads = [...table.tHead.rows[0].cells].map(c => [c.querySelector("button").textContent, c.getBoundingClientRect().left]);
+const firstRow = rows[0].getBoundingClientRect().top + scrollY;
+scroller.scrollTop = 400; scroller.scrollLeft = 600;
+const headTop = table.tHead.rows[0].cells[0].getBoundingClientRect().top, boxTop = scroller.getBoundingClientRect().top;
+const visible = rows.find(r => r.getBoundingClientRect().top > headTop + 60);
+const idLeft = visible ? visible.cells[0].getBoundingClientRect().left : null, boxLeft = scroller.getBoundingClientRect().left;
+scroller.scrollTop = 0; scroller.scrollLeft = 0;
+return {line, tallest: heights[tallest], tallest_id: rows[tallest].id, first_row: firstRow, heads,
+        header_stuck: Math.abs(headTop - boxTop) < 2 || scroller.scrollHeight <= scroller.clientHeight,
+        id_stuck: idLeft === null || Math.abs(idLeft - boxLeft) < 2 || scroller.scrollWidth <= scroller.clientWidth};
+"""
+ROW_LINES = 4  # "no row taller than a few lines": three clamped lines, padding and borders fit in four
+
+
+@pytest.fixture(scope="module")
+def laptop() -> Any:
+    """A browser the size of a laptop screen (1280x800), as a reader has it."""
+    require_chromium()
+    from superclusters.site import chrome
+
+    with chrome(width=1280, height=800) as browser:
+        yield browser
+
+
+def test_table_pages_read_on_a_laptop_screen(laptop: Any, built: Path, site: Site) -> None:
+    from selenium.webdriver.common.by import By
+
+    measured = {}
+    for name in sorted(site.tables):
+        laptop.get((built / "tables" / f"{name}.html").as_uri())
+        loaded(laptop)
+        wait(laptop, lambda d: d.find_element(By.ID, "data").get_attribute("data-ready") == "true", f"{name}: the page script did not run")
+        if not site.tables[name].rows:
+            continue
+        m = measured[name] = laptop.execute_script(TABLE_LAYOUT)
+        assert m["tallest"] <= ROW_LINES * m["line"], f"{name}: row {m['tallest_id']} is {m['tallest']:.0f} px, more than {ROW_LINES} lines of {m['line']} px"
+        assert m["first_row"] < 800 * 0.6, f"{name}: the first row starts {m['first_row']:.0f} px down; rows come first"
+        assert m["header_stuck"] and m["id_stuck"], f"{name}: the header row or the id column scrolled away"
+    heads = dict(measured["claims"]["heads"])
+    key = ["value_text", "value", "unit", "comparator", "quote", "attributed_to", "time_text"]  # what, how much, in which words, who, when
+    order = [h for h, _ in measured["claims"]["heads"]]
+    assert order[order.index("value_text") : order.index("value_text") + len(key)] == key
+    assert all(heads[h] < 1280 for h in key), {h: heads[h] for h in key}  # all on the first screen, without scrolling sideways
+
+
+def test_more_opens_a_clamped_row_and_less_closes_it(laptop: Any, built: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    laptop.get((built / "tables" / "sentences.html").as_uri())
+    loaded(laptop)
+    wait(laptop, lambda d: d.find_elements(By.CSS_SELECTOR, "#data .more"), "no clamped cell got a 'more' button")
+    button = laptop.find_element(By.CSS_SELECTOR, "#data .more")
+    row = button.find_element(By.XPATH, "./ancestor::tr")
+    before = row.size["height"]
+    cell = button.find_element(By.XPATH, "./preceding-sibling::div[@class='c']")
+    assert laptop.execute_script("return arguments[0].scrollHeight > arguments[0].clientHeight", cell)
+    button.click()
+    wait(laptop, lambda d: row.size["height"] > before and button.text == "less", "the row did not open")
+    assert laptop.execute_script("return arguments[0].scrollHeight <= arguments[0].clientHeight + 1", cell)  # nothing cut now
+    button.click()
+    wait(laptop, lambda d: row.size["height"] == before and button.text == "more", "the row did not close")

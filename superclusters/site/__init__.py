@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, Problem
+from . import tables
 from .articles import _article_list, tokens
 from .browser import chrome, screenshot
 from .differ import _claim_groups
@@ -128,9 +129,8 @@ def render(site: Site) -> dict[str, bytes]:
             kinds=kinds,
             dismissed=[s for s in spans if s.dismissed],
         )
-    write("tables/index.html", "tables.html")
-    for name, table in sorted(site.tables.items()):
-        write(f"tables/{name}.html", "table.html", table=table)
+    for path, template, values in tables.pages(site):
+        write(path, template, **values)
     for entity in site.entities:
         refs = site.references.get((entity.kind, entity.id), [])
         own = [(n, i) for n, i in refs if (n in ENTITY_TABLES or n == "entities") and site.tables[n].key(site.tables[n].rows[i], i) == entity.id]

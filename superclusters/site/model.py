@@ -248,6 +248,8 @@ class Site:
                 href = self.span_href(value)
             elif name == "quote" and table.is_span and row.get("char_start") is not None:
                 href = self.row_span_href(table, row)
+            elif name == "quote" and "span_url" in table.field_names:  # a view that carries its source row's span link
+                href = self.span_href(text(row.get("span_url")))
             elif name.endswith("_id") and name[:-3] + "_table" in table.field_names:  # entity_links: row_table + row_id
                 other = text(row.get(name[:-3] + "_table"))
                 href = self.href(other, value) if other in self.tables else None
