@@ -1,0 +1,107 @@
+"""English words for the codes the tables publish (verdicts, comparators, properties, times), so that the figure and
+the site say the same thing the same way. Pure functions of published values; nothing here adds to what a row says.
+
+The codes themselves are defined by the schemas (schemas/claims.json, schemas/claim_groups.json); a code this module
+does not know is shown as it is, with underscores as spaces, rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+# claim_groups.status -> (a short badge, a sentence that says what the verdict means), after the schema's description.
+STATUS_WORDS = {
+    "conflict": ("sources disagree", "The articles disagree: their figures for the same time cannot both be true."),
+    "revision": ("revised", "A later statement revises an earlier one."),
+    "unresolved": ("cannot tell", "The seeds do not say whether the figures apply to the same time, so they are not compared."),
+    "agree": ("sources agree", "The articles agree: their figures are compatible."),
+    "different_time": ("different times", "The figures apply to different times, so they are not compared."),
+    "not_comparable": ("not comparable", "The statements are of different kinds (for example a plan and a reported fact), so they are not compared."),
+    "single_source": ("one source", "Only one article states it."),
+}
+# claims.comparator -> the words before the number
+COMPARATOR_WORDS = {"=": "", "~": "about ", ">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most "}
+# Words inside property codes that are units or acronyms, spelled as a reader writes them.
+CODE_WORDS = {"gpu": "GPU", "mw": "MW", "usd": "USD", "gbps": "Gbit/s", "h100": "H100", "capex": "capital expenditure"}
+UNIT_SUFFIXES = ("_mw", "_usd", "_gbps")  # a property code ending in its unit: power_mw is "power (MW)"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def status_badge(status: str) -> str:
+    return STATUS_WORDS.get(status, (status.replace("_", " "), ""))[0]
+
+
+def status_sentence(status: str) -> str:
+    return STATUS_WORDS.get(status, ("", f"Verdict: {status.replace('_', ' ')}."))[1]
+
+
+def property_label(code: str) -> str:
+    """'power_mw' -> 'power (MW)', 'gpu_count' -> 'GPU count': the property's own words, its unit in brackets."""
+    base, suffix = code, ""
+    for ending in UNIT_SUFFIXES:
+        if code.endswith(ending):
+            base, suffix = code[: -len(ending)], CODE_WORDS[ending[1:]]
+    words = " ".join(CODE_WORDS.get(word, word) for word in base.split("_") if word)
+    return f"{words} ({suffix})" if suffix else words
+
+
+def number(value: Any) -> str:
+    """100000.0 -> '100,000'; 0.5 -> '0.5': as a reader writes it, never more precise than the value."""
+    if value is None or value != value:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
+
+
+def quantity(comparator: str, value: Any, unit: str) -> str:
+    """'~', 100000, 'GPU' -> 'about 100,000 GPU'; a share is shown as a percentage."""
+    if unit == "fraction" and isinstance(value, int | float):
+        return f"{COMPARATOR_WORDS.get(comparator, comparator)}{number(value * 100)} %"
+    return f"{COMPARATOR_WORDS.get(comparator, comparator)}{number(value)} {unit}".strip()
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def interval(start: Any, end: Any, precision: str) -> str:
+    """An interval in the precision its words have: 'Aug 2024', '2026', '1–10 Jul 2024', '26 Aug 2024'."""
+    first, last = _date(start), _date(end)
+    if first is None and last is None:
+        return ""
+    if first is None or last is None:
+        return _day(first or last)  # type: ignore[arg-type]
+    if precision == "year" and first.year == last.year:
+        return str(first.year)
+    if precision == "month" and (first.year, first.month) == (last.year, last.month):
+        return f"{MONTHS[first.month - 1]} {first.year}"
+    if first == last:
+        return _day(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {MONTHS[first.month - 1]} {first.year}"
+    return f"{_day(first)} – {_day(last)}"
+
+
+def when(relation: str, start: Any, end: Any, precision: str) -> str:
+    """A normalised time in English: 'by Aug 2024', 'in 2024', 'after 11 Jun 2024'; '' where the words name no calendar time."""
+    if precision == "none":
+        return ""
+    if relation == "by":
+        return f"by {interval(end, end, precision) if precision in ('day', 'range') else interval(start or end, end, precision)}"
+    if relation == "after":
+        return f"after {interval(start, start, 'day')}" if start else ""
+    shown = interval(start, end, precision)
+    return f"in {shown}" if shown else ""
