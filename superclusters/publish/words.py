@@ -97,8 +97,12 @@ def interval(start: Any, end: Any, precision: str) -> str:
 
 def when(relation: str, start: Any, end: Any, precision: str) -> str:
     """A normalised time in English: 'by Aug 2024', 'in 2024', 'after 11 Jun 2024'; '' where the words name no calendar time."""
-    if precision == "none":
+    if precision == "none" or not (start or end):
         return ""
+    if not start:  # only a latest date: 'previously', said before the article's date
+        relation = "by"
+    elif not end:
+        relation = "after"
     if relation == "by":
         return f"by {interval(end, end, precision) if precision in ('day', 'range') else interval(start or end, end, precision)}"
     if relation == "after":
