@@ -16,6 +16,7 @@ import re
 import shutil
 import zipfile
 from collections import defaultdict
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from superclusters.site import Site, Span, build_site, items, site_bytes, text, tokens, zip_site
+from superclusters.site import Site, Span, build_site, items, safe, site_bytes, text, tokens, zip_site
 from superclusters.site.tables import columns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -443,7 +444,9 @@ def test_filtering_a_table_page_shows_the_expected_rows(driver: Any, built: Path
     box = driver.find_element(By.CSS_SELECTOR, f'.colfilter[data-col="{column}"]')
     box.send_keys("=cortex")
     wait(driver, lambda d: d.find_element(By.ID, "data").get_attribute("data-shown") == str(len(expected)), "filter did not apply")
-    shown = driver.execute_script("return [...document.querySelectorAll('#data tbody tr')].filter(r => !r.hidden).map(r => r.cells[0].querySelector('.c').textContent)")
+    shown = driver.execute_script(
+        "return [...document.querySelectorAll('#data tbody tr')].filter(r => !r.hidden).map(r => r.cells[0].querySelector('.c').textContent)"
+    )
     assert sorted(shown) == expected
     assert driver.find_element(By.ID, "count").text == f"{len(expected)} of {len(claims.rows)} rows"
     box.clear()
@@ -460,29 +463,39 @@ def test_sorting_a_numeric_column(driver: Any, built: Path) -> None:
     heading.find_element(By.TAG_NAME, "button").click()
     wait(driver, lambda d: heading.get_attribute("aria-sort") == "ascending", "not sorted")
     column = driver.execute_script("return [...arguments[0].parentNode.children].indexOf(arguments[0])", heading)
-    values = driver.execute_script("return [...document.querySelectorAll('#data tbody tr')].map(r => r.cells[arguments[0]].querySelector('.c').textContent)", column)
+    values = driver.execute_script(
+        "return [...document.querySelectorAll('#data tbody tr')].map(r => r.cells[arguments[0]].querySelector('.c').textContent)", column
+    )
     numbers = [float(v) for v in values if v]
     assert numbers == sorted(numbers) and len(numbers) > 10
 
 
-def test_article_pages_without_javascript_show_every_highlight(driver_without_js: Any, built: Path, site: Site) -> None:
+def test_article_pages_without_javascript_show_every_statement_and_switch_layers(driver_without_js: Any, built: Path, site: Site) -> None:
     from selenium.webdriver.common.by import By
 
+    statements = {name for name in site.span_tables if "attributed_to" in site.tables[name].field_names}
+    assert statements and statements != set(site.span_tables)
+    shown_labels = "return [...document.querySelectorAll('#seed a.lbl')].filter(a => getComputedStyle(a).display !== 'none').map(a => a.href)"
     for stem in site.seeds:
         article_id = next(a for a, s in site.article_stem.items() if s == stem)
-        expected = {s.anchor for s in site.spans(article_id)}
+        spans = site.spans(article_id)
         driver_without_js.get((built / "seeds" / f"{stem}.html").as_uri())
         loaded(driver_without_js)
         assert "js" not in (driver_without_js.find_element(By.TAG_NAME, "html").get_attribute("class") or "")
-        labels = driver_without_js.find_elements(By.CSS_SELECTOR, "#seed a.lbl")
-        assert len(labels) == len(expected) > 0
-        # Every label's href in one round trip (one get_attribute per label was hundreds of them); scripts the
-        # driver runs still work with the page's JavaScript off, as the html class check above shows it is.
+        # Every row has its label in the page; one per row, and the statements' labels are shown when the page opens.
         hrefs = driver_without_js.execute_script("return [...document.querySelectorAll('#seed a.lbl')].map(a => a.href)")
-        assert {href.rsplit("#", 1)[1] for href in hrefs} == expected
-        assert all(a.is_displayed() for a in labels[:20])
+        assert sorted(href.rsplit("#", 1)[1] for href in hrefs) == sorted(s.anchor for s in spans)
+        shown = {href.rsplit("#", 1)[1] for href in driver_without_js.execute_script(shown_labels)}
+        assert shown == {s.anchor for s in spans if s.table in statements} != set()
         highlighted = driver_without_js.execute_script("return new Set([...document.querySelectorAll('#seed .hl')].map(e => e.dataset.row)).size")
-        assert highlighted == len(expected)
+        assert highlighted == len(spans)
+    # The switches are plain checkboxes the stylesheet reads: they work with the page's script off.
+    name = "mentions" if "mentions" in site.span_tables else next(n for n in site.span_tables if n not in statements)
+    driver_without_js.find_element(By.CSS_SELECTOR, f'.legend input[data-table="{name}"]').click()
+    stem = list(site.seeds)[-1]
+    article_id = next(a for a, s in site.article_stem.items() if s == stem)
+    expected = {s.anchor for s in site.spans(article_id) if s.table in statements | {name}}
+    assert {href.rsplit("#", 1)[1] for href in driver_without_js.execute_script(shown_labels)} == expected
 
 
 def test_highlight_labels_are_reachable_and_followed_with_the_keyboard(driver: Any, built: Path, site: Site) -> None:
@@ -504,85 +517,103 @@ def test_highlight_labels_are_reachable_and_followed_with_the_keyboard(driver: A
     assert driver.execute_script("return document.querySelector(':target').classList.contains('row')")
 
 
-def test_a_legend_checkbox_hides_one_kind_of_highlight(driver: Any, built: Path, site: Site) -> None:
+def test_a_layer_switch_hides_one_kind_of_highlight_and_its_rows(driver: Any, built: Path, site: Site) -> None:
     from selenium.webdriver.common.by import By
 
     stem = next(iter(site.seeds))
     driver.get((built / "seeds" / f"{stem}.html").as_uri())
     loaded(driver)
-    name = "mentions" if "mentions" in site.span_tables else site.span_tables[0]
-    driver.find_element(By.CSS_SELECTOR, f'.toggle input[data-table="{name}"]').click()
-    counts = "return [...document.querySelectorAll('#seed .hl')].filter(e => e.classList.contains('off')).map(e => e.dataset.t)"
-    wait(driver, lambda d: d.execute_script(counts), "nothing was hidden")
-    assert set(driver.execute_script(counts)) == {name}
+    shown = "return [...document.querySelectorAll('#seed a.lbl')].filter(a => getComputedStyle(a).display !== 'none').map(a => a.parentElement.dataset.t)"
+    before = set(driver.execute_script(shown))
+    assert "claims" in before
+    driver.find_element(By.CSS_SELECTOR, '.legend input[data-table="claims"]').click()
+    wait(driver, lambda d: "claims" not in d.execute_script(shown), "switching claims off left their labels")
+    assert set(driver.execute_script(shown)) == before - {"claims"}
+    rows = "return [...document.querySelectorAll('.rows .row')].filter(r => r.offsetParent !== null).map(r => r.id)"
+    assert not any(anchor.startswith("r-claims-") for anchor in driver.execute_script(rows))
 
 
-# What a reader sees on a table page, measured in one round trip: row heights against the cells' line height,
-# where the first row and the key columns start, and whether the header row and id column stay put when scrolled.
-TABLE_LAYOUT = """
-const table = document.getElementById("data"), scroller = table.parentElement;
-const rows = [...table.tBodies[0].rows];
-const line = parseFloat(getComputedStyle(table.tBodies[0].rows[0].cells[0]).lineHeight);
-const heights = rows.map(r => r.getBoundingClientRect().height);
-const tallest = heights.indexOf(Math.max(...heights));
-const heads = [...table.tHead.rows[0].cells].map(c => [c.querySelector("button").textContent, c.getBoundingClientRect().left]);
-const firstRow = rows[0].getBoundingClientRect().top + scrollY;
-scroller.scrollTop = 400; scroller.scrollLeft = 600;
-const headTop = table.tHead.rows[0].cells[0].getBoundingClientRect().top, boxTop = scroller.getBoundingClientRect().top;
-const visible = rows.find(r => r.getBoundingClientRect().top > headTop + 60);
-const idLeft = visible ? visible.cells[0].getBoundingClientRect().left : null, boxLeft = scroller.getBoundingClientRect().left;
-scroller.scrollTop = 0; scroller.scrollLeft = 0;
-return {line, tallest: heights[tallest], tallest_id: rows[tallest].id, first_row: firstRow, heads,
-        header_stuck: Math.abs(headTop - boxTop) < 2 || scroller.scrollHeight <= scroller.clientHeight,
-        id_stuck: idLeft === null || Math.abs(idLeft - boxLeft) < 2 || scroller.scrollWidth <= scroller.clientWidth};
-"""
-ROW_LINES = 4  # "no row taller than a few lines": three clamped lines, padding and borders fit in four
+def test_dismissed_sentences_are_greyed_with_their_reason_not_struck_through(driver: Any, built: Path, site: Site) -> None:
+    stem, spans = next(
+        (stem, spans)
+        for stem, article_id in ((s, a) for a, s in site.article_stem.items() if s in site.seeds)
+        if (spans := [s for s in site.spans(article_id) if s.dismissed])
+    )
+    driver.get((built / "seeds" / f"{stem}.html").as_uri())
+    loaded(driver)
+    style = driver.execute_script(
+        """const e = document.querySelector('#seed .hl.dismissed.first'), s = getComputedStyle(e), before = getComputedStyle(e, '::before');
+        return [s.textDecorationLine, s.color, before.content, e.dataset.reason]"""
+    )
+    decoration, colour, label, reason = style
+    assert "line-through" not in decoration
+    assert colour != driver.execute_script("return getComputedStyle(document.getElementById('seed')).color")  # greyed
+    assert label == f'"dismissed: {reason}"' and reason in {s.dismissed for s in spans}
 
 
-@pytest.fixture(scope="module")
-def laptop() -> Any:
-    """A browser the size of a laptop screen (1280x800), as a reader has it."""
-    require_chromium()
-    from superclusters.site import chrome
+class Cards(HTMLParser):
+    """Each card of the differ page: its heading, its badge, and per claim row the text of each cell."""
 
-    with chrome(width=1280, height=800) as browser:
-        yield browser
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cards: list[dict[str, Any]] = []
+        self.where: list[str] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "section" and "card" in classes:
+            self.cards.append({"heading": "", "badge": "", "rows": {}})
+        elif self.cards and tag == "h2":
+            self.where.append("heading")
+        elif self.cards and tag == "span" and "status" in classes and self.where == ["heading"]:
+            self.where.append("badge")
+        elif self.cards and tag == "tr" and (dict(attrs).get("id") or "").startswith("claim-"):
+            self.cards[-1]["rows"][dict(attrs)["id"]] = []
+        elif self.cards and tag == "td" and self.cards[-1]["rows"]:
+            self.cell = []
+            list(self.cards[-1]["rows"].values())[-1].append(self.cell)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h2", "span") and self.where and (tag == "h2" or self.where[-1] == "badge"):
+            self.where.pop()
+        elif tag == "td":
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.where:
+            self.cards[-1][self.where[-1]] += data
+        if self.cell is not None:
+            self.cell.append(data)
 
 
-def test_table_pages_read_on_a_laptop_screen(laptop: Any, built: Path, site: Site) -> None:
-    from selenium.webdriver.common.by import By
+def test_where_sources_differ_reads_in_words(built: Path, site: Site) -> None:
+    from superclusters.publish.figure import CAPTION
+    from superclusters.site.sources import PARTY_NOUNS
 
-    measured = {}
-    for name in sorted(site.tables):
-        laptop.get((built / "tables" / f"{name}.html").as_uri())
-        loaded(laptop)
-        wait(laptop, lambda d: d.find_element(By.ID, "data").get_attribute("data-ready") == "true", f"{name}: the page script did not run")
-        if not site.tables[name].rows:
-            continue
-        m = measured[name] = laptop.execute_script(TABLE_LAYOUT)
-        assert m["tallest"] <= ROW_LINES * m["line"], f"{name}: row {m['tallest_id']} is {m['tallest']:.0f} px, more than {ROW_LINES} lines of {m['line']} px"
-        assert m["first_row"] < 800 * 0.6, f"{name}: the first row starts {m['first_row']:.0f} px down; rows come first"
-        assert m["header_stuck"] and m["id_stuck"], f"{name}: the header row or the id column scrolled away"
-    heads = dict(measured["claims"]["heads"])
-    key = ["value_text", "value", "unit", "comparator", "quote", "attributed_to", "time_text"]  # what, how much, in which words, who, when
-    order = [h for h, _ in measured["claims"]["heads"]]
-    assert order[order.index("value_text") : order.index("value_text") + len(key)] == key
-    assert all(heads[h] < 1280 for h in key), {h: heads[h] for h in key}  # all on the first screen, without scrolling sideways
-
-
-def test_more_opens_a_clamped_row_and_less_closes_it(laptop: Any, built: Path) -> None:
-    from selenium.webdriver.common.by import By
-
-    laptop.get((built / "tables" / "sentences.html").as_uri())
-    loaded(laptop)
-    wait(laptop, lambda d: d.find_elements(By.CSS_SELECTOR, "#data .more"), "no clamped cell got a 'more' button")
-    button = laptop.find_element(By.CSS_SELECTOR, "#data .more")
-    row = button.find_element(By.XPATH, "./ancestor::tr")
-    before = row.size["height"]
-    cell = button.find_element(By.XPATH, "./preceding-sibling::div[@class='c']")
-    assert laptop.execute_script("return arguments[0].scrollHeight > arguments[0].clientHeight", cell)
-    button.click()
-    wait(laptop, lambda d: row.size["height"] > before and button.text == "less", "the row did not open")
-    assert laptop.execute_script("return arguments[0].scrollHeight <= arguments[0].clientHeight + 1", cell)  # nothing cut now
-    button.click()
-    wait(laptop, lambda d: row.size["height"] == before and button.text == "more", "the row did not close")
+    html = (built / "differ.html").read_text(encoding="utf-8")
+    parser = Cards()
+    parser.feed(html)
+    headings = {c["heading"].replace(c["badge"], "").strip(): c for c in parser.cards}
+    assert len(parser.cards) == len(site.tables["claim_groups"].rows)
+    assert headings["Cortex — power (MW)"]["badge"] == "sources disagree"
+    group_ids = {text(r["group_id"]) for r in site.tables["claim_groups"].rows}
+    assert not any("_" in h or h in group_ids for h in headings), sorted(headings)  # no machine ids as headings
+    assert 'xAI supercomputer ("AI factory") — rack share, Dell' in headings
+    assert [c["badge"] for c in parser.cards].index("sources disagree") == 0  # disagreements first
+    members = site.tables["claim_group_members"].rows
+    shown = {row_id for c in parser.cards for row_id in c["rows"]}
+    assert shown == {f"claim-{safe(text(m['claim_id']))}" for m in members}  # every claim of every group, once
+    claims = {f"claim-{safe(text(r['claim_id']))}": r for r in site.tables["claims"].rows}
+    unnamed = 0
+    for card in parser.cards:
+        for row_id, cells in card["rows"].items():
+            source = "".join(cells[2])
+            if claims[row_id]["attribution_kind"] == "unnamed_source":
+                unnamed += 1
+                assert source.startswith(tuple(PARTY_NOUNS.values())), source  # "unnamed sources (…)", never the seed's words alone
+            if claims[row_id]["attribution_kind"] == "outlet":
+                assert source.rstrip(")").endswith("the article itself"), source  # never "the outlet" or the seed's own words
+    assert unnamed > 0
+    assert "according to nous avions" not in html
+    assert [unescape(c) for c in re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)] == [CAPTION]

@@ -39,10 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, Problem
+from ..publish.figure import CAPTION
 from . import tables
-from .articles import _article_list, tokens
+from .articles import _article_list, layers_css, tokens
+from .articles import pages as article_pages
 from .browser import chrome, screenshot
-from .differ import _claim_groups
+from .differ import claim_groups
 from .downloads import release_downloads
 from .entities import _by_article
 from .home import CROISSANT, croissant_jsonld
@@ -116,19 +118,9 @@ def render(site: Site) -> dict[str, bytes]:
         put(path, env.get_template(template).render(root="../" * depth, page=path, **common, **values).encode("utf-8"))
 
     articles = _article_list(site)
-    for article in articles:
-        spans = site.spans(article["id"])
-        seed = site.seeds[article["stem"]]
-        kinds = [(name, i, sum(1 for s in spans if s.table == name)) for i, name in enumerate(site.span_tables)]
-        write(
-            f"seeds/{article['stem']}.html",
-            "article.html",
-            article=article,
-            tokens=tokens(seed, spans),
-            spans=spans,
-            kinds=kinds,
-            dismissed=[s for s in spans if s.dismissed],
-        )
+    put("static/layers.css", layers_css(len(site.span_tables)).encode("utf-8"))
+    for path, template, values in article_pages(site, articles):
+        write(path, template, **values)
     for path, template, values in tables.pages(site):
         write(path, template, **values)
     for entity in site.entities:
@@ -142,7 +134,7 @@ def render(site: Site) -> dict[str, bytes]:
         entities=site.entities,
         counts={(e.kind, e.id): len(site.references.get((e.kind, e.id), [])) for e in site.entities},
     )
-    write("differ.html", "differ.html", groups=_claim_groups(site), figures=figures)
+    write("differ.html", "differ.html", groups=claim_groups(site), figures=figures, caption=CAPTION)
     write("downloads.html", "downloads.html", downloads=downloads)
     description = text(site.descriptor.get("description", ""))
     write("index.html", "index.html", articles=articles, description=description, jsonld=croissant[1] if croissant else None)

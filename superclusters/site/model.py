@@ -283,12 +283,6 @@ class Site:
         ordered = list(dict.fromkeys(first + dated + basis + names))
         return [(n, self.cell(table, row, n)) for n in ordered if text(row.get(n)) != "" and items(row.get(n)) != []]
 
-    def tooltip(self, table: Table, key: str, row: dict[str, Any]) -> str:
-        parts = [f"{singular(table.name)} {key}"]
-        for name, cells in self.summary(table, row)[:TOOLTIP_FIELDS]:
-            parts.append(f"{name}: {' | '.join(str(c['text']) for c in cells)}")
-        return "\n".join(parts)
-
     # ---- spans per article
     def dismissal(self, table: Table, row: dict[str, Any]) -> str:
         """The reason a sentence was dismissed ('' if it was not): a status starting 'dismiss' or a reason given."""
@@ -296,7 +290,7 @@ class Site:
         reason = " ".join(text(row.get(n)) for n in reasons if text(row.get(n)))
         status = text(row.get("status")).lower()
         if status.startswith(("dismiss", "reject", "skip", "discard")) or (reasons and reason and status not in ("", "used", "kept", "extracted")):
-            return reason or status
+            return (reason or status).replace("_", " ")  # 'section_heading' reads 'section heading'
         return ""
 
     def spans(self, article_id: str) -> list[Span]:

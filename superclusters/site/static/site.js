@@ -60,15 +60,6 @@
   if (seed) {
     window.addEventListener("hashchange", onHash);
     onHash();
-    // Legend checkboxes: hide one kind's highlights (the text stays) when they crowd the page.
-    var toggles = document.querySelectorAll(".toggle");
-    for (var k = 0; k < toggles.length; k++) toggles[k].hidden = false;
-    document.addEventListener("change", function (event) {
-      var box = event.target, name = box.getAttribute && box.getAttribute("data-table");
-      if (!name) return;
-      var marks = seed.querySelectorAll('.hl[data-t="' + name + '"]');
-      for (var n = 0; n < marks.length; n++) marks[n].classList.toggle("off", !box.checked);
-    });
   }
 
   // ---- table pages
