@@ -96,8 +96,8 @@ def span_rows(site: Site) -> dict[str, list[tuple[str, str, int, int, str]]]:
 # the page's own, records what the page made of it before the next fragment is set. Python checks every result.
 HASH_AND_SELECTION = """
 const [fragments, done] = [arguments[0], arguments[arguments.length - 1]];
-const inView = () => {  // the span is marked as the target and scrolled into the window
-  const mark = document.querySelector("#seed .hl.is-target");
+const inView = () => {  // the span is marked as the target (when a row has exactly these words) and scrolled into the window
+  const mark = arguments[1] ? document.querySelector("#seed .hl.is-target") : window.getSelection().getRangeAt(0);
   if (!mark) return false;
   const box = mark.getBoundingClientRect();
   return box.bottom > 0 && box.top < window.innerHeight;
@@ -116,8 +116,11 @@ next();
 """
 
 
-def check_spans(driver: Any, page: Path, rows: list[tuple[str, str, int, int, str]]) -> int:
-    """Open the page at its first span, then every other span by hashchange; assert each selection is the quote."""
+def check_spans(driver: Any, page: Path, rows: list[tuple[str, str, int, int, str]], highlighted: bool = True) -> int:
+    """Open the page at its first span, then every other span by hashchange; assert each selection is the quote.
+
+    `highlighted`: each span is a row's, so a highlight must be marked as the target; otherwise the selection must be in view.
+    """
     by_span: dict[tuple[int, int], list[tuple[str, str, str]]] = defaultdict(list)
     for table, key, start, end, quote in rows:
         by_span[(start, end)].append((table, key, quote))
@@ -130,7 +133,7 @@ def check_spans(driver: Any, page: Path, rows: list[tuple[str, str, int, int, st
     seen = [(f"{start},{end}", driver.execute_script("return window.getSelection().toString()"), True)]
     driver.set_script_timeout(WAIT * len(spans))  # the same allowance per span as one round trip each had
     try:
-        seen += driver.execute_async_script(HASH_AND_SELECTION, [f"#char={start},{end}" for start, end in spans[1:]])
+        seen += driver.execute_async_script(HASH_AND_SELECTION, [f"#char={start},{end}" for start, end in spans[1:]], highlighted)
     finally:
         driver.set_script_timeout(WAIT)
     assert len(seen) == len(spans), f"{page.name}: {len(seen)} of {len(spans)} spans answered"
@@ -617,3 +620,34 @@ def test_where_sources_differ_reads_in_words(built: Path, site: Site) -> None:
     assert unnamed > 0
     assert "according to nous avions" not in html
     assert [unescape(c) for c in re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)] == [CAPTION]
+
+
+def evidence_links(built: Path) -> list[tuple[str, str, int, int, str | None]]:
+    """(page, seed stem, start, end, the words the link shows if it shows a quote) for every #char= link of every page."""
+    found = []
+    link = re.compile(r'<a (?:class="([^"]*)" )?href="([^"]*?)seeds/([^"/#]+)\.html#char=(\d+),(\d+)"[^>]*>(.*?)</a>', re.S)
+    for page in sorted(built.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for classes, prefix, stem, start, end, inner in link.findall(html):
+            if page.parent.name == "seeds" and not prefix:  # a same-page link on an article page: '#char=' alone
+                continue
+            words = unescape(re.sub(r"<[^>]+>", "", inner)) if {"q", "inline-quote"} & set(classes.split()) else None
+            found.append((page.relative_to(built).as_posix(), stem, int(start), int(end), words))
+    return found
+
+
+def test_every_evidence_link_on_every_page_selects_exactly_its_words(driver: Any, built: Path, site: Site) -> None:
+    links = evidence_links(built)
+    assert {page for page, *_ in links} >= {"differ.html"} and len(links) > 50
+    checked = {(stem, s, e) for stem, spans in span_rows(site).items() for _, _, s, e, _ in spans}  # each selected in the test above
+    extra: dict[str, list[tuple[str, str, int, int, str]]] = defaultdict(list)
+    for page, stem, start, end, words in links:
+        seed = site.seeds[stem]
+        assert 0 <= start <= end <= len(seed), f"{page}: #char={start},{end} is outside {stem}"
+        if words is not None:
+            assert words == seed[start:end], f"{page}: a quote link shows {words!r} but selects {seed[start:end]!r}"
+        if (stem, start, end) not in checked:
+            checked.add((stem, start, end))
+            extra[stem].append(("link", page, start, end, seed[start:end]))
+    for stem, rows in sorted(extra.items()):  # links to words no published span_url names: select them in the browser too
+        assert check_spans(driver, built / "seeds" / f"{stem}.html", rows, highlighted=False) == len(rows)
