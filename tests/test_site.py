@@ -260,8 +260,13 @@ def test_croissant_text_cannot_end_the_script_element(tmp_path: Path) -> None:
 SYN_SEED = "Intro 😀 emoji 𝒳 <b>not bold</b> &amp; R&D.\nTesla built 100 GPUs in Austin.\nA dismissed line.\n"
 
 
-def synthetic_package(folder: Path, with_entities: bool = False) -> Path:
-    """A minimal published package by hand: non-BMP characters before the spans, a native Arrow list column, a sentences table."""
+def synthetic_package(folder: Path, with_entities: bool = False, with_profiles: bool = False) -> Path:
+    """A minimal published package by hand: non-BMP characters before the spans, a native Arrow list column, a sentences table.
+
+    `with_profiles` adds claims and a profile table shaped by the profile contract (notes/profile_contract.md): three facts
+    about Tesla, one resting on an inferred link.
+    """
+    with_entities = with_entities or with_profiles
     (folder / "seeds").mkdir(parents=True)
     (folder / "data").mkdir()
     (folder / "seeds" / "syn.txt").write_text(SYN_SEED, encoding="utf-8", newline="")
@@ -314,6 +319,44 @@ def synthetic_package(folder: Path, with_entities: bool = False) -> Path:
             resource("relations", "parquet", ("relation_id", "article_id", "subject_entity_id", "object_entity_id"), spans=True),
             resource("mentions", "parquet", ("mention_id", "article_id", "entity_type", "entity_id"), spans=True),
         ]
+    if with_profiles:
+        said = {"attributed_to": "Tesla", "attribution_kind": "organisation", "attributed_organisation_id": "tesla", "modality": "reported"}
+        claims = [
+            {"claim_id": "c1", "article_id": "syn", "property": "gpu_count", "value": 100.0, "unit": "GPU", "comparator": "=", **said, **span("100 GPUs")},
+            {"claim_id": "c2", "article_id": "syn", "property": "gpu_count", "value": 120.0, "unit": "GPU", "comparator": "~", **said, **span("Tesla built")},
+        ]
+        pq.write_table(pa.Table.from_pylist(claims), folder / "data" / "claims.parquet")
+        names = ("claim_id", "article_id", "property", "value", "unit", "comparator", *said)
+        claim_fields = [{"name": n, "type": "number" if n == "value" else "string"} for n in names] + span_fields
+        resources.append(
+            {
+                "name": "claims",
+                "type": "table",
+                "path": "data/claims.parquet",
+                "format": "parquet",
+                "schema": {"primaryKey": ["claim_id"], "fields": claim_fields},
+            }
+        )
+
+        def fact(fact_id: str, attribute: str, label: str, rank: int, value_text: str, source: tuple[str, str], quote: str, established: bool) -> dict:
+            return {
+                "fact_id": fact_id, "entity_id": "tesla", "entity_type": "organisation", "attribute": attribute, "attribute_label": label,
+                "rank": rank, "value_text": value_text, "modality": "reported", "modality_class": "actual", "attributed_to": "Tesla",
+                "link_basis": "stated" if established else "inferred", "established": established,
+                "verdict": "single_source" if attribute == "gpu_count" else None,
+                "source_table": source[0], "source_id": source[1], "article_id": "syn", "quote": quote, "span_url": span(quote)["span_url"],
+            }  # fmt: skip
+
+        facts = [
+            fact("c1/gpu_count/tesla", "gpu_count", "GPU count", 20, "100 GPUs", ("claims", "c1"), "100 GPUs", True),
+            fact("r1/location/tesla", "location", "Location", 70, "Austin", ("relations", "r1"), "Tesla built 100 GPUs in Austin", True),
+            fact("c2/gpu_count/tesla", "gpu_count", "GPU count", 20, "about 120 GPUs", ("claims", "c2"), "Tesla built", False),
+        ]
+        pq.write_table(pa.Table.from_pylist(facts), folder / "data" / "profile_facts.parquet")
+        types = {"rank": "integer", "established": "boolean"}
+        profile_fields = [{"name": n, "type": types.get(n, "string")} for n in facts[0]]
+        schema = {"primaryKey": ["fact_id"], "fields": profile_fields}
+        resources.append({"name": "profile_facts", "type": "table", "path": "data/profile_facts.parquet", "format": "parquet", "schema": schema})
     descriptor = {"name": "synthetic", "resources": resources}
     (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder
@@ -651,3 +694,26 @@ def test_every_evidence_link_on_every_page_selects_exactly_its_words(driver: Any
             extra[stem].append(("link", page, start, end, seed[start:end]))
     for stem, rows in sorted(extra.items()):  # links to words no published span_url names: select them in the browser too
         assert check_spans(driver, built / "seeds" / f"{stem}.html", rows, highlighted=False) == len(rows)
+
+
+def test_entity_pages_are_fact_sheets_profile_first(tmp_path: Path) -> None:
+    package = synthetic_package(tmp_path / "package", with_profiles=True)
+    out = build_site(package, tmp_path / "site")
+    page = (out / "entities" / "organisation" / "tesla.html").read_text(encoding="utf-8")
+    glance, facts, kinds, every = (page.index(marker) for marker in ('id="glance"', 'id="facts"', 'id="kinds"', 'id="all-rows"'))
+    assert glance < facts < kinds < every  # the profile first, then rows by kind, then everything else
+    labels = re.findall(r"<dt>(.*?)</dt>", page[glance:facts])
+    assert labels == ["GPU count", "Location"]  # the profile's rank order
+    gpu = page[glance:facts].split("<dt>GPU count</dt>")[1].split("</dd>")[0]
+    established, _, inferred = gpu.partition('class="inferred"')
+    assert "100 GPUs" in established and "about 120 GPUs" not in established  # an inferred fact is never among the established ones
+    assert "about 120 GPUs" in inferred and "(inferred link, not established)" in inferred
+    assert "one source" in established  # the claim group's verdict, in words
+    assert '<a class="q" href="../../seeds/syn.html#char=' in page[facts:kinds]  # each fact's quote links to its words
+    assert re.search(r'<tr id="fact-\d+" class="inferred">', page)
+    assert re.search(r'<details class="all-rows" id="all-rows">', page)  # folded: entity links, mentions, the listing
+    assert "tables/entities.html#row-tesla" in page[every:]
+    # The profile restates rows of other tables: a table page, but not a layer of its own on the article page.
+    article = (out / "seeds" / "syn.html").read_text(encoding="utf-8")
+    assert 'data-t="claims"' in article and 'data-t="profile_facts"' not in article
+    assert (out / "tables" / "profile_facts.html").is_file()

@@ -108,4 +108,6 @@ def when(relation: str, start: Any, end: Any, precision: str) -> str:
     if relation == "after":
         return f"after {interval(start, start, 'day')}" if start else ""
     shown = interval(start, end, precision)
+    if shown and _date(start) == _date(end) and precision not in ("year", "month"):
+        return f"on {shown}"  # one day
     return f"in {shown}" if shown else ""

@@ -46,9 +46,9 @@ from .articles import pages as article_pages
 from .browser import chrome, screenshot
 from .differ import claim_groups
 from .downloads import release_downloads
-from .entities import _by_article
+from .entities import pages as entity_pages
 from .home import CROISSANT, croissant_jsonld
-from .model import ENTITY_TABLES, Entity, Site, Span, safe, singular
+from .model import Entity, Site, Span, safe, singular
 from .package import Table, items, load_package, text
 
 __all__ = ["Entity", "Site", "Span", "Table", "build_site", "chrome", "items", "load_package", "screenshot", "site_bytes", "text", "tokens", "zip_site"]
@@ -123,17 +123,8 @@ def render(site: Site) -> dict[str, bytes]:
         write(path, template, **values)
     for path, template, values in tables.pages(site):
         write(path, template, **values)
-    for entity in site.entities:
-        refs = site.references.get((entity.kind, entity.id), [])
-        own = [(n, i) for n, i in refs if (n in ENTITY_TABLES or n == "entities") and site.tables[n].key(site.tables[n].rows[i], i) == entity.id]
-        others = [ref for ref in refs if ref not in own]
-        write(entity.path, "entity.html", entity=entity, own=own, groups=_by_article(site, others, articles))
-    write(
-        "entities/index.html",
-        "entities.html",
-        entities=site.entities,
-        counts={(e.kind, e.id): len(site.references.get((e.kind, e.id), [])) for e in site.entities},
-    )
+    for path, template, values in entity_pages(site, articles):
+        write(path, template, **values)
     write("differ.html", "differ.html", groups=claim_groups(site), figures=figures, caption=CAPTION)
     write("downloads.html", "downloads.html", downloads=downloads)
     description = text(site.descriptor.get("description", ""))

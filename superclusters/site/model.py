@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..derive.entities import ENTITY_TABLES as DERIVED_ENTITY_TABLES
 from .package import Table, is_list_field, items, load_package, text
 
-ENTITY_TABLES = ("organisations", "people", "hardware", "places")
+ENTITY_TABLES = tuple(table for _, table in DERIVED_ENTITY_TABLES)  # organisations, people, hardware, places
+SPAN_URL = re.compile(r"seeds/[^#/]+\.txt#char=\d+,\d+")  # the published span link form (RFC 5147)
+VIEW_FIELDS = ("source_table", "source_id")  # a table with both restates rows of other tables (profile_facts)
 TOOLTIP_FIELDS = 6  # a tooltip is a glance; the side panel has the whole row
 # Columns a reader wants first when looking at a row; the rest follow in schema order.
 PREFERRED = ("property", "value_text", "value", "unit", "comparator", "modality", "attributed_to", "status", "quote_en")
@@ -81,15 +84,15 @@ class Site:
         self.links = {name: self._links(table) for name, table in self.tables.items()}
         self.article_stem = self._article_stems()
         self.entities, self.entity_index = self._entities()
-        self.span_tables = [name for name in sorted(self.tables) if self.tables[name].is_span]
+        self.span_tables = [name for name in sorted(self.tables) if self.tables[name].is_span and not self.is_view(self.tables[name])]
+        self._by_key: dict[str, dict[str, dict[str, Any]]] = {}
         self.references = self._references()
         self._check_spans()
         self.package.raise_if_any()
 
     def _check_spans(self) -> None:
         """Every span is a pair of whole code-point offsets inside its seed, or a problem (never a traceback or a wrong highlight)."""
-        for name in self.span_tables:
-            table = self.tables[name]
+        for table in (t for _, t in sorted(self.tables.items()) if t.is_span):
             for i, row in enumerate(table.rows):
                 start, end = row.get("char_start"), row.get("char_end")
                 if start is None and end is None:
@@ -101,6 +104,22 @@ class Site:
                     where = f"row {table.key(row, i)[:60]!r}"
                     message = f"{start!r}, {end!r}: expected whole offsets with start <= end in {limit}"
                     self.package.problem(table.files[0], where, "char_start, char_end", message)
+
+    @staticmethod
+    def is_view(table: Table) -> bool:
+        """A table whose rows restate rows of other tables (each names its source_table and source_id): not a layer of its own."""
+        return all(name in table.field_names for name in VIEW_FIELDS)
+
+    @staticmethod
+    def is_entity_table(name: str) -> bool:
+        return name in ENTITY_TABLES or name == "entities"
+
+    def row_by_key(self, table: str, key: str) -> dict[str, Any] | None:
+        """The row of a single-key table with this key (an index built on first use)."""
+        if table not in self._by_key:
+            t = self.tables[table]
+            self._by_key[table] = {text(r.get(t.pk[0])): r for r in t.rows} if len(t.pk) == 1 else {}
+        return self._by_key[table].get(key)
 
     # ---- links between tables
     def _links(self, table: Table) -> dict[str, str]:
@@ -182,7 +201,7 @@ class Site:
 
     def entity_for(self, table: str, value: str) -> Entity | None:
         """The entity a key of `table` names, if `table` holds entities (organisations, or the entities index)."""
-        if table in ENTITY_TABLES or table == "entities":
+        if self.is_entity_table(table):
             return self.entity_index.get((table, value)) or self.entity_index.get(("", value))
         return None
 
@@ -193,7 +212,7 @@ class Site:
             table = self.tables[name]
             for i, row in enumerate(table.rows):
                 hits: list[Entity] = []
-                if (name in ENTITY_TABLES or name == "entities") and len(table.pk) == 1:
+                if self.is_entity_table(name) and len(table.pk) == 1:
                     own = self.entity_for(name, text(row[table.pk[0]]))
                     if own is not None:
                         hits.append(own)
@@ -258,6 +277,8 @@ class Site:
                 href = entity.path if entity else None
             elif name in table.pk and len(table.pk) == 1 and table.is_span:
                 href = self.row_span_href(table, row)
+            elif SPAN_URL.fullmatch(value):  # a span link in any column (chip_count_url, source_urls): the article page
+                href = self.span_href(value)
             parts.append({"text": value, "href": href})
         return parts
 
