@@ -597,6 +597,77 @@ def test_dismissed_sentences_are_greyed_with_their_reason_not_struck_through(dri
     assert label == f'"dismissed: {reason}"' and reason in {s.dismissed for s in spans}
 
 
+# What a reader sees on a table page, measured in one round trip: row heights against the cells' line height,
+# where the first row and the key columns start, and whether the header row and id column stay put when scrolled.
+TABLE_LAYOUT = """
+const table = document.getElementById("data"), scroller = table.parentElement;
+const rows = [...table.tBodies[0].rows];
+const line = parseFloat(getComputedStyle(table.tBodies[0].rows[0].cells[0]).lineHeight);
+const heights = rows.map(r => r.getBoundingClientRect().height);
+const tallest = heights.indexOf(Math.max(...heights));
+const heads = [...table.tHead.rows[0].cells].map(c => [c.querySelector("button").textContent, c.getBoundingClientRect().left]);
+const firstRow = rows[0].getBoundingClientRect().top + scrollY;
+scroller.scrollTop = 400; scroller.scrollLeft = 600;
+const headTop = table.tHead.rows[0].cells[0].getBoundingClientRect().top, boxTop = scroller.getBoundingClientRect().top;
+const visible = rows.find(r => r.getBoundingClientRect().top > headTop + 60);
+const idLeft = visible ? visible.cells[0].getBoundingClientRect().left : null, boxLeft = scroller.getBoundingClientRect().left;
+scroller.scrollTop = 0; scroller.scrollLeft = 0;
+return {line, tallest: heights[tallest], tallest_id: rows[tallest].id, first_row: firstRow, heads,
+        header_stuck: Math.abs(headTop - boxTop) < 2 || scroller.scrollHeight <= scroller.clientHeight,
+        id_stuck: idLeft === null || Math.abs(idLeft - boxLeft) < 2 || scroller.scrollWidth <= scroller.clientWidth};
+"""
+ROW_LINES = 4  # "no row taller than a few lines": three clamped lines, padding and borders fit in four
+
+
+@pytest.fixture(scope="module")
+def laptop() -> Any:
+    """A browser the size of a laptop screen (1280x800), as a reader has it."""
+    require_chromium()
+    from superclusters.site import chrome
+
+    with chrome(width=1280, height=800) as browser:
+        yield browser
+
+
+def test_table_pages_read_on_a_laptop_screen(laptop: Any, built: Path, site: Site) -> None:
+    from selenium.webdriver.common.by import By
+
+    measured = {}
+    for name in sorted(site.tables):
+        laptop.get((built / "tables" / f"{name}.html").as_uri())
+        loaded(laptop)
+        wait(laptop, lambda d: d.find_element(By.ID, "data").get_attribute("data-ready") == "true", f"{name}: the page script did not run")
+        if not site.tables[name].rows:
+            continue
+        m = measured[name] = laptop.execute_script(TABLE_LAYOUT)
+        assert m["tallest"] <= ROW_LINES * m["line"], f"{name}: row {m['tallest_id']} is {m['tallest']:.0f} px, more than {ROW_LINES} lines of {m['line']} px"
+        assert m["first_row"] < 800 * 0.6, f"{name}: the first row starts {m['first_row']:.0f} px down; rows come first"
+        assert m["header_stuck"] and m["id_stuck"], f"{name}: the header row or the id column scrolled away"
+    heads = dict(measured["claims"]["heads"])
+    key = ["value_text", "value", "unit", "comparator", "quote", "attributed_to", "time_text"]  # what, how much, in which words, who, when
+    order = [h for h, _ in measured["claims"]["heads"]]
+    assert order[order.index("value_text") : order.index("value_text") + len(key)] == key
+    assert all(heads[h] < 1280 for h in key), {h: heads[h] for h in key}  # all on the first screen, without scrolling sideways
+
+
+def test_more_opens_a_clamped_row_and_less_closes_it(laptop: Any, built: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    laptop.get((built / "tables" / "sentences.html").as_uri())
+    loaded(laptop)
+    wait(laptop, lambda d: d.find_elements(By.CSS_SELECTOR, "#data .more"), "no clamped cell got a 'more' button")
+    button = laptop.find_element(By.CSS_SELECTOR, "#data .more")
+    row = button.find_element(By.XPATH, "./ancestor::tr")
+    before = row.size["height"]
+    cell = button.find_element(By.XPATH, "./preceding-sibling::div[@class='c']")
+    assert laptop.execute_script("return arguments[0].scrollHeight > arguments[0].clientHeight", cell)
+    button.click()
+    wait(laptop, lambda d: row.size["height"] > before and button.text == "less", "the row did not open")
+    assert laptop.execute_script("return arguments[0].scrollHeight <= arguments[0].clientHeight + 1", cell)  # nothing cut now
+    button.click()
+    wait(laptop, lambda d: row.size["height"] == before and button.text == "more", "the row did not close")
+
+
 class Cards(HTMLParser):
     """Each card of the differ page: its heading, its badge, and per claim row the text of each cell."""
 
@@ -717,3 +788,26 @@ def test_entity_pages_are_fact_sheets_profile_first(tmp_path: Path) -> None:
     article = (out / "seeds" / "syn.html").read_text(encoding="utf-8")
     assert 'data-t="claims"' in article and 'data-t="profile_facts"' not in article
     assert (out / "tables" / "profile_facts.html").is_file()
+
+
+def test_the_cortex_page_answers_first(laptop: Any, built: Path, site: Site) -> None:
+    """On a laptop screen, the Cortex page shows its GPU count, servers and power, with their values, before any scrolling."""
+    from superclusters.site.entities import is_established, profile_table
+
+    profile = profile_table(site)
+    assert profile is not None, "the package has no profile table (profile_facts)"
+    facts = [r for r in profile.rows if text(r["entity_id"]) == "cortex" and is_established(r)]
+    wanted = {a: {text(f["value_text"]) for f in facts if f["attribute"] == a} for a in ("gpu_count", "server_count", "power_mw")}
+    labels = {a: next(text(f["attribute_label"]) for f in facts if f["attribute"] == a) for a in wanted}
+    laptop.get((built / "entities" / "hardware" / "cortex.html").as_uri())
+    loaded(laptop)
+    glance = laptop.execute_script(
+        "return [...document.querySelectorAll('dl.glance dt')].map(dt => [dt.textContent, dt.nextElementSibling.textContent,"
+        " dt.nextElementSibling.getBoundingClientRect().bottom])"
+    )
+    seen = {label: (values, bottom) for label, values, bottom in glance}
+    for attribute, label in labels.items():
+        values, bottom = seen[label]
+        assert bottom < 800, f"{label} ends {bottom:.0f} px down, below the first screen"
+        assert all(v in values for v in wanted[attribute]), (label, values, wanted[attribute])
+    print({label: round(seen[label][1]) for label in labels.values()})

@@ -21,7 +21,7 @@ from .package import Table, text
 from .sources import applies, attribution, figure_of, name_of, said
 
 PROFILE_FIELDS = {"entity_id", "attribute", "attribute_label", "rank", "value_text"}
-GLANCE_VALUES = 4  # distinct values shown on an attribute's glance line; the rest are in the table below it
+GLANCE_CHARS = 160  # a glance line shows distinct values up to about this many characters; the rest are in the table below it
 
 
 def profile_table(site: Site) -> Table | None:
@@ -104,15 +104,24 @@ def fact_sheet(site: Site, entity: Entity) -> dict[str, Any] | None:
         established = [line for line in lines if line["established"]]
         inferred = [line for line in lines if not line["established"]]
         values: dict[str, dict[str, Any]] = {}
-        for line in established:
-            values.setdefault(line["value"], {"text": line["value"], "anchor": line["id"], "count": 0})["count"] += 1
+        for line, fact in zip(lines, group, strict=True):
+            if line["established"]:
+                number = fact.get("value") if isinstance(fact.get("value"), int | float) else None
+                values.setdefault(line["value"], {"text": line["value"], "anchor": line["id"], "count": 0, "number": number})["count"] += 1
+        ordered = sorted(values.values(), key=lambda v: (v["number"] is None, v["number"] or 0))  # figures smallest first
+        shown, used = [], 0
+        for value in ordered:
+            if shown and used + len(value["text"]) > GLANCE_CHARS:
+                break
+            shown.append(value)
+            used += len(value["text"]) + 2
         label = text(group[0].get("attribute_label")) or property_label(attribute)
         attributes.append(
             {
                 "attribute": attribute,
                 "label": label,
-                "shown": list(values.values())[:GLANCE_VALUES],
-                "more": max(0, len(values) - GLANCE_VALUES),
+                "shown": shown,
+                "more": len(ordered) - len(shown),
                 "verdicts": sorted({(line["verdict"], line["status"]) for line in established if line["verdict"]}),
                 "established": established,
                 "inferred": inferred,

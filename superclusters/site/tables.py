@@ -19,8 +19,7 @@ from .package import Table, text
 KEY_COLUMNS = (
     "name",
     "entity_id",
-    "attribute_label",
-    "attribute",
+    "attribute_label",  # (its code, attribute, follows in schema order: the label says it in words)
     "property",
     "predicate",
     "event_type",
