@@ -154,6 +154,10 @@ def span_not_a_number(package: Path) -> None:
     save(package, data)
 
 
+def column_missing(package: Path) -> None:
+    (package / "data" / "organisations.csv").write_text("name\nTesla\n", encoding="utf-8")
+
+
 def figure_linked(package: Path) -> None:
     (package / "figures").mkdir()
     (package / "figures" / "claims_by_source.png").symlink_to(outside_file(package))
@@ -207,6 +211,7 @@ HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
     "a CSV cell that is not its column's type": (csv_bad_integer, "cannot be read as CSV"),
     "a span beyond its seed": (span_outside_the_seed, "expected whole offsets"),
     "a span offset that is not a number": (span_not_a_number, "expected whole offsets"),
+    "a file without its key column": (column_missing, "are missing from the file"),
     "a linked figure": (figure_linked, "not a regular file"),
     "a linked release asset": (release_asset_linked, "not a regular file"),
     "a release asset that does not match SHA256SUMS": (release_asset_altered, "does not match SHA256SUMS"),

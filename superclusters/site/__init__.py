@@ -48,8 +48,10 @@ from .differ import claim_groups
 from .downloads import release_downloads
 from .entities import pages as entity_pages
 from .home import CROISSANT, croissant_jsonld
-from .model import Entity, Site, Span, safe, singular
+from .model import Site, Span
+from .names import safe, singular
 from .package import Table, items, load_package, text
+from .references import Entity
 
 __all__ = ["Entity", "Site", "Span", "Table", "build_site", "chrome", "items", "load_package", "screenshot", "site_bytes", "text", "tokens", "zip_site"]
 

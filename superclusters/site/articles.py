@@ -14,7 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .model import TOOLTIP_FIELDS, Site, Span, singular
+from .model import TOOLTIP_FIELDS, Site, Span
+from .names import singular
 from .package import Table, text
 
 PLAIN = "background: none; border-color: transparent; text-decoration: none; box-shadow: none; outline: none;"  # a highlight switched off

@@ -16,8 +16,10 @@ from collections import defaultdict
 from typing import Any
 
 from ..publish.words import property_label, status_badge, when
-from .model import Entity, Site, singular
+from .model import Site
+from .names import singular
 from .package import Table, text
+from .references import Entity
 from .sources import applies, attribution, figure_of, name_of, said
 
 PROFILE_FIELDS = {"entity_id", "attribute", "attribute_label", "rank", "value_text"}

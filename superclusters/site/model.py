@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..derive.entities import ENTITY_TABLES as DERIVED_ENTITY_TABLES
+from .names import safe
 from .package import Table, is_list_field, items, load_package, text
+from .references import Entity, entity_for, entity_list, is_entity_table, references, table_links
 
-ENTITY_TABLES = tuple(table for _, table in DERIVED_ENTITY_TABLES)  # organisations, people, hardware, places
 SPAN_URL = re.compile(r"seeds/[^#/]+\.txt#char=\d+,\d+")  # the published span link form (RFC 5147)
 VIEW_FIELDS = ("source_table", "source_id")  # a table with both restates rows of other tables (profile_facts)
 TOOLTIP_FIELDS = 6  # a tooltip is a glance; the side panel has the whole row
@@ -20,40 +18,6 @@ TOOLTIP_FIELDS = 6  # a tooltip is a glance; the side panel has the whole row
 PREFERRED = ("property", "value_text", "value", "unit", "comparator", "modality", "attributed_to", "status", "quote_en")
 # Kept in the page but not repeated in a row's summary: they are the highlight itself.
 SPAN_HOUSEKEEPING = {"article_id", "char_start", "char_end", "span_url", "quote"}
-
-
-# --------------------------------------------------------------------------- paths and names
-
-
-def safe(name: str) -> str:
-    """A file or anchor name for any id: ids may hold '/', spaces or non-ASCII; a hash keeps altered ones distinct."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    if cleaned == name and name and not name.startswith("."):  # '.' and '..' would be folders, not names
-        return name
-    return f"{cleaned[:60]}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
-
-
-def singular(name: str) -> str:
-    if name == "people":
-        return "person"
-    if name.endswith("ies"):
-        return name[:-3] + "y"
-    return name[:-1] if name.endswith("s") else name
-
-
-@dataclass
-class Entity:
-    """Something entity pages are made for: an organisation, person, system or place."""
-
-    kind: str
-    id: str
-    name: str
-    table: str
-    rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    @property
-    def path(self) -> str:
-        return f"entities/{safe(self.kind)}/{safe(self.id)}.html"
 
 
 @dataclass
@@ -81,12 +45,12 @@ class Site:
         self.package = load_package(root)
         self.descriptor, self.tables, self.seeds = self.package.descriptor, self.package.tables, self.package.seeds
         self.pk_values = {name: {text(r.get(t.pk[0])) for r in t.rows} for name, t in self.tables.items() if len(t.pk) == 1}
-        self.links = {name: self._links(table) for name, table in self.tables.items()}
+        self.links = {name: table_links(self.tables, self.pk_values, table) for name, table in self.tables.items()}
         self.article_stem = self._article_stems()
-        self.entities, self.entity_index = self._entities()
+        self.entities, self.entity_index = entity_list(self.tables)
         self.span_tables = [name for name in sorted(self.tables) if self.tables[name].is_span and not self.is_view(self.tables[name])]
         self._by_key: dict[str, dict[str, dict[str, Any]]] = {}
-        self.references = self._references()
+        self.references = references(self.tables, self.links, self.entity_index)
         self._check_spans()
         self.package.raise_if_any()
 
@@ -112,7 +76,11 @@ class Site:
 
     @staticmethod
     def is_entity_table(name: str) -> bool:
-        return name in ENTITY_TABLES or name == "entities"
+        return is_entity_table(name)
+
+    def entity_for(self, table: str, value: str) -> Entity | None:
+        """The entity a key of `table` names, if `table` holds entities (organisations, or the entities index)."""
+        return entity_for(self.entity_index, table, value)
 
     def row_by_key(self, table: str, key: str) -> dict[str, Any] | None:
         """The row of a single-key table with this key (an index built on first use)."""
@@ -120,44 +88,6 @@ class Site:
             t = self.tables[table]
             self._by_key[table] = {text(r.get(t.pk[0])): r for r in t.rows} if len(t.pk) == 1 else {}
         return self._by_key[table].get(key)
-
-    # ---- links between tables
-    def _links(self, table: Table) -> dict[str, str]:
-        """field name -> the table its values are keys of."""
-        found: dict[str, str] = {}
-        for fk in table.schema.get("foreignKeys", []):
-            fields = fk.get("fields")
-            fields = [fields] if isinstance(fields, str) else fields
-            target = fk.get("reference", {}).get("resource") or table.name
-            if len(fields) == 1 and target in self.tables:
-                found[fields[0]] = target
-        pk_owner = {t.pk[0]: name for name, t in sorted(self.tables.items()) if len(t.pk) == 1}
-        for spec in table.fields:
-            name = spec["name"]
-            if name in found or name in table.pk:
-                continue
-            singular_name = name[:-1] if name.endswith("_ids") else name
-            for pk, owner in pk_owner.items():
-                if owner != table.name and (singular_name == pk or singular_name.endswith("_" + pk)):
-                    found[name] = owner
-                    break
-            else:
-                if is_list_field(spec):  # a list of keys of one table, whatever it is called (conflicts_with)
-                    values = {v for row in table.rows for v in items(row.get(name), spec.get("delimiter", "|"))}
-                    owners = [t for t, keys in self.pk_values.items() if values and values <= keys]
-                    if len(owners) > 1:  # claim_group_members is keyed by claim_id too: keep the table the others refer to
-                        owners = [t for t in owners if not any(self._declared_target(t, self.tables[t].pk[0]) == o for o in owners)]
-                    if len(owners) == 1:
-                        found[name] = owners[0]
-        return found
-
-    def _declared_target(self, table: str, field_name: str) -> str | None:
-        """The table a schema foreign key on `field_name` points to, if one is declared."""
-        for fk in self.tables[table].schema.get("foreignKeys", []):
-            fields = fk.get("fields")
-            if (fields == field_name or fields == [field_name]) and fk.get("reference", {}).get("resource"):
-                return fk["reference"]["resource"]
-        return None
 
     def _article_stems(self) -> dict[str, str]:
         """article_id -> seed stem, from articles.seed_path, else from span URLs, else the id itself."""
@@ -175,59 +105,6 @@ class Site:
         for stem in self.seeds:
             stems.setdefault(stem, stem)
         return stems
-
-    # ---- entities
-    def _entities(self) -> tuple[list[Entity], dict[tuple[str, str], Entity]]:
-        entities: list[Entity] = []
-        if "entities" in self.tables and "entity_id" in self.tables["entities"].field_names:
-            for row in self.tables["entities"].rows:
-                entity_id = text(row["entity_id"])
-                entities.append(Entity(text(row.get("entity_type")) or "entity", entity_id, text(row.get("name")) or entity_id, "entities"))
-        else:
-            for name in ENTITY_TABLES:
-                table = self.tables.get(name)
-                if table is None or len(table.pk) != 1:
-                    continue
-                for row in table.rows:
-                    entity_id = text(row[table.pk[0]])
-                    entities.append(Entity(singular(name), entity_id, text(row.get("name")) or entity_id, name))
-        entities.sort(key=lambda e: (e.kind, e.id))
-        index: dict[tuple[str, str], Entity] = {}
-        for entity in entities:
-            index[(entity.table, entity.id)] = entity
-            index.setdefault(("", entity.id), entity)  # by id alone; ids are unique across kinds in practice
-            index[("kind:" + entity.kind, entity.id)] = entity
-        return entities, index
-
-    def entity_for(self, table: str, value: str) -> Entity | None:
-        """The entity a key of `table` names, if `table` holds entities (organisations, or the entities index)."""
-        if self.is_entity_table(table):
-            return self.entity_index.get((table, value)) or self.entity_index.get(("", value))
-        return None
-
-    def _references(self) -> dict[tuple[str, str], list[tuple[str, int]]]:
-        """(entity kind, id) -> [(table, row index)] of every row that refers to it, including its own rows."""
-        refs: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-        for name in sorted(self.tables):
-            table = self.tables[name]
-            for i, row in enumerate(table.rows):
-                hits: list[Entity] = []
-                if self.is_entity_table(name) and len(table.pk) == 1:
-                    own = self.entity_for(name, text(row[table.pk[0]]))
-                    if own is not None:
-                        hits.append(own)
-                for field_name, target in self.links[name].items():
-                    spec = table.field(field_name)
-                    values = items(row.get(field_name), spec.get("delimiter", "|")) if is_list_field(spec) else [text(row.get(field_name))]
-                    hits += [e for v in values if v and (e := self.entity_for(target, v)) is not None]
-                if "entity_id" in table.field_names and "entity_type" in table.field_names and name != "entities":
-                    kind, value = text(row.get("entity_type")), text(row.get("entity_id"))
-                    hit = self.entity_index.get(("kind:" + kind, value)) or self.entity_index.get(("", value))
-                    if hit is not None:
-                        hits.append(hit)
-                for key in dict.fromkeys((e.kind, e.id) for e in hits):
-                    refs[key].append((name, i))
-        return refs
 
     # ---- hrefs, relative to the site root
     def article_href(self, article_id: str) -> str | None:

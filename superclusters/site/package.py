@@ -239,6 +239,10 @@ def _rows(reader: Reader, name: str, paths: list[tuple[str, str]], schema: dict[
     if strays:
         reader.problems.add(parquet or str(csv_path), "", "", f"columns {strays[:5]} are not in {name}'s schema; expected {schema_names[:8]}...")
         return None
+    missing = [n for n in schema_names if rows and n not in rows[0]]
+    if missing:
+        reader.problems.add(parquet or str(csv_path), "", "", f"columns {missing[:5]} of {name}'s schema are missing from the file")
+        return None
     return rows
 
 
