@@ -17,6 +17,7 @@ from typing import Any
 from .model import TOOLTIP_FIELDS, Site, Span
 from .names import singular
 from .package import Table, text
+from .sources import says
 
 PLAIN = "background: none; border-color: transparent; text-decoration: none; box-shadow: none; outline: none;"  # a highlight switched off
 MAX_LAYERS = 16  # layers with a switch (layers.css has a rule per layer); a package with more shows the rest always
@@ -138,6 +139,7 @@ def pages(site: Site, articles: list[dict[str, Any]]) -> list[tuple[str, str, di
                     "spans": spans,
                     "layers": layers(site, spans),
                     "tooltip_of": lambda span: tooltip(site, span),
+                    "says_of": lambda span: says(site, site.tables[span.table], span.row),
                     "dismissed": [s for s in spans if s.dismissed],
                 },
             )

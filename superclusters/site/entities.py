@@ -20,7 +20,7 @@ from .model import Site
 from .names import singular
 from .package import Table, text
 from .references import Entity
-from .sources import applies, attribution, figure_of, name_of, said
+from .sources import applies, attribution, row_value, said
 
 PROFILE_FIELDS = {"entity_id", "attribute", "attribute_label", "rank", "value_text"}
 GLANCE_CHARS = 160  # a glance line shows distinct values up to about this many characters; the rest are in the table below it
@@ -135,20 +135,6 @@ def fact_sheet(site: Site, entity: Entity) -> dict[str, Any] | None:
 def statement_tables(site: Site) -> list[str]:
     """Tables whose rows say who states them (claims, relations, events), other than views restating another table's rows."""
     return [name for name, table in sorted(site.tables.items()) if "attributed_to" in table.field_names and not site.is_view(table)]
-
-
-def row_value(site: Site, table: Table, row: dict[str, Any]) -> str:
-    """What a statement row says, in a few words: a claim's figure, a relation's two ends, an event's description."""
-    if "value" in row and "unit" in row:
-        return f"{property_label(text(row.get('property')))}: {figure_of(row)}" if text(row.get("property")) else figure_of(row)
-    if "predicate" in row:
-        subject = name_of(site, text(row.get("subject_id"))) if text(row.get("subject_id")) else ""
-        other = name_of(site, text(row.get("object_id"))) if text(row.get("object_id")) else f"“{text(row.get('object_text'))}”"
-        return f"{subject} {text(row.get('predicate')).replace('_', ' ')} {other}".strip()
-    if text(row.get("description")):
-        kind = text(row.get("event_type")).replace("_", " ")
-        return f"{kind}: {text(row['description'])}" if kind else text(row["description"])
-    return "; ".join(f"{n}: {' | '.join(str(c['text']) for c in cells)}" for n, cells in site.summary(table, row, compact=True)[:3])
 
 
 def rows_by_kind(site: Site, refs: list[tuple[str, int]]) -> list[dict[str, Any]]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..publish.words import quantity, when
+from ..publish.words import property_label, quantity, when
 from .model import Site
-from .package import text
+from .package import Table, text
 
 # unnamed_parties.kind (a closed vocabulary in its schema) -> how a reader names such a party
 PARTY_NOUNS = {"insider": "an unnamed insider", "sources": "unnamed sources", "group": "a group", "rumour": "rumours", "people": "unnamed people"}
@@ -74,3 +74,25 @@ def said(row: dict[str, Any]) -> str:
 def figure_of(row: dict[str, Any]) -> str:
     """A claim's figure in English: 'about 100,000 GPU'."""
     return quantity(text(row.get("comparator")), row.get("value"), text(row.get("unit")))
+
+
+def row_value(site: Site, table: Table, row: dict[str, Any]) -> str:
+    """What a statement row says, in a few words: a claim's figure, a relation's two ends, an event's description."""
+    if "value" in row and "unit" in row:
+        return f"{property_label(text(row.get('property')))}: {figure_of(row)}" if text(row.get("property")) else figure_of(row)
+    if "predicate" in row:
+        subject = name_of(site, text(row.get("subject_id"))) if text(row.get("subject_id")) else ""
+        other = name_of(site, text(row.get("object_id"))) if text(row.get("object_id")) else f"“{text(row.get('object_text'))}”"
+        return f"{subject} {text(row.get('predicate')).replace('_', ' ')} {other}".strip()
+    if text(row.get("description")):
+        kind = text(row.get("event_type")).replace("_", " ")
+        return f"{kind}: {text(row['description'])}" if kind else text(row["description"])
+    return "; ".join(f"{n}: {' | '.join(str(c['text']) for c in cells)}" for n, cells in site.summary(table, row, compact=True)[:3])
+
+
+def says(site: Site, table: Table, row: dict[str, Any]) -> str:
+    """A statement row in one English line: what it says, when it applies and who says it ('' for other rows)."""
+    if "attributed_to" not in table.field_names:
+        return ""
+    when_text = applies(row, "date") if "date_text" in table.field_names and "time_text" not in table.field_names else applies(row)
+    return " · ".join(part for part in (row_value(site, table, row), when_text, attribution(site, row)) if part)

@@ -42,6 +42,8 @@
     var row = matches.length ? document.getElementById(matches[0].getAttribute("data-row")) : null;
     if (row) {  // bring the row's details into view in the side panel without moving the page
       row.classList.add("is-target");
+      var columns = row.querySelector("details.row-fields");
+      if (columns) columns.open = true;  // the selected row shows every column
       row.parentElement.scrollTop = row.offsetTop - 8;
     }
     var anchor = a.node.parentElement || seed;
