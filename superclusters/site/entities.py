@@ -50,7 +50,7 @@ def source_row(site: Site, fact: dict[str, Any]) -> dict[str, Any]:
 def fact_line(site: Site, fact: dict[str, Any], index: int) -> dict[str, Any]:
     """One fact as the evidence table shows it."""
     row = source_row(site, fact)
-    time = applies(row, "date") if "date_text" in row and "time_text" not in row else applies(row)
+    time = applies(row)
     stated = said(row)
     if not stated and (fact.get("stated_start") or fact.get("stated_end")):
         stated = f"said {when('in', fact.get('stated_start'), fact.get('stated_end'), 'range')}"
@@ -150,7 +150,7 @@ def rows_by_kind(site: Site, refs: list[tuple[str, int]]) -> list[dict[str, Any]
                 {
                     "key": table.key(row, i),
                     "value": row_value(site, table, row),
-                    "applies": applies(row, "date") if "date_text" in table.field_names and "time_text" not in table.field_names else applies(row),
+                    "applies": applies(row),
                     "who": attribution(site, row),
                     "quote": text(row.get("quote")),
                     "href": site.row_span_href(table, row) if table.is_span else None,

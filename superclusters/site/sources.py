@@ -54,8 +54,13 @@ def attribution(site: Site, row: dict[str, Any]) -> str:
     return f"according to {said_by}" if said_by else ""
 
 
-def applies(row: dict[str, Any], prefix: str = "time") -> str:
-    """When a figure applies, in English, with the seed's words: 'initial phase, by Aug 2024 (“d'ici août”)'."""
+def applies(row: dict[str, Any], prefix: str = "") -> str:
+    """When a figure applies, in English, with the seed's words: 'initial phase, by Aug 2024 (“d'ici août”)'.
+
+    The columns are `<prefix>_text`, `_relation`, `_start`, `_end`, `_precision`: `time_` for claims and relations,
+    `date_` for events (found from the row when `prefix` is not given), `stated_` for when a statement was made.
+    """
+    prefix = prefix or ("date" if "date_text" in row and "time_text" not in row else "time")
     phase = f"{text(row.get('phase'))} phase" if prefix == "time" and text(row.get("phase")) else ""
     normalised = when(*(text(row.get(f"{prefix}_{part}")) for part in ("relation", "start", "end", "precision")))
     words = text(row.get(f"{prefix}_text"))
@@ -94,5 +99,4 @@ def says(site: Site, table: Table, row: dict[str, Any]) -> str:
     """A statement row in one English line: what it says, when it applies and who says it ('' for other rows)."""
     if "attributed_to" not in table.field_names:
         return ""
-    when_text = applies(row, "date") if "date_text" in table.field_names and "time_text" not in table.field_names else applies(row)
-    return " · ".join(part for part in (row_value(site, table, row), when_text, attribution(site, row)) if part)
+    return " · ".join(part for part in (row_value(site, table, row), applies(row), attribution(site, row)) if part)
