@@ -91,6 +91,26 @@ def built_release(tmp_path_factory: pytest.TempPathFactory) -> BuiltRelease:
     return BuiltRelease(archive, archive.parent / "SHA256SUMS", pins, printed.getvalue())
 
 
+@pytest.fixture(scope="session")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of this checkout with nothing pinned, released as `make release` does (python -m superclusters.build.release)."""
+    import subprocess
+    import sys
+
+    from superclusters.publish.release import EXTRA_FILES
+
+    root = ROOT
+    src = copy_package(tmp_path_factory.mktemp("flow") / "src")
+    for name in (*EXTRA_FILES, "setup.py", "build.py"):
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, src / name)
+    shutil.copytree(root / "superclusters", src / "superclusters", ignore=shutil.ignore_patterns("__pycache__", "_data"))
+    (src / "superclusters" / "releases.json").write_text("{}\n")
+    result = subprocess.run([sys.executable, "-m", "superclusters.build.release"], cwd=src, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0 and "no wheel built" not in result.stdout, result.stdout + result.stderr
+    return src
+
+
 def copy_release(release: BuiltRelease, target: Path) -> Path:
     """A writable copy of the shared release's dist/ folder at `target`; returns it."""
     shutil.copytree(release.archive.parent.parent, target)

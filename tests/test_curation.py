@@ -21,7 +21,8 @@ def test_the_round_trip_gives_byte_identical_tables(package_copy, root):
     """Remove a reading, scaffold it again from its seed, fill the stubs from the removed entries: same tables."""
     original = (package_copy / "readings" / f"{SEED}.yaml").read_text(encoding="utf-8")
     (package_copy / "readings" / f"{SEED}.yaml").unlink()
-    seed_path, reading_path = add(package_copy, package_copy / "seeds" / f"{SEED}.txt")
+    added = add(package_copy, package_copy / "seeds" / f"{SEED}.txt")
+    seed_path, reading_path = added.seed, added.reading
     assert seed_path.name == f"{SEED}.txt" and reading_path.name == f"{SEED}.yaml"
     draft_text = reading_path.read_text(encoding="utf-8")
     assert draft_text.startswith(SCHEMA_COMMENT)
@@ -34,14 +35,19 @@ def test_the_round_trip_gives_byte_identical_tables(package_copy, root):
     with pytest.raises(BuildError) as exc:  # a draft is never published, and says how far curation is
         build(package_copy)
     lines = [str(p) for p in exc.value.problems]
-    summary = f"readings/{SEED}.yaml: draft: 0 of {len(sentences)} sentences curated, {len(sentences) + 3} TODO marker(s) left;"
+    proposals = [e for key in ("proposed_entities", "unnamed", "claims", "events", "relations") for e in draft.get(key, [])]
+    assert proposals and all(e["proposed"] is True for e in proposals) and added.proposals == len(proposals)
+    glosses = sum(e.get("en") == "TODO" for e in proposals)  # the drafter leaves the English gloss to the curator
+    todos = len(sentences) + 3 + glosses
+    summary = f"readings/{SEED}.yaml: draft: 0 of {len(sentences)} sentences curated, {todos} TODO marker(s) left; {len(proposals)} proposal(s) to confirm;"
     assert any(line.startswith(summary) and "nothing is published while a reading holds TODO" in line for line in lines), lines
     assert sum("stubs[" in line for line in lines) == len(sentences)
+    assert sum("proposal to confirm" in line or "proposed entity" in line for line in lines) == len(proposals)
     assert not any(line.startswith("seeds/") for line in lines)  # no wall of derived errors
 
-    # Fill it in: the top-level decisions and every entry from the removed reading; the stubs go.
+    # Fill it in: the top-level decisions and every entry from the removed reading; the stubs and proposals go.
     removed = yaml.safe_load(original)
-    filled = {key: value for key, value in draft.items() if key not in ("stubs",)}
+    filled = {key: value for key, value in draft.items() if key not in ("stubs", "proposed_entities")}
     for key, value in removed.items():
         if key not in ("seed", "seed_sha256", "language", "published"):
             filled[key] = value
@@ -56,7 +62,8 @@ def test_the_round_trip_gives_byte_identical_tables(package_copy, root):
 def test_add_names_new_seeds_by_the_scheme_and_never_overwrites(package_copy, tmp_path):
     article = tmp_path / "article.txt"
     article.write_text("Headline here\n\nTesla builds a cluster in Austin. It has 1,000 GPUs.\n", encoding="utf-8")
-    seed, reading = add(package_copy, article, published="2024-09-01", language="en")
+    added = add(package_copy, article, published="2024-09-01", language="en")
+    seed, reading = added.seed, added.reading
     assert seed.name.startswith("005_") and len(seed.stem) == 20
     assert 'published: "2024-09-01"' in reading.read_text(encoding="utf-8")
     with pytest.raises(BuildError, match=f"is already in seeds/ as {seed.name}"):

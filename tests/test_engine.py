@@ -61,3 +61,130 @@ def test_the_names_report_is_filled_with_or_without_an_engine(cluster, root: Pat
     assert local and any(" AI " in line for line in local)
     with dask_engine(cluster.scheduler_address):
         assert names_report(root) == local
+
+
+# Failures of the cluster itself: each ends in a problem line within a bounded time (issue 20: 13, 14).
+# The timeouts are the engine's parameters, set short here; nothing waits on a clock to make a failure happen.
+
+
+def _closed_port() -> str:
+    """An address nothing listens on: a port bound, then released."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"tcp://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP server that accepts connections and never says a word (no Dask scheduler)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:  # closed at the end of the test
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+    for connection in accepted:
+        connection.close()
+
+
+@pytest.fixture
+def babbling_server():
+    """A TCP server that answers every connection with bytes that are no Dask message (an HTTP error page)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def serve() -> None:
+        while True:
+            try:
+                connection = server.accept()[0]
+            except OSError:
+                return
+            with connection:
+                connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 64)
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+@pytest.mark.parametrize(
+    ("address", "fragment"),
+    [
+        ("foo:bar:baz", "is not a scheduler address"),
+        ("tcp://", "is not a scheduler address"),
+        ("tcp://127.0.0.1:99999", "has port 99999"),
+        ("ucx://127.0.0.1:8786", "uses the 'ucx' protocol"),
+    ],
+)
+def test_a_malformed_scheduler_address_is_a_problem_line(address: str, fragment: str) -> None:
+    with pytest.raises(BuildError) as failure, dask_engine(address, connect_timeout_s=1):
+        pass
+    (problem,) = failure.value.problems
+    assert str(problem).startswith("--scheduler: ") and fragment in str(problem)
+
+
+def test_unreachable_and_foreign_schedulers_are_problem_lines_within_the_timeout(silent_server: str, babbling_server: str) -> None:
+    import time
+
+    for address, fragment in ((_closed_port(), "no Dask scheduler answer"), (silent_server, "within 1 s"), (babbling_server, "no Dask scheduler answer")):
+        started = time.monotonic()
+        with pytest.raises(BuildError) as failure, dask_engine(address, connect_timeout_s=1):
+            pass
+        assert time.monotonic() - started < 15, f"{address}: the connect timeout bounds the wait"
+        (problem,) = failure.value.problems
+        assert str(problem).startswith("--scheduler: ") and fragment in str(problem), str(problem)
+
+
+def test_build_py_prints_the_problem_and_exits_1(capsys: pytest.CaptureFixture, silent_server: str) -> None:
+    from build import main
+
+    assert main(["--engine", "dask", "--scheduler", silent_server, "--scheduler-timeout", "1", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "build failed, nothing written." in err and "--scheduler: no Dask scheduler answered" in err and "Traceback" not in err
+    for bad in ("nan", "inf", "0", "-1", "x"):
+        with pytest.raises(SystemExit) as usage:
+            main(["--engine", "dask", "--scheduler", silent_server, "--scheduler-timeout", bad])
+        assert usage.value.code == 2
+    assert "--scheduler-timeout" in capsys.readouterr().err
+
+
+def test_workers_killed_after_the_shared_data_went_out_end_in_a_problem_line(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every worker killed right after the registry was scattered to them: the scattered data is lost and the
+    chunks can never run. The build ends with a problem line (was: FutureCancelledError traceback)."""
+    import os
+    import signal
+
+    from superclusters.build import engine
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+
+        def kill_workers(step: str) -> None:
+            if step == "after scatter":
+                with distributed.Client(cluster.scheduler_address) as client:
+                    for pid in client.run(os.getpid).values():
+                        os.kill(pid, signal.SIGKILL)
+
+        monkeypatch.setattr(engine, "fault_hook", kill_workers)
+        with dask_engine(cluster.scheduler_address, chunk_timeout_s=60), pytest.raises(BuildError) as failure:
+            render_files(corpus)
+    (problem,) = failure.value.problems
+    assert str(problem).startswith("dask: ") and "failed" in str(problem) and "rerun, or build without --engine dask" in str(problem), str(problem)

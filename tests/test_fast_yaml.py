@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,6 +122,9 @@ def test_tricky_scalars_agree_in_every_context(token: str) -> None:
         "\ufeffa: 1\n",
         "a: 1\r\nb: 2\r\n",
         'a: "\\/"\n',  # YAML 1.2's escape
+        'a: "\\ud83d\\ude00"\n',  # a surrogate pair as escapes: yaml_rs joins it, libyaml refuses it
+        'a: "\\u00e9 \\x41 \\t \\e \\0 \\N \\_ \\L \\P"\n',  # every other escape is PyYAML's to read
+        'a: "x\\\n  y"\n',  # an escaped line break
         "1: a\n'1': b\n",  # a number as a key
         "true: a\n",
         "null: a\n",
@@ -149,7 +153,7 @@ def test_what_the_fast_path_refuses(text: str) -> None:
         ("a: 1\nb: true\nc: ~\nd: [x, 'y', \"z\"]\ne: {f: g}\n", {"a": 1, "b": True, "c": None, "d": ["x", "y", "z"], "e": {"f": "g"}}),
         ("a: '50.000'\nb: '2024-08-26'\nc: 'yes'\nd: \"012\"\n", {"a": "50.000", "b": "2024-08-26", "c": "yes", "d": "012"}),
         ("seed: 003_013686575329e581.txt\n", {"seed": "003_013686575329e581.txt"}),
-        ('a: "x\\n\\"y\\u00e9"\n', {"a": 'x\n"yé'}),
+        ('a: "x\\n\\"y\\\\"\n', {"a": 'x\n"y\\'}),  # the escapes the fast path takes
         ("a: >-\n  folded\n  text\nb: |-\n  kept\n", {"a": "folded text", "b": "kept"}),
         ("", None),
         (  # the synthetic registry's style: one flow mapping an entity, a flow list inside
@@ -257,3 +261,53 @@ def test_edited_real_readings_agree(path: Path, edits: list) -> None:
         at = int(where * len(text))
         text = text[:at] + text[at + len(fragment) :] if delete else text[:at] + fragment + text[at:]
     assert_agrees(text)
+
+
+# libyaml (PyYAML's C loader, used where it is installed) against PyYAML's pure-Python loader: through
+# parse_yaml, with the fast path and the cache off, both must accept and refuse the same texts and give
+# the same objects, so the published bytes do not depend on whether libyaml is installed (issue 20).
+class PurePythonLoader(readings.CuratedRules, yaml.SafeLoader):
+    pass
+
+
+def careful(text: str, loader: type, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("SUPERCLUSTERS_YAML_CACHE", "")
+    monkeypatch.setattr(readings, "fast_load", lambda text: REFUSED)
+    monkeypatch.setattr(readings, "_Loader", loader)
+    problems = Collector()
+    value = readings.parse_yaml(text, "readings/x.yaml", problems)
+    return "refused" if problems.problems else exact(value)
+
+
+PIECES = [
+    *"a é 😀 1 0 _ - : , [ ] { } ' \" # \\ ? ! & * % @ ` | > ~ = yes null 1.5 2024-08-26 << --- ...".split(),
+    *[" ", "  ", "\n", "\n  ", "\n- ", ": ", "|-", ">-", "\\n", "\\u00e9", "\\ud83d", "\\ude00", "\\x41", "\\U0001F600", "\\U00110000", "\\/", "\\ "],
+    *["\\\t", "\\\n", "\\N", "\\_", "\\L", "\\P", "\\e", "\\0", "\t", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\ufeff", "\x00", "\x01", "\x7f"],
+    *["\x80", "\u202e", "\u200b", "\ud7ff", "\ue000", "\ufffe", "\U00010000"],
+]
+BODY = st.lists(st.sampled_from(PIECES), min_size=0, max_size=10).map("".join)
+
+
+@st.composite
+def odd_documents(draw: st.DrawFn) -> str:
+    body = draw(BODY)
+    shape = draw(st.integers(0, 6))
+    return [
+        f"k: {body}\n",
+        f'k: "{body}"\n',
+        f"k: '{body}'\n",
+        f"k:\n  - {body}\n  - x\n",
+        f"{body}: v\n",
+        f"k: |-\n  {body}\n",
+        f"k: [{body}, {draw(BODY)}]\n",
+    ][shape]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(odd_documents(), documents()))
+def test_libyaml_and_the_pure_python_loader_agree(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        with_libyaml = careful(text, readings._Loader, monkeypatch)
+        assert with_libyaml == careful(text, PurePythonLoader, monkeypatch), text
+    fast = fast_load(text)
+    assert fast is REFUSED or exact(fast) == with_libyaml, text  # and yaml_rs answers only as they do

@@ -8,7 +8,7 @@ ALIASES = {
     "Dell": ("organisation", "dell"),
     "Michael Dell": ("person", "michael_dell"),
     "Grok": ("hardware", "grok"),
-    "Grok 2": ("hardware", "grok"),
+    "Grok 2": ("hardware", "grok_2"),
     "Tesla": ("organisation", "tesla"),
 }
 
@@ -22,7 +22,7 @@ def test_x_the_platform_never_matches_inside_words():
 
 
 def test_longest_alias_wins_and_matches_do_not_overlap():
-    assert found("O CEO da Dell, Michael Dell, e o Grok 2.") == [("Dell", "dell"), ("Michael Dell", "michael_dell"), ("Grok 2", "grok")]
+    assert found("O CEO da Dell, Michael Dell, e o Grok 2.") == [("Dell", "dell"), ("Michael Dell", "michael_dell"), ("Grok 2", "grok_2")]
 
 
 def test_punctuation_and_typographic_apostrophes_are_boundaries():
@@ -43,14 +43,20 @@ def test_published_mentions_respect_word_boundaries(root):
     assert set(x["quote"]) == {"X"}
 
 
-def test_a_mention_may_hold_another_entity_but_a_person_name_holds_none():
-    aliases = {**ALIASES, "cluster de treinamento": ("hardware", "xai_h100_cluster"), "sede da Tesla": ("place", "tesla_hq")}
-    text = "o cluster de treinamento xAI 100k na sede da Tesla; Michael Dell"
+def test_a_mention_may_hold_another_entity_but_a_person_or_place_name_holds_none():
+    aliases = {
+        **ALIASES,
+        "supercomputador que a xAI está construindo": ("hardware", "xai_supercomputer"),
+        "sede da Tesla": ("place", "tesla_hq"),
+        "Tesla HQ": ("place", "tesla_hq"),
+    }
+    text = "o supercomputador que a xAI está construindo na sede da Tesla, ou Tesla HQ; Michael Dell e o Grok 2"
     found_here = [(text[m.start : m.end], m.entity_id) for m in find_mentions(text, alias_index(aliases))]
     assert found_here == [
-        ("cluster de treinamento", "xai_h100_cluster"),
-        ("xAI", "xai"),  # after the outer mention: a separate word
-        ("sede da Tesla", "tesla_hq"),
-        ("Tesla", "tesla"),  # nested inside the place's alias
+        ("supercomputador que a xAI está construindo", "xai_supercomputer"),
+        ("xAI", "xai"),  # a later word inside the system's alias
+        ("sede da Tesla", "tesla_hq"),  # and no 'Tesla' inside the place's name ...
+        ("Tesla HQ", "tesla_hq"),  # ... as none where the place's name starts with it
         ("Michael Dell", "michael_dell"),  # and no 'Dell' (the company) inside his name
+        ("Grok 2", "grok_2"),  # the longest alias at a word: no 'Grok' inside
     ]

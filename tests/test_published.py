@@ -75,7 +75,10 @@ def test_csv_conventions(root_dir, schemas, table):
             assert all(len(v) == 10 and v[4] == "-" and v[7] == "-" for v in values), f"{table}.{f['name']}: ISO 8601"
 
 
-SPAN_TABLES = [t for t in TABLES if t not in ("claim_groups", "claim_group_members", "claim_pairs", "entities", "entity_links")]
+# Tables with spans of their own (systems and epoch_gpu_clusters cite rows by id and span link only).
+SPAN_TABLES = [
+    t for t in TABLES if t not in ("claim_groups", "claim_group_members", "claim_pairs", "entities", "entity_links", "systems", "epoch_gpu_clusters")
+]
 
 
 @pytest.mark.parametrize("table", SPAN_TABLES)

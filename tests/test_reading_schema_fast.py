@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from superclusters.check.schemas import load_schemas
-from superclusters.inputs.reading_schema import conforms, schema_text
+from superclusters.inputs.reading_schema import _compiled, conforms, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads(schema_text(load_schemas(ROOT / "schemas")))
-AUTHORITY = Draft202012Validator(SCHEMA)
+AUTHORITY = _compiled(SCHEMA, "python")  # jsonschema, told what the schema's ECMAScript patterns and integers mean
 READINGS = sorted(p for p in (ROOT / "readings").glob("0*.yaml"))
 
 # Values a hand-edited YAML file can produce where the schema expects something else; the YAML-only
@@ -129,7 +130,7 @@ def test_every_pattern_given_to_the_fast_check_is_never_looser_than_python_on_an
 
     import jsonschema_rs
 
-    from superclusters.inputs.reading_schema import STRICTER_FOR_RS
+    from superclusters.inputs.reading_schema import STRICTER_FOR_RS, python_pattern
 
     patterns = set()
 
@@ -148,7 +149,84 @@ def test_every_pattern_given_to_the_fast_check_is_never_looser_than_python_on_an
     characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     for pattern in patterns:
         fast = jsonschema_rs.validator_for({"type": "string", "pattern": STRICTER_FOR_RS.get(pattern, pattern)})
-        python = re.compile(pattern)
+        python = re.compile(python_pattern(pattern))
         for text in characters if pattern == "\\S" else ["a" * 64, "ab_1", "000_" + "a" * 16 + ".txt", "x\n", "٣٣٣_" + "a" * 16 + ".txt"]:
             if fast.is_valid(text):
                 assert python.search(text), f"{pattern!r}: the fast check accepts {text!r}, jsonschema would not"
+
+
+def _patterns_of(schema: object) -> set[str]:
+    if isinstance(schema, dict):
+        own = {schema["pattern"]} if isinstance(schema.get("pattern"), str) else set()
+        return own.union(*(_patterns_of(v) for v in schema.values()))
+    if isinstance(schema, list):
+        return set().union(*(_patterns_of(v) for v in schema))
+    return set()
+
+
+# Around each anchored pattern's match: a line break after (Python's `$` matched before it), before, other
+# scripts' digits (Python's \d), a space, and nothing at all.
+EDGES = ["engineer", "a" * 64, "000_0123456789abcdef.txt", "٣٣٣_0123456789abcdef.txt", "１２３_0123456789abcdef.txt"]
+
+
+@pytest.mark.parametrize("pattern", sorted(_patterns_of(SCHEMA) - {"\\S"}))
+def test_both_engines_read_every_anchored_pattern_as_a_whole_value_match(pattern: str) -> None:
+    """JSON Schema patterns are ECMAScript searches: `^...$` must match the whole value, with no line
+    break after it, in jsonschema (Python's `re`) as in jsonschema-rs and an editor."""
+    import re
+
+    import jsonschema_rs
+
+    assert pattern.startswith("^") and pattern.endswith("$"), "an id's or a hash's pattern must be anchored at both ends"
+    fast = jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+    python = _compiled({"type": "string", "pattern": pattern}, "python")
+    ecmascript = re.compile(pattern.replace("\\d", "[0-9]")[:-1], re.ASCII)  # what ECMAScript means, as a whole-value match
+    for edge in EDGES:
+        for text in (edge, edge + "\n", "\n" + edge, edge + " ", edge + "\r\n", ""):
+            expected = ecmascript.fullmatch(text) is not None
+            assert fast.is_valid(text) == expected, (pattern, text)
+            assert python.is_valid(text) == expected, (pattern, text)
+
+
+@pytest.mark.parametrize(("field", "value"), [("reference_year", 2024.0), ("reference_year", True), ("reference_year", "2024")])
+def test_an_integer_field_takes_only_an_int(field: str, value: object) -> None:
+    """JSON Schema calls 2024.0 an integer, and jsonschema-rs says yes to it; the build needs an int (dates
+    raised TypeError on 2024.0): both answers must be no, and the error is worded."""
+    from superclusters.inputs.reading_schema import schema_problems
+
+    data = yaml.safe_load(READINGS[0].read_text(encoding="utf-8"))
+    broken = _replaced(data, (field,), value)
+    assert conforms(broken, SCHEMA) is False
+    node = yaml.compose(READINGS[0].read_text(encoding="utf-8"))
+    assert any(entry == field and "is not of type 'integer'" in message for _, entry, message in schema_problems(broken, node, SCHEMA))
+
+
+def test_without_jsonschema_rs_the_answer_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jsonschema-rs is an optional speed-up: missing, jsonschema answers, and the same."""
+    import sys
+
+    from superclusters.inputs import reading_schema
+
+    data = yaml.safe_load(READINGS[0].read_text(encoding="utf-8"))
+    cases = [data, _replaced(data, ("seed_sha256",), "0" * 64 + "\n"), _replaced(data, ("language",), "xx")]
+    with_rs = [conforms(case, SCHEMA) for case in cases]
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)
+    monkeypatch.setattr(reading_schema, "_COMPILED", {})
+    assert [conforms(case, SCHEMA) for case in cases] == with_rs == [True, False, False]
+
+
+# Generated text in every field of a reading (and of the second one, which has unnamed parties): line
+# breaks, every kind of Unicode space, other scripts' digits, hex. jsonschema-rs may be stricter than
+# jsonschema (then jsonschema decides), never looser: the build's answer is jsonschema's either way.
+TEXT = st.text(alphabet=st.sampled_from(list("0123456789abcdef_.tx \n\r\t\x0b\x0c\x1c\x85\xa0\u2028\u3000\ufeff٣１Aé")), max_size=70)
+LOADED = {reading.name: yaml.safe_load(reading.read_text(encoding="utf-8")) for reading in READINGS[:3]}
+PATHS = [(name, path) for name, data in LOADED.items() for path in _paths(data)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.sampled_from(PATHS), TEXT)
+def test_the_fast_check_is_never_looser_than_jsonschema_on_generated_text(where: tuple, text: str) -> None:
+    name, path = where
+    broken = _replaced(LOADED[name], path, text)
+    if conforms(broken, SCHEMA):
+        assert AUTHORITY.is_valid(broken), f"{name} {path} = {text!r}: jsonschema-rs says yes, jsonschema no"

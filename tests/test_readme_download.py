@@ -1,23 +1,28 @@
-"""Every code block of the README's "Download and use" section runs as written, against dist/ served from 127.0.0.1."""
+"""Every code block of the README's "Download and use" section runs as written, against a release cut the way
+`make release` cuts it (tests/conftest.py `released`: pinned, wheel built after the pin) and served from 127.0.0.1.
+
+Only two things differ from a user's machine: the http.server of the README is this test's own server on a free
+port (the README's http://127.0.0.1:8000 is replaced by its address), and the README's scratch venv
+/tmp/superclusters-user is made inside this test's temporary folder.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from superclusters import loader
-from superclusters.publish.release import read_pins
-from tests.conftest import copy_release
 from tests.http_site import Site
 
 README_PORT_URL = "http://127.0.0.1:8000"
-SETUP_MARKERS = ("make release", "http.server")  # what the test does itself: build dist/ and serve it
+README_VENV = "/tmp/superclusters-user"
+SETUP_MARKERS = ("make release", "http.server")  # what the `released` fixture did: cut the release; the test serves it
 
 
 def section(root: Path) -> str:
@@ -34,48 +39,69 @@ def test_no_placeholder_urls(root):
     assert "example.org" not in text and "<sha256" not in text
 
 
-def test_download_and_use_examples_run_against_a_local_release(root, tmp_path, monkeypatch, built_release):
+def run_shell(block: str, cwd: Path, env: dict) -> str:
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=cwd, capture_output=True, text=True, env=env, timeout=900)
+    assert result.returncode == 0, f"{block}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    return result.stdout
+
+
+def test_download_and_use_examples_run_against_a_released_checkout(root, released, tmp_path):
     text = section(root)
-    version = json.loads((root / "datapackage.json").read_text())["version"]
-    setup_blocks = [b for b in blocks(text, "sh") if any(m in b for m in SETUP_MARKERS)]
-    shell_blocks = [b for b in blocks(text, "sh") if b not in setup_blocks]
-    python_blocks = blocks(text, "python")
-    assert len(setup_blocks) == 1 and len(shell_blocks) >= 2 and len(python_blocks) >= 3
+    version = json.loads((released / "datapackage.json").read_text())["version"]
+    assert version in text, "the README's examples name the current version"
+    shell = blocks(text, "sh")
+    python = blocks(text, "python")
+    setup = [b for b in shell if any(m in b for m in SETUP_MARKERS)]
+    install = [b for b in shell if "pip install" in b and b not in setup]
+    checks = [b for b in shell if b not in setup and b not in install]
+    assert len(setup) == 1 and len(install) == 1 and len(checks) == 2 and len(python) == 3
 
-    # What `make release` made (the run's shared release, copied: the shell blocks unpack into it) and what the
-    # README's http.server line serves, in this test's own folder.
-    copy_release(built_release, tmp_path / "dist")
-    monkeypatch.setitem(loader.KNOWN_RELEASES, version, read_pins(built_release.pins)[version])
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the default cache, kept out of the real one
-    monkeypatch.chdir(tmp_path)
+    # The checkout as `make release` left it: its dist/ (copied, the blocks unpack into it) and the .venv make made.
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    shutil.copytree(released / "dist", checkout / "dist")
+    (checkout / ".venv").symlink_to(Path(sys.prefix))
+    user_venv = tmp_path / "superclusters-user"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "user-cache")  # the user's default cache, kept out of the real one
 
-    def as_written(block: str) -> str:
-        return block.replace("1.0.0", version)
+    # Install the wheel the release flow built into a fresh venv, as written (the package index supplies pandas & co).
+    printed = run_shell(install[0].replace(README_VENV, str(user_venv)), checkout, env)
+    assert printed.splitlines()[-1].startswith(version), printed[-2000:]
 
-    with Site(tmp_path / "dist") as site:
-        namespace: dict = {}
-        for block in python_blocks:
-            if "read_parquet" in block:
-                continue  # reads the unpacked folder: run after the shell blocks below
-            exec(as_written(block).replace(README_PORT_URL, site.url), namespace)  # noqa: S102 - the README's own examples
-        downloaded = list(site.requests)
-    assert f"/v{version}/ai-superclusters-2024-{version}.zip" in downloaded
-    assert not any(r.endswith("SHA256SUMS") for r in downloaded), "a pinned release needs no server checksums"
-    assert len(namespace["claims"]) > 0 and set(namespace["tables"]) == set(loader.TABLES)
+    # The Python block, in that venv, from another folder: offline data, then the release by version with no sha256=.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "user.py").write_text(python[0] + "\nprint(len(claims), len(tables), claims.attrs['version'])\n", encoding="utf-8")
+    with Site(checkout / "dist") as site:
+        (elsewhere / "user.py").write_text((elsewhere / "user.py").read_text().replace(README_PORT_URL, site.url))
+        result = subprocess.run([str(user_venv / "bin" / "python"), "user.py"], cwd=elsewhere, capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 0, result.stderr[-3000:]
+        requests = list(site.requests)
+    zip_path = f"/v{version}/ai-superclusters-2024-{version}.zip"
+    assert requests == [zip_path], "the pinned release is fetched once, with no SHA256SUMS, then read from the cache"
+    rows, tables, loaded_version = result.stdout.split()
+    assert int(rows) > 0 and int(tables) >= 16 and loaded_version == version
 
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    for block in shell_blocks:
-        result = subprocess.run(["bash", "-euo", "pipefail", "-c", as_written(block)], cwd=tmp_path, capture_output=True, text=True, env=env)
-        assert result.returncode == 0, f"{block}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-    for block in python_blocks:
-        if "read_parquet" in block:
-            exec(as_written(block), namespace)  # noqa: S102
-    assert len(namespace["claims"]) > 0
+    # Check and unpack the files by hand, then read them with pandas and DuckDB, then frictionless on the zip.
+    run_shell(checks[0], checkout, env)
+    namespace: dict = {}
+    cwd = os.getcwd()
+    os.chdir(checkout)
+    try:
+        for block in python[1:]:
+            exec(block, namespace)  # noqa: S102 - the README's own examples
+    finally:
+        os.chdir(cwd)
+    assert len(namespace["claims"]) == int(rows) and len(namespace["cortex_claims"]) > 0
+    assert set(namespace["cortex_claims"]["property"]) >= {"gpu_count", "power_mw"}
+    report = run_shell(checks[1], checkout, env)
+    assert "valid" in report.lower() or report == "", report
 
 
 def test_a_shell_block_that_fails_is_caught(tmp_path):
     """The harness above really notices a failing check (sha256sum on a changed file)."""
     (tmp_path / "f").write_text("a")
     (tmp_path / "SUMS").write_text("0" * 64 + "  f\n")
-    with pytest.raises(subprocess.CalledProcessError):
-        subprocess.run(["bash", "-euo", "pipefail", "-c", "sha256sum -c --quiet SUMS"], cwd=tmp_path, check=True, capture_output=True)
+    with pytest.raises(AssertionError):
+        run_shell("sha256sum -c --quiet SUMS", tmp_path, dict(os.environ))

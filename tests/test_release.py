@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from superclusters import loader
+from superclusters.build.release import release_assets
 from superclusters.check.schemas import TABLES
 from superclusters.errors import BuildError
 from superclusters.loader import load, load_all
@@ -72,7 +73,9 @@ def test_dist_is_laid_out_as_served_and_the_zip_holds_exactly_the_package(releas
     assert all(i.external_attr >> 16 == 0o100644 for i in infos)
     assert len({i.date_time for i in infos}) == 1
     listed = {line.split("  ", 1)[1] for line in sums.read_text().splitlines()}
-    assert listed == set(names) | {archive.name}
+    assets = {p.name for p in archive.parent.iterdir() if p.is_file() and p.name != "SHA256SUMS"}
+    assert {archive.name, "ai-superclusters-2024.sqlite", "metadata.json"} <= assets and not assets & set(names)
+    assert listed == set(names) | assets, "SHA256SUMS names every file in the zip and every top-level asset"
     assert check_release(archive.parent, archive.name) == []
 
 
@@ -146,7 +149,7 @@ def planted_release(tmp_path_factory):
     os.symlink(secret, package / "seeds" / ".env")
     os.symlink("/etc/passwd", package / "schemas" / "passwd")
     (package / "data" / "evil.csv").write_text("planted-unlisted-file\nyes\n")
-    archive, sums = build_release(package, folder / "dist")
+    archive, sums = build_release(package, folder / "dist", assets=release_assets(package, wheel=False))
     return package, archive, sums
 
 
@@ -221,3 +224,44 @@ def test_make_release_refuses_published_files_the_inputs_no_longer_produce(tmp_p
     with pytest.raises(BuildError, match=r"data/claims.csv: out of date; run `make build`"):
         cut_release(package, tmp_path / "dist")
     assert not (tmp_path / "dist").exists()
+
+
+def test_the_epoch_style_table_is_also_a_download_of_its_own(root, tmp_path):
+    """When the package has epoch_gpu_clusters (the profiles' Epoch AI-style export), the release offers its CSV
+    beside the zip, byte for byte, and the SQLite database holds it like every other table."""
+    package = full_copy(tmp_path / "package")
+    pd.DataFrame({"name": ["Cortex"], "chip_count": [100000]}).to_parquet(package / "data" / "epoch_gpu_clusters.parquet", index=False)
+    (package / "data" / "epoch_gpu_clusters.csv").write_text("name,chip_count\nCortex,100000\n")
+    schema = {"description": "Epoch-style.", "fields": [{"name": "name", "type": "string"}, {"name": "chip_count", "type": "integer"}], "primaryKey": ["name"]}
+    (package / "schemas" / "epoch_gpu_clusters.json").write_text(json.dumps(schema))
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    descriptor["resources"] += [
+        {"name": "epoch_gpu_clusters", "type": "table", "path": "data/epoch_gpu_clusters.csv", "format": "csv", "schema": "schemas/epoch_gpu_clusters.json"},
+        {
+            "name": "epoch_gpu_clusters-parquet",
+            "type": "table",
+            "path": "data/epoch_gpu_clusters.parquet",
+            "format": "parquet",
+            "schema": "schemas/epoch_gpu_clusters.json",
+        },
+    ]
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    release_assets(package, wheel=False)(staging)
+    version = descriptor["version"]
+    download = staging / f"ai-superclusters-2024-{version}-epoch_gpu_clusters.csv"
+    assert download.read_bytes() == (package / "data" / "epoch_gpu_clusters.csv").read_bytes()
+    import sqlite3
+
+    assert sqlite3.connect(staging / "ai-superclusters-2024.sqlite").execute("SELECT name, chip_count FROM epoch_gpu_clusters").fetchall() == [
+        ("Cortex", 100000)
+    ]
+
+
+@pytest.mark.parametrize("value", ["²", "١٢٣", "12a", "-1", "4354819200", "99999999999999"])
+def test_a_source_date_epoch_that_no_zip_can_carry_is_a_problem_line(monkeypatch, value):
+    """Other scripts' digits passed str.isdigit() and int(); a date after 2107 made zipfile raise a traceback."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH: .* is not a number of seconds since 1970 up to 4354819199"):
+        source_date_epoch()

@@ -156,7 +156,9 @@ def test_site_is_deterministic_small_and_has_every_page(built: Path, site: Site,
     first = {p.relative_to(built).as_posix(): p.read_bytes() for p in built.rglob("*") if p.is_file()}
     second = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first == second, "two builds differ"
-    assert site_bytes(built) < 5 * 1024 * 1024
+    # 6 MB: the three profile tables (issue 18: profile_facts, systems, epoch_gpu_clusters) add about 0.9 MB of
+    # data copies and table pages to the 4.8 MB the site had before them.
+    assert site_bytes(built) < 6 * 1024 * 1024
     zips = [zip_site(built, tmp_path / f"{n}" / "site.zip").read_bytes() for n in (1, 2)]
     assert zips[0] == zips[1] and len(zipfile.ZipFile(io.BytesIO(zips[0])).namelist()) == len(first)
     expected = {f"seeds/{stem}.html" for stem in site.seeds} | {f"tables/{name}.html" for name in site.tables}

@@ -92,7 +92,9 @@ def test_a_removed_resource_entry_fails(published):
         ("../../../../etc/hostname", "contains '..'"),
         ("data/../../outside.csv", "contains '..'"),
         ("data", "not a regular file"),
-        (".", "not a regular file"),
+        (".", "is not a plain relative path"),
+        ("data//claims.csv", "is not a plain relative path"),
+        ("data/.hidden.csv", "hidden"),
         ("data/a\x00b.csv", "cannot be read (embedded null byte)"),
         (None, "is not a relative path"),
         ("C:/Windows/win.ini", "is absolute"),
@@ -113,8 +115,8 @@ def test_links_to_devices_and_outside_files_are_never_read(published, tmp_path):
     seed.unlink()
     os.symlink("/dev/zero", seed)
     found = problems(published)
-    assert "data/claims.csv: not a regular file (a link, folder, device or FIFO); expected the file itself" in found
-    assert f"seeds/{seed.name}: not a regular file (a link, folder, device or FIFO); expected the file itself" in found
+    assert "data/claims.csv: data/claims.csv is a symlink; links are never followed (put the file itself there)" in found
+    assert f"seeds/{seed.name}: seeds/{seed.name} is a symlink; links are never followed (put the file itself there)" in found
 
 
 @pytest.mark.parametrize(
@@ -192,3 +194,27 @@ def test_frictionless_accepts_the_schema_hash_spelling_verify_reads(published):
             resource["schemaHash"] = hashes[resource["schema"]]
     save_descriptor(published, value)
     assert Package(str(published / "datapackage.json")).validate().valid
+
+
+def test_a_hash_with_a_line_break_edited_into_both_formats_and_rehashed_fails_verify(published):
+    """pandera's str_matches (`re.match`) took "…\\n" for `^[0-9a-f]{64}$`; --verify called such a copy valid (issue 20: 6)."""
+    sha256 = next(csv.DictReader(io.StringIO((published / "data" / "articles.csv").read_text(encoding="utf-8"))))["sha256"]
+    for fmt in ("csv", "parquet"):
+        (edit_csv_cell if fmt == "csv" else edit_parquet_cell)(published, "articles", "sha256", sha256 + "\n")
+        rehash(published, f"data/articles.{fmt}")
+    found = problems(published)
+    assert any(p.startswith("data/articles.csv: row ") and f": sha256: value '{sha256}\\n' fails str_matches" in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        ("datapackage.json", "datapackage.json: line 1, column 65: invalid JSON: nested 65 levels deep or more"),
+        ("schemas/claims.json", "schemas/claims.json: line 1, column 65: invalid JSON: nested 65 levels deep or more"),
+    ],
+)
+def test_json_nested_too_deep_is_a_problem_line(published, target, fragment):
+    """Python's json raised RecursionError near 1,000 levels (a traceback); the limit is applied before it parses."""
+    (published / target).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    found = problems(published)
+    assert any(p.startswith(fragment) for p in found), found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -66,3 +67,21 @@ def test_the_wheel_built_from_the_sdist_loads_offline_from_any_folder(root, tmp_
     data = tmp_path / "site" / "superclusters" / "_data"
     shipped = sorted(p.relative_to(data).as_posix() for p in data.rglob("*") if p.is_file())
     assert shipped == package_files(root), "the wheel carries exactly the release's files"
+
+    # What else a user of the wheel runs, from a folder that holds no package: the site, and the data's own
+    # span check (span_text, seed_text), all from the installed copy.
+    site = run(sys.executable, "-m", "superclusters.site", "--out", "site", cwd=elsewhere, env=env)
+    assert "wrote site/" in site and (elsewhere / "site" / "index.html").is_file() and (elsewhere / "site" / "seeds").is_dir()
+    spans = (
+        "import superclusters\n"
+        "claims = superclusters.load('claims')\n"
+        "assert all(superclusters.span_text(u) == q for u, q in zip(claims.span_url, claims.quote))\n"
+        "print(len(claims), superclusters.__version__, superclusters.load('events').attrs['description'][:20])\n"
+    )
+    count, version, _ = run(sys.executable, "-c", spans, cwd=elsewhere, env=env).split(" ", 2)
+    assert int(count) == len(installed) and version == json.loads((root / "datapackage.json").read_text())["version"]
+
+    # Hugging Face datasets reads the installed data folder too (its .huggingface.yaml ships in the wheel), offline.
+    hf = "import datasets, superclusters.loader as l; print(datasets.load_dataset(str(l.package_root()), 'claims', split='train').num_rows)"
+    hf_env = dict(env, HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "hf"))
+    assert int(run(sys.executable, "-c", hf, cwd=elsewhere, env=hf_env).split()[-1]) == len(installed)

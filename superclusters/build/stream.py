@@ -12,7 +12,11 @@ batches is small and bounded by the registry or by a few values per article:
 - each table's last key: within a batch rows are sorted by primary key, and every batch must begin
   after the previous one ends, so the files are sorted and keys unique across the whole corpus (keys
   begin with their article's id, and articles come in id order, so this holds by construction; a
-  corpus where it did not would be reported, never written out of order).
+  corpus where it did not would be reported, never written out of order);
+- the profile facts (`derive.PENDING`): made and checked with their batch, but written only at the end,
+  when their claims' verdicts are known; meanwhile each batch's facts wait on disk, in an anonymous
+  temporary file, and what the systems' rows need of them waits, pickled per system, in another
+  (`ProfileSummary` with an `AppendStore`).
 
 The tables are the same as the in-memory `derive_tables` + `validate` give: a single batch (any corpus
 of up to `batch_articles` articles, such as the five-article package) writes the same bytes as
@@ -26,19 +30,21 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..check.schemas import TABLES, field_names, frame, load_schemas
-from ..derive import PER_ARTICLE, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
+from ..derive import PENDING, PER_ARTICLE, PROFILE_TABLES, CorpusSummary, Vocabulary, corpus_tables, derive_batch, prepare, sort_by_key
 from ..derive.entities import ENTITY_TABLES
-from ..derive.reconcile import reconcile_groups
+from ..derive.profiles import ProfileSummary, profile_rows, with_verdicts
+from ..derive.reconcile import group_key, reconcile_groups
 from ..errors import Collector
 from ..inputs.corpus import list_readings, read_article
 from ..inputs.reading_schema import schema_text
 from ..inputs.readings import ENTITIES_FILE, Registry, parse_registry, read_text
-from ..publish.readme import SentenceCounts, sentence_counts
+from ..publish.readme import GLANCE_COLUMNS, SentenceCounts, sentence_counts
 
 # Articles per batch: also the published Parquet files' row groups (one per batch and table), so it is a
 # constant of the format, not a setting; a setting would make the published bytes depend on it. Peak memory
@@ -47,8 +53,16 @@ from ..publish.readme import SentenceCounts, sentence_counts
 BATCH_ARTICLES = 100
 # The articles' columns the descriptor (sources, seeds' publishers) and the README (sentence accounting) read.
 ARTICLE_COLUMNS = ("article_id", "seed_path", "language", "title", "outlet_organisation_id", "claim_count", "event_count", "relation_count")
-# The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups) need.
-KEPT = ("organisations", "claim_groups")
+# The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups,
+# epoch_gpu_clusters: the systems at a glance) need.
+KEPT = ("organisations", "claim_groups", "epoch_gpu_clusters")
+# Of a kept table, only the columns the README reads (the rest can be long: quotes, notes, lists of ids).
+KEPT_COLUMNS = {"epoch_gpu_clusters": GLANCE_COLUMNS}
+# Systems typed, validated and written at a time: each cites some dozens of relations and events, whose
+# references are settled slice by slice against the written keys.
+PROFILE_SLICE = 250
+# Pending rows (a batch's profile facts: some 7,000 of 42 columns) typed, validated and written at a time.
+PENDING_SLICE = 1_500
 
 
 @dataclass
@@ -107,17 +121,158 @@ def _order_problems(tables: dict[str, list], primary_keys: dict[str, str], last:
 
 
 def _written_keys(folder: Path, table: str, key: str) -> Any:
-    """The primary keys of a table already written to `folder`, read back from its CSV (one column, by pyarrow):
-    references one batch could not settle are rare, so the keys are not kept in memory for them."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    """The primary keys of a table already written to `folder`, read back from its Parquet file (that column's
+    pages only; the CSV reader would parse every column of the whole file): references one batch could not
+    settle are rare, so the keys are not kept in memory for them."""
+    import pyarrow.parquet as pq
 
-    convert = pacsv.ConvertOptions(include_columns=[key], column_types={key: pa.string()})
-    return pacsv.read_csv(folder / "data" / f"{table}.csv", convert_options=convert)[key]
+    return pq.read_table(folder / "data" / f"{table}.parquet", columns=[key], use_threads=False)[key]
 
 
 # Rows of a cross-article table typed, validated and written at a time (each is sorted as a whole).
 SLICE_ROWS = 5_000
+
+
+def _pending_file(folder: Path, table: str) -> Any:
+    """An anonymous temporary file beside the staged files for a pending table's batches: on disk, not in
+    memory, and gone however the build ends (on POSIX it has no name once made, so it is never published)."""
+    import tempfile
+
+    from ..errors import BuildError
+    from ..publish.files import _os_problem
+
+    try:
+        return tempfile.TemporaryFile(dir=folder, prefix=f".pending-{table}-")
+    except OSError as exc:
+        raise BuildError([_os_problem(f"{folder.name}/.pending-{table}", "cannot be written", exc)]) from None
+
+
+class AppendStore(MutableMapping):
+    """A mapping of text keys to bytes kept in a file (an anonymous temporary file): each value is appended and
+    only its place (offset, length) is held in memory; a replaced value's old bytes stay unread in the file."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle, self.places = handle, {}
+
+    def __getitem__(self, key: str) -> bytes:
+        offset, length = self.places[key]
+        self.handle.seek(offset)
+        return self.handle.read(length)
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        offset = self.handle.seek(0, 2)
+        self.handle.write(value)
+        self.places[key] = (offset, len(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self.places[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+
+def _reference_frame(rows: list[dict], schema: dict) -> Any:
+    """A frame of the columns the cross-table checks read (key, foreign keys, span), for rows that are typed
+    and written later: the whole typed frame of a batch's profile facts would cost some 40 MB for nothing."""
+    import pandas as pd
+
+    names = {schema["primaryKey"][0], "article_id", "quote", "char_start", "char_end", "span_url"}
+    names |= {fk["fields"][0] for fk in schema.get("foreignKeys", [])}
+    columns = [f["name"] for f in schema["fields"] if f["name"] in names]
+    return pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in columns}, columns=columns)
+
+
+def _write_profiles(
+    write: Any, pairs: Iterator[tuple[dict, dict]], problems: Collector, folder: Path, spill: Path | None, primary_keys: dict[str, str]
+) -> None:
+    """Write the systems' two rows (`derive.PROFILE_TABLES`), made one system at a time, in slices of
+    PROFILE_SLICE; each slice's references to claims, relations and events are settled at once against the keys
+    as written (`_settled`), so they never wait as one entry each until the end."""
+    slices: dict[str, list] = {table: [] for table in PROFILE_TABLES}
+
+    def flush() -> None:
+        later: list = []
+        for table, rows in slices.items():
+            write(table, rows, close=False, defer=later)
+            rows.clear()
+        problems.extend(_settled(later, folder, spill, primary_keys))
+
+    for pair in pairs:
+        for table, row in zip(PROFILE_TABLES, pair, strict=True):
+            slices[table].append(row)
+        if len(slices[PROFILE_TABLES[0]]) == PROFILE_SLICE:
+            flush()
+    if slices[PROFILE_TABLES[0]]:
+        flush()
+
+
+def _settled(references: list, folder: Path, spill: Path | None, primary_keys: dict[str, str]) -> list:
+    """The references (as `cross_table_problems` defers them) whose id is no key of the target as written, as
+    problems. The keys are read a batch at a time and matched against the few ids wanted: from the validated
+    batches spilled for the read-back where there are any (the read-back proves the files equal them), else
+    from the written Parquet file's row groups. Reading a whole key column costs some 90 MB at N = 10,000, and a
+    set of every key as much."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from ..errors import Problem
+
+    wanted: dict[str, set[str]] = {}
+    for reference in references:
+        wanted.setdefault(reference[4], set()).add(str(reference[3]))
+    found: set[tuple[str, str]] = set()
+    problems = []
+    for target, ids in wanted.items():
+        value_set = pa.array(sorted(ids), pa.string())
+        key = primary_keys[target]
+        path = spill / f"{target}.arrow" if spill is not None else folder / "data" / f"{target}.parquet"
+        try:
+            if spill is not None:
+                # Mapped, so only the key column's pages are read (and counted in memory while it is open).
+                with pa.memory_map(str(path)) as source:
+                    batches = pa.ipc.open_file(source)
+                    for i in range(batches.num_record_batches):
+                        keys = batches.get_batch(i).column(key)
+                        found.update((target, k) for k in pc.filter(keys, pc.is_in(keys, value_set=value_set)).to_pylist())
+            else:
+                parquet = pq.ParquetFile(path)
+                for group in range(parquet.num_row_groups):
+                    keys = parquet.read_row_group(group, columns=[key], use_threads=False).column(0)
+                    found.update((target, k) for k in pc.filter(keys, pc.is_in(keys, value_set=value_set)).to_pylist())
+        except (pa.ArrowException, OSError) as exc:
+            problems.append(Problem(path.name, "", "", f"cannot be read back to check references to {target}: {exc}"))
+            found.update((target, i) for i in ids)  # reported once above, not once per reference
+    return problems + [
+        Problem(file, entry, column, f"{ident!r} is not an id in {target}")
+        for file, entry, column, ident, target in references
+        if (target, str(ident)) not in found
+    ]
+
+
+def _write_pending(handle: Any, sink: Any, schema: dict, verdicts: dict[str, tuple[str, str]], problems: Collector) -> None:
+    """Write a pending table's batches (pickled in `handle`, in order) with their claims' verdicts filled in,
+    each checked by pandera (their references and spans were checked with their batch)."""
+    from ..check.validate import pandera_problems
+
+    names = field_names(schema)
+    handle.seek(0)
+    while True:
+        try:
+            rows = pickle.load(handle)
+        except EOFError:
+            break
+        for start in range(0, len(rows), PENDING_SLICE):
+            piece = frame(with_verdicts([dict(zip(names, row, strict=True)) for row in rows[start : start + PENDING_SLICE]], verdicts), schema)
+            problems.extend(pandera_problems({sink.table: piece}, {sink.table: schema}))
+            if not problems.problems:
+                sink.write(piece)
+            del piece
+        del rows
+    handle.close()
 
 
 def release_memory() -> None:
@@ -194,9 +349,13 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
     kept_batches: list[bytes] = []
     inputs_failed = False
     sinks: dict[str, Any] = {}
+    pending: dict[str, Any] = {}
     try:
         for table in TABLES:  # one at a time, so those opened before a failure are closed by the handler below
             sinks[table] = TableFiles(folder, table, schemas[table], spill)
+        for table in (*PENDING, "systems"):
+            pending[table] = _pending_file(folder, table)
+        summary.profiles = ProfileSummary(AppendStore(pending["systems"]))
         for start in range(0, len(reading_files), batch_articles):
             before = len(problems.problems)
             pairs = []
@@ -214,23 +373,31 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             if problems.problems:
                 continue  # keep reading and deriving for their problems; nothing more is validated or written
             frames = {t: frame(tables[t], schemas[t]) for t in PER_ARTICLE}
+            frames.update({t: _reference_frame(tables[t], schemas[t]) for t in PENDING})
+            # Every claim has its group (reconcile makes one per group_key), so a batch knows the groups its facts name.
+            known = {**registered, "claim_groups": {group_key(claim) for claim in tables["claims"]}}
+            waiting = {table: tables[table] for table in PENDING}
             del tables
             seed_texts = {seed.article_id: seed.text for seed, _ in pairs}
-            problems.extend(pandera_problems(frames, schemas))
+            # The pending tables get their verdicts at the end, and are checked by pandera then.
+            problems.extend(pandera_problems({t: frames[t] for t in PER_ARTICLE}, schemas))
             # References to the entity tables (made only at the end) are checked against the registry's ids,
             # which those tables hold once every entity is mentioned (a build where one is not fails anyway);
             # deferring them instead would keep a reference per mention and link, a gigabyte at N = 10,000.
-            registered["entities"] = _Either(entity_ids, set(frames["unnamed_parties"]["party_id"].tolist()))
-            problems.extend(cross_table_problems(frames, schemas, seed_texts, defer=deferred, known_keys=registered))
+            registered["entities"] = known["entities"] = _Either(entity_ids, set(frames["unnamed_parties"]["party_id"].tolist()))
+            problems.extend(cross_table_problems(frames, schemas, seed_texts, defer=deferred, known_keys=known))
             if problems.problems:
                 continue
             for table in PER_ARTICLE:
                 sinks[table].write(frames[table])
+            for table in PENDING:
+                names = field_names(schemas[table])
+                pickle.dump([tuple(row.get(name) for name in names) for row in waiting[table]], pending[table], protocol=pickle.HIGHEST_PROTOCOL)
             seeds = [(seed.name, (seed.byte_count, seed.sha256)) for seed, _ in sorted(pairs, key=lambda p: p[0].name)]
             articles = list(frames["articles"][list(ARTICLE_COLUMNS)].itertuples(index=False, name=None))
             kept_batches.append(pickle.dumps((seeds, articles, sentence_counts(frames["sentences"])), protocol=pickle.HIGHEST_PROTOCOL))
             summary.seal()
-            del frames, pairs, seed_texts, seeds, articles
+            del frames, pairs, seed_texts, seeds, articles, waiting, known
             release_memory()
 
         if aliases is None:
@@ -263,16 +430,18 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         registered.update({t: {row[primary_keys[t]] for row in rows} for t, rows in tables.items()})
         kept: dict[str, Any] = {}
 
-        def write(table: str, rows: list, close: bool = True) -> None:
-            """Type, validate and write `rows` (sorted) in slices; `close` finishes the table's files."""
+        def write(table: str, rows: list, close: bool = True, defer: list | None = None) -> None:
+            """Type, validate and write `rows` (sorted) in slices; `close` finishes the table's files; references
+            no key settles are added to `defer` (by default the build's `deferred`)."""
             for start in range(0, max(len(rows), 1), SLICE_ROWS):
                 piece = {table: frame(rows[start : start + SLICE_ROWS], schemas[table])}
                 problems.extend(pandera_problems(piece, schemas))
-                problems.extend(cross_table_problems(piece, schemas, seed_texts, seed_paths=seed_paths, defer=deferred, known_keys=registered))
+                later = deferred if defer is None else defer
+                problems.extend(cross_table_problems(piece, schemas, seed_texts, seed_paths=seed_paths, defer=later, known_keys=registered))
                 if not problems.problems:
                     sinks[table].write(piece[table])
                 if table in KEPT:
-                    kept.setdefault(table, []).append(piece[table])
+                    kept.setdefault(table, []).append(piece[table][list(KEPT_COLUMNS[table])] if table in KEPT_COLUMNS else piece[table])
             if close:
                 files.update(sinks[table].close(empty=frame([], schemas[table])))
 
@@ -285,9 +454,11 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         groups: list[dict] = []
         waiting: dict[str, list[tuple]] = {"claim_group_members": [], "claim_pairs": []}
         registered["claim_groups"] = set()
+        verdicts: dict[str, tuple[str, str]] = {}  # group_id -> (status, status_with_inferred), for the profiles
         for group_row, member_rows, pair_rows in reconcile_groups(summary.claims, summary.inferred, as_row=summary.claim_row):
             groups.append(group_row)
             registered["claim_groups"].add(group_row["group_id"])
+            verdicts[group_row["group_id"]] = (group_row["status"], group_row["status_with_inferred"])
             for table, rows in (("claim_group_members", member_rows), ("claim_pairs", pair_rows)):
                 names = field_names(schemas[table])
                 for row in rows:
@@ -301,6 +472,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
             write("claim_groups", groups)
         else:  # the last slice was full and is written
             files.update(sinks["claim_groups"].close())
+        profiles = summary.profiles
         del summary, groups
         for table in list(waiting):
             rows = waiting.pop(table)
@@ -315,6 +487,21 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
                 write(table, [dict(zip(names, row, strict=True)) for row in rows[start : start + SLICE_ROWS]], close=False)
             files.update(sinks[table].close(empty=frame([], schemas[table])))
             del rows
+        # The profiles last, once the members and pairs (the build's peak) are written. The keys of the claims and
+        # the claim groups (some 40 MB at N = 10,000) are no longer needed: the systems' references to claims are
+        # settled like those to relations and events, against the written files (`_settled`).
+        for table in ("claims", "claim_groups"):
+            registered.pop(table, None)
+        release_memory()
+        for table in PENDING:
+            _write_pending(pending.pop(table), sinks[table], schemas[table], verdicts, problems)
+            files.update(sinks[table].close(empty=frame([], schemas[table])))
+            release_memory()
+        _write_profiles(write, profile_rows(registry, profiles, verdicts), problems, folder, spill, primary_keys)
+        for table in PROFILE_TABLES:
+            files.update(sinks[table].close(empty=frame([], schemas[table])))
+        del verdicts, profiles
+        release_memory()
         if deferred:
             targets = {reference[4] for reference in deferred}
             known = {t: registered[t] if t in registered else _written_keys(folder, t, primary_keys[t]) for t in targets}
@@ -325,5 +512,8 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int) ->
         for sink in sinks.values():
             sink.abandon()
         raise
+    finally:
+        for handle in pending.values():
+            handle.close()
     frames["articles"] = all_articles
     return Staged(files, seeds, frames, counts, schemas)

@@ -11,7 +11,6 @@ non-nullable and does not check dates (pandera 0.35).
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from operator import itemgetter
@@ -35,6 +34,9 @@ TABLES = (
     "claim_groups",
     "claim_group_members",
     "claim_pairs",
+    "profile_facts",
+    "systems",
+    "epoch_gpu_clusters",
 )
 
 # Table Schema type -> pandas dtype used in memory. Dates are datetime.date objects and lists are
@@ -47,20 +49,22 @@ PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "d
 def load_schemas(directory: Path) -> dict[str, dict]:
     """Every table's schema; a missing, unreadable or malformed file is a problem, all reported together."""
     from ..errors import BuildError, Problem
+    from ..inputs.limits import json_problem, read_json
+    from ..inputs.paths import MISSING, path_problem
 
     schemas, problems = {}, []
     for name in TABLES:
         shown = f"schemas/{name}.json"
+        why = path_problem(directory, f"{name}.json")  # never a link, FIFO or device: a schema is read from a user's copy too
+        if why is not None:
+            expected = f"expected the Table Schema of {name} (restore it from git)"
+            problems.append(Problem(shown, "", "", f"missing; {expected}" if why.startswith(MISSING) else f"{why}; {expected}"))
+            continue
         try:
-            schema = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            problems.append(Problem(shown, "", "", f"missing; expected the Table Schema of {name} (restore it from git)"))
-            continue
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(shown, f"line {exc.lineno}, column {exc.colno}", "", f"invalid JSON: {exc.msg}"))
-            continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(shown, "", "", f"cannot be read as UTF-8 text: {exc}"))
+            schema = read_json(directory / f"{name}.json")
+        except (OSError, ValueError) as exc:  # unreadable, too large, not UTF-8, not JSON, nested too deep
+            where, what = json_problem(exc)
+            problems.append(Problem(shown, where, "", what))
             continue
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) and f.get("type") in PANDAS_DTYPES for f in fields):
@@ -181,7 +185,8 @@ def pandera_schema(schema: dict, name: str):
         checks = []
         if f["type"] == "list":
             # A list cell holds several values: enum and pattern apply to each item (pandera's isin and
-            # str_matches would compare the whole list and fail on every non-empty cell).
+            # str_matches would compare the whole list and fail on every non-empty cell); a pattern matches
+            # an item whole, as below.
             if "enum" in cons:
                 allowed = set(cons["enum"])
                 checks.append(pa.Check(lambda s, a=allowed: s.map(lambda v: v is None or set(v) <= a), element_wise=False, name="isin"))
@@ -191,7 +196,9 @@ def pandera_schema(schema: dict, name: str):
         elif "enum" in cons:
             checks.append(pa.Check.isin(cons["enum"]))
         if "pattern" in cons and f["type"] != "list":
-            checks.append(pa.Check.str_matches(cons["pattern"]))
+            # A Table Schema pattern matches the whole value (frictionless' spec); pandera's str_matches is
+            # `re.match`, where the schemas' final `$` also matches before a line break ("tesla\n" passed).
+            checks.append(pa.Check(lambda s, p=cons["pattern"]: s.str.fullmatch(p).fillna(True).astype(bool), element_wise=False, name="str_matches"))
         if "minimum" in cons:
             checks.append(pa.Check.ge(cons["minimum"]))
         if "maximum" in cons:

@@ -63,6 +63,15 @@ def _references(cells: list, is_list: bool) -> Iterator[tuple[int, Any]]:
             yield position, cell
 
 
+def list_target(column: str, table_by_key: Mapping[str, str]) -> str | None:
+    """The primary key a list column of ids refers to: 'claim_ids' and 'gpu_count_claim_ids' to claim_id; None for
+    a list of anything else ('aliases', 'source_urls')."""
+    if not column.endswith("_ids"):
+        return None
+    found = [key for key in table_by_key if column == key + "s" or column.endswith("_" + key + "s")]
+    return max(found, key=len) if found else None
+
+
 # A reference the checks could not settle within the frames they were given: (file, entry, column, id, target table).
 Deferred = tuple[str, str, str, Any, str]
 
@@ -84,7 +93,11 @@ def cross_table_problems(
     The span comparison walks plain Python lists, which stays linear and cheap for any number of rows.
     """
     problems = []
-    table_by_key = {s["primaryKey"][0]: t for t, s in schemas.items()}
+    # A key column names the first table (in TABLES order) with that primary key: claim_id is claims', not
+    # claim_group_members' (which is keyed by the claims it groups).
+    table_by_key: dict[str, str] = {}
+    for t, s in schemas.items():
+        table_by_key.setdefault(s["primaryKey"][0], t)
     keys = {name: set(frames[name][schemas[name]["primaryKey"][0]].dropna().tolist()) for name in frames}
     for name, known in (known_keys or {}).items():
         keys[name] = keys[name] | known if name in keys else known
@@ -95,8 +108,10 @@ def cross_table_problems(
         key = schema["primaryKey"][0]
         row_keys = df[key].tolist()
         references = [(fk["fields"][0], fk["reference"]["resource"], False) for fk in schema.get("foreignKeys", [])]
-        # A list column 'x_ids' refers to the table whose primary key is 'x_id'.
-        references += [(f["name"], table_by_key[f["name"][:-1]], True) for f in schema["fields"] if f["type"] == "list" and f["name"][:-1] in table_by_key]
+        # A list column 'x_ids' or '<anything>_x_ids' refers to the table whose primary key is 'x_id'.
+        references += [
+            (f["name"], table_by_key[target], True) for f in schema["fields"] if f["type"] == "list" and (target := list_target(f["name"], table_by_key))
+        ]
         for column, target, is_list in references:
             # Python set lookups over the column's values: pandas' `isin(<set>)` on Arrow-backed strings
             # and `explode` cost most of this step (issue 13); the rows and messages are the same.

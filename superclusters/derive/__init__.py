@@ -3,7 +3,8 @@
 Nothing here touches the disk. Every human judgement comes from a Reading; everything else
 (offsets, values, units, dates, ids, counts, link bases, verdicts) is computed. One module per
 row kind: articles, claims, events, relations, accounting (sentences, numbers, roles, unnamed
-parties), entities; `context` holds what they share.
+parties), entities; `context` holds what they share. `profiles` derives the readers' views from
+those rows: the facts about each entity and a summary row per system.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from .accounting import audit_numbers, party_rows, role_rows, sentence_rows
 from .articles import article_row, reference
 from .audit import unmatched_names
 from .claims import PROPERTY_UNITS, claim_rows
+from .consistency import check_clauses, clause_spans, said_of
 from .context import ArticleContext, Row, Vocabulary, span_columns
 from .entities import ENTITY_TABLES, CorpusSummary, entity_index, entity_rows
 from .events import event_rows
+from .profiles import ATTRIBUTES, fact_rows, profile_rows, with_verdicts
 from .reconcile import reconcile
 from .relations import relation_rows
 
@@ -29,7 +32,9 @@ Tables = dict[str, list[Row]]
 __all__ = [
     "Aliases",
     "CorpusSummary",
+    "PENDING",
     "PER_ARTICLE",
+    "PROFILE_TABLES",
     "PROPERTY_UNITS",
     "Tables",
     "Vocabulary",
@@ -38,9 +43,15 @@ __all__ = [
     "derive_batch",
     "derive_tables",
     "prepare",
+    "profile_tables",
     "sort_by_key",
+    "verdicts",
 ]
 PER_ARTICLE = ("articles", "claims", "events", "relations", "mentions", "sentences", "unnamed_parties", "entity_links")
+# Per-article rows that wait for the cross-article claim groups (their verdicts) before they are written.
+PENDING = ("profile_facts",)
+# Cross-article tables made from the profile facts and the claim groups.
+PROFILE_TABLES = ("systems", "epoch_gpu_clusters")
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,7 @@ def derive_article(
     ref_row = reference(ctx)
     parties = party_rows(ctx)
     tables: Tables = {"claims": [], "events": [], "relations": [], "entity_links": []}
+    said = []
     for table, entries, make in (
         ("claims", reading.claims, claim_rows),
         ("events", reading.events, event_rows),
@@ -108,6 +120,9 @@ def derive_article(
             if row is not None:
                 tables[table].append(row)
                 tables["entity_links"].extend(links)
+                said.append(said_of(table, e, row))
+    for entry, field, message in check_clauses(said, clause_spans(seed.text, ctx.sentences)):
+        ctx.add(entry, field, message)
     roles = role_rows(ctx)
     article = article_row(ctx, ref_row, {"claim_count": len(reading.claims), "event_count": len(reading.events), "relation_count": len(reading.relations)})
     audit_numbers(ctx)
@@ -160,6 +175,8 @@ def prepare(registry: Registry, vocab: Vocabulary, problems: Collector) -> Alias
         problems.add("schemas/claims.json", "modality", "enum", f"differs from reconcile.MODALITY_CLASS {sorted(MODALITY_CLASS)}; give each modality its class")
     if set(vocab.enums[("claims", "property")]) != set(PROPERTY_UNITS):
         problems.add("schemas/claims.json", "property", "enum", f"differs from derive.claims.PROPERTY_UNITS {sorted(PROPERTY_UNITS)}")
+    if vocab.enums[("profile_facts", "attribute")] != list(ATTRIBUTES):
+        problems.add("schemas/profile_facts.json", "attribute", "enum", f"differs from derive.profiles.ATTRIBUTES {list(ATTRIBUTES)} (same order)")
     return Aliases.from_registry(registry, problems)
 
 
@@ -172,7 +189,8 @@ def derive_batch(
     summary: CorpusSummary,
     names: list | None = None,
 ) -> Tables:
-    """The per-article tables of some whole articles (given in article order), unsorted; `summary` takes them too."""
+    """The per-article tables of some whole articles (given in article order), unsorted, and their profile facts
+    (without verdicts: see PENDING); `summary` takes them too."""
     tables: Tables = {name: [] for name in PER_ARTICLE}
     # --names fills this process's list, so that report always derives here.
     per_article = article_mapper(pairs, registry, vocab, aliases) if names is None else derive_articles(pairs, registry, vocab, aliases, names)
@@ -181,21 +199,36 @@ def derive_batch(
         summary.add(rows)
         for table in PER_ARTICLE:
             tables[table].extend(rows[table])
+    tables["profile_facts"] = fact_rows(tables, registry)
+    summary.profiles.add(tables["profile_facts"], registry)
     return tables
 
 
 def corpus_tables(registry: Registry, summary: CorpusSummary, problems: Collector, partial: bool = False, claim_groups: bool = True) -> Tables:
-    """The cross-article tables (entities of every kind, the entity index, the claim groups), from the summary.
+    """The cross-article tables (entities of every kind, the entity index, the claim groups, the systems), from
+    the summary.
 
-    `claim_groups=False` leaves the three claim-group tables out, for a caller that streams them
-    (`reconcile.reconcile_groups`)."""
+    `claim_groups=False` leaves the three claim-group tables and the two that need their verdicts (PROFILE_TABLES)
+    out, for a caller that streams the groups (`reconcile.reconcile_groups`) and makes those with `profile_tables`."""
     tables: Tables = {}
     for kind, table in ENTITY_TABLES:
         tables[table] = entity_rows(kind, registry, summary, Collector() if partial else problems)
     tables["entities"] = entity_index(tables, summary)
     if claim_groups:
         tables.update(reconcile(summary.claims, summary.inferred, as_row=summary.claim_row))
+        tables.update(profile_tables(registry, summary, verdicts(tables["claim_groups"])))
     return tables
+
+
+def verdicts(groups: Iterable[Row]) -> dict[str, tuple[str, str]]:
+    """group_id -> (status, status_with_inferred) of claim_groups rows: what profile facts and systems show."""
+    return {g["group_id"]: (g["status"], g["status_with_inferred"]) for g in groups}
+
+
+def profile_tables(registry: Registry, summary: CorpusSummary, statuses: dict[str, tuple[str, str]]) -> Tables:
+    """systems and epoch_gpu_clusters, from what the summary kept of the profile facts and the claim groups' verdicts."""
+    pairs = list(profile_rows(registry, summary.profiles, statuses))
+    return {"systems": [system for system, _ in pairs], "epoch_gpu_clusters": [epoch for _, epoch in pairs]}
 
 
 def sort_by_key(tables: Tables, primary_keys: dict[str, str], problems: Collector) -> None:
@@ -227,5 +260,6 @@ def derive_tables(
     ordered = sorted(pairs, key=lambda p: p[0].article_id)
     tables = derive_batch(ordered, registry, vocab, aliases, problems, summary, names)
     tables.update(corpus_tables(registry, summary, problems, partial))
+    with_verdicts(tables["profile_facts"], verdicts(tables["claim_groups"]))
     sort_by_key(tables, {t: k for t, k in vocab.primary_keys.items() if t in tables}, problems)
     return tables

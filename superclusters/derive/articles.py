@@ -37,9 +37,14 @@ def reference(ctx: ArticleContext) -> Row:
 
 
 def article_row(ctx: ArticleContext, ref_row: Row, counts: dict[str, int]) -> Row:
+    """The article's row. What the seed does not state stays empty, and a column says so (outlet_stated,
+    published_stated): an outlet is taken only where the seed names it, a source URL only where the reading
+    gives one (curated, never guessed)."""
     r, s = ctx.reading, ctx.seed
     if r.outlet is not None:
         ctx.known("", "outlet", "organisation", r.outlet)
+        if r.outlet in ctx.registry.table("organisation") and not any(m.entity_id == r.outlet for m in ctx.mentions):
+            ctx.add("", "outlet", f"the seed never names {shown(r.outlet)}; give outlet only where the seed names its publisher")
     title_span = ctx.anchor("title", r.title, "", "")
     return {
         "article_id": s.article_id,
@@ -53,6 +58,9 @@ def article_row(ctx: ArticleContext, ref_row: Row, counts: dict[str, int]) -> Ro
         "title_en": ctx.gloss("title", r.title_en),
         **ref_row,
         "outlet_organisation_id": r.outlet,
+        "outlet_stated": r.outlet is not None,
+        "published_stated": r.published is not None,
+        "source_url": r.source_url,
         "char_count": len(s.text),
         "byte_count": s.byte_count,
         **counts,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import shown
 from ..inputs.readings import ClaimEntry
 from ..normalise.numbers import NumberError, parse_quantity
@@ -26,24 +28,66 @@ PROPERTY_UNITS = {
 MEASURED_UNITS = {"MW", "USD", "Gbit/s", "fraction"}
 # Properties of a system itself: an organisation beside the system could only restate its owner.
 OWNER_PROPERTIES = {"gpu_count", "server_count", "node_count", "h100_equivalent_count", "power_mw", "cooling_mw", "bandwidth_gbps"}
-# Time words that name a phase of a build-out rather than a calendar time.
-PHASES = {
-    "initiale": "initial",
-    "initial": "initial",
-    "au démarrage": "initial",
-    "at start-up": "initial",
-    "no início": "initial",
-    "à l'avenir": "expanded",
-    "in the future": "expanded",
-    "no futuro": "expanded",
+# The phase lexicon: words that put a quantity in a phase of a build-out, by the article's language. A
+# phase is published only where the claim's quote or its time phrase holds one of these words (whole
+# words, case and apostrophe style ignored); a calendar deadline alone ("d'ici août", "this year") marks
+# no phase. `initial`: the figure at the start. `expanded`: a later figure, said with a word of the future
+# or a verb of growth from an earlier figure ("qui atteindront 500 MW", "expand this to over 500 MW").
+# "No início" is left out: in the seeds it starts dates ("No início de julho"), never a phase.
+# docs/content.md lists the same words (tests/test_content.py checks that it does).
+PHASE_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "fr": {
+        "initial": ("initial", "initiale", "initialement", "au démarrage"),
+        "expanded": ("à l'avenir", "augmentera", "atteindra", "atteindront", "faire passer"),
+    },
+    "en": {
+        "initial": ("initial", "initially", "at start-up", "at first"),
+        "expanded": ("in the future", "expand", "expanded", "expansion", "rise to", "grow to"),
+    },
+    "pt": {
+        "initial": ("inicial", "inicialmente"),
+        "expanded": ("no futuro", "expandir", "ampliar", "aumentará"),
+    },
+}
+_PHASE_PATTERNS = {
+    language: {phase: re.compile("|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in words)) for phase, words in phases.items()}
+    for language, phases in PHASE_WORDS.items()
 }
 
 
+def phases_in(text: str, language: str) -> dict[str, str]:
+    """phase -> the first phase word of that phase found in `text` (lower-cased, ’ read as ')."""
+    folded = text.replace("\u2019", "'").lower()
+    found = {}
+    for phase, pattern in _PHASE_PATTERNS.get(language, {}).items():
+        if m := pattern.search(folded):
+            found[phase] = m.group()
+    return found
+
+
 def _phase(ctx: ArticleContext, entry: str, e: ClaimEntry) -> str | None:
-    computed = PHASES.get(e.time.text.lower()) if e.time is not None else None
-    if e.phase is not None and computed is not None and computed != e.phase:  # the reading schema checked the value
+    """The claim's phase: from a phase word of its time phrase, or curated where the quote holds a word of it."""
+    language = ctx.reading.language
+    in_time = phases_in(e.time.text, language) if e.time is not None else {}
+    if len(in_time) > 1:
+        ctx.add(entry, "time", f"{e.time.text!r} holds words of both phases ({', '.join(in_time.values())}); expected one")
+        return None
+    computed = next(iter(in_time), None)
+    if e.phase is None:
+        return computed
+    if computed is not None and computed != e.phase:  # the reading schema checked the value
         ctx.add(entry, "phase", f"is {shown(e.phase)} but the time words {e.time.text!r} say {computed!r}")
-    return e.phase or computed
+        return None
+    if e.phase not in phases_in(e.quote, language) and e.phase not in in_time:
+        words = ", ".join(repr(w) for w in PHASE_WORDS.get(language, {}).get(e.phase, ()))
+        ctx.add(
+            entry,
+            "phase",
+            f"is {shown(e.phase)}, but neither the quote nor its time phrase holds a word of that phase ({language}: {words}); "
+            "a phase is published only from the words (docs/content.md#phases); remove phase, and say in note why the figure may belong to a phase",
+        )
+        return None
+    return e.phase
 
 
 def claim_rows(ctx: ArticleContext, e: ClaimEntry) -> tuple[Row | None, list[Row]]:
@@ -83,7 +127,7 @@ def claim_rows(ctx: ArticleContext, e: ClaimEntry) -> tuple[Row | None, list[Row
     if span is None:
         return None, []
     value_span = ctx.within(entry, "value", span, e.value)
-    stated_columns, ref = ctx.statement_time(entry, span, e.stated)
+    stated_columns, ref = ctx.statement_time(entry, span, e.stated, e.attribution_kind)
     time_columns = ctx.phrase_columns(entry, "time", span, e.time, ref)
     claim_id = f"{ctx.seed.article_id}-{value_span[0] if value_span else span[0]}-{e.property}"
     roles = [

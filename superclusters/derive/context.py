@@ -175,6 +175,7 @@ class ArticleContext:
             "quote_en": self.gloss(entry, e.en),
             "ambiguity": e.ambiguity,
             "note": e.note,
+            "clause_note": e.clause_note,
         }
 
     # -- dates ------------------------------------------------------------------
@@ -218,15 +219,17 @@ class ArticleContext:
             f"{prefix}_char_end": inner[1],
         }
 
-    def statement_time(self, entry: str, span: tuple[int, int], stated: Phrase | None) -> tuple[Row | None, Reference | None]:
+    def statement_time(self, entry: str, span: tuple[int, int], stated: Phrase | None, attribution_kind: str) -> tuple[Row | None, Reference | None]:
         """stated_* columns (when the words were said) and the reference that relative times are counted from.
 
-        Without a `stated` phrase the statement is the article's own, made at publication. A stated phrase
-        that is no calendar time ("Musk has revealed") was said at some time up to publication.
+        Without a `stated` phrase, the outlet's own words were said at publication; words the seed credits to
+        someone else (a person, an organisation, unnamed sources) at some time up to publication, since the
+        article reports them and does not say when they were said. A stated phrase that is no calendar time
+        ("Musk has revealed") says the same: some time up to publication.
         """
         ref = self.ref
         published = ref.published if ref is not None else None
-        if stated is None:
+        if stated is None and (attribution_kind == "outlet" or published is None):
             columns = self.phrase_columns(entry, "stated", span, None, ref)
             if published is not None:
                 columns.update({k: v for k, v in date_columns("stated", published, None).items() if k != "stated_text"})
@@ -235,10 +238,10 @@ class ArticleContext:
         columns = self.phrase_columns(entry, "stated", span, stated, ref, anywhere=True)
         if columns is None or ref is None:
             return columns, ref
-        if not stated.calendar:
+        if stated is None or not stated.calendar:
             anchor = ("publication_date" if published.anchor == "absolute" else published.anchor) if published else "none"
             said = Placed("in", None, published.end if published else None, "range", anchor)
-            columns.update({k: v for k, v in date_columns("stated", said, stated.text).items()})
+            columns.update({k: v for k, v in date_columns("stated", said, stated.text if stated else None).items()})
             columns["stated_relation"] = "in"
         else:
             said = Placed("in", columns["stated_start"], columns["stated_end"], columns["stated_precision"], columns["stated_anchor"])

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from ..errors import Collector
 from ..inputs.readings import Registry
 from .context import Row
+from .profiles import ProfileSummary
 from .reconcile import RECONCILE_FIELDS
 
 # Each entity kind and the table of its rows.
@@ -35,6 +36,7 @@ class CorpusSummary:
         self._claims: list[tuple] = []  # RECONCILE_FIELDS of each claim, since the last seal()
         self._sealed: list[bytes] = []  # pickled (parties, claims) of earlier batches
         self.inferred: set[str] = set()
+        self.profiles = ProfileSummary()  # what the systems' rows need from the profile facts (derive_batch adds them)
 
     def add(self, rows: dict[str, list[Row]]) -> None:
         """Take one article's rows (or a batch of whole articles, in article order)."""

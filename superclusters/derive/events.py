@@ -28,11 +28,11 @@ def event_rows(ctx: ArticleContext, e: EventEntry) -> tuple[Row | None, list[Row
         return None, []
     event_id = f"{ctx.seed.article_id}-{span[0]}-{e.type}" + (f"-{e.status}" if e.status else "")
     links, basis = ctx.links("events", event_id, entry, span, roles, e.links, e.note)
-    # A relative date counts from when the words were said, where the reading says ("estará disponível em
-    # alguns meses", announced "No início deste mês"), as for claims and relations.
-    ref = ctx.ref if e.stated is None else ctx.statement_time(entry, span, e.stated)[1]
+    # A relative date counts from when the words were said ("estará disponível em alguns meses", announced
+    # "No início deste mês"), as for claims and relations.
+    stated_columns, ref = ctx.statement_time(entry, span, e.stated, e.attribution_kind)
     date_columns = ctx.phrase_columns(entry, "date", span, e.date, ref)
-    if date_columns is None:
+    if date_columns is None or stated_columns is None:
         return None, []
     row = {
         "event_id": event_id,
@@ -42,6 +42,7 @@ def event_rows(ctx: ArticleContext, e: EventEntry) -> tuple[Row | None, list[Row
         "description": e.description,
         "modality": e.modality,
         **date_columns,
+        **stated_columns,
         "organisation_ids": "|".join(e.organisations) or None,
         "hardware_ids": "|".join(e.hardware) or None,
         "person_ids": "|".join(e.people) or None,

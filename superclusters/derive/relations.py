@@ -18,7 +18,7 @@ def relation_rows(ctx: ArticleContext, e: RelationEntry) -> tuple[Row | None, li
         return None, []
     if e.object_text is not None:
         ctx.within(entry, "object_text", span, e.object_text)
-    stated_columns, ref = ctx.statement_time(entry, span, e.stated)
+    stated_columns, ref = ctx.statement_time(entry, span, e.stated, e.attribution_kind)
     time_columns = ctx.phrase_columns(entry, "time", span, e.time, ref)
     object_key = e.object or "text"
     relation_id = f"{ctx.seed.article_id}-{span[0]}-{e.predicate}-{e.subject}-{object_key}"

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import BuildError, Collector, Problem
-from .readings import ENTITIES_FILE, Draft, Reading, parse_reading, read_text
+from ..errors import BuildError, Collector, Problem, shown
+from .limits import MAX_SEED_BYTES
+from .paths import path_problem
+from .readings import ENTITIES_FILE, Draft, Reading, invisible_problems, invisible_text, parse_reading, read_text
 from .seeds import Seed, decode_seed
 from .sentences import segment
-
-MAX_SEED_BYTES = 5_000_000  # the seeds are 2-6 kB; a larger file is not an article
 
 
 def _seed_bytes(path: Path, shown: str, reading: Reading, problems: Collector) -> bytes | None:
@@ -28,7 +28,7 @@ def _seed_bytes(path: Path, shown: str, reading: Reading, problems: Collector) -
         problems.add(shown, "", "", f"is {kind}, not a regular file; expected the article's text")
         return None
     if info.st_size > MAX_SEED_BYTES:
-        problems.add(shown, "", "", f"is {info.st_size} bytes; seeds are limited to {MAX_SEED_BYTES}")
+        problems.add(shown, "", "", f"is {info.st_size} bytes; articles are limited to {MAX_SEED_BYTES} bytes (inputs/limits.MAX_SEED_BYTES)")
         return None
     return path.read_bytes()
 
@@ -50,14 +50,16 @@ def read_article(root: Path, path: Path, reading_schema: dict, problems: Collect
     text = read_text(path, shown, problems)
     reading = parse_reading(text, shown, problems, reading_schema) if text is not None else None
     if isinstance(reading, Draft):
-        seed_file = root / "seeds" / reading.seed
-        total = len(segment(seed_file.read_bytes().decode("utf-8", "replace"))) if reading.seed and seed_file.is_file() else 0
+        seed_file = f"seeds/{reading.seed}"  # the draft's own word: checked like any path read from a file
+        readable = path_problem(root, seed_file) is None and (root / seed_file).stat().st_size <= MAX_SEED_BYTES
+        total = len(segment((root / seed_file).read_bytes().decode("utf-8", "replace"))) if readable else 0
+        proposals = f"{reading.proposals} proposal(s) to confirm; " if reading.proposals else ""
         problems.add(
             shown,
             "",
             "",
-            f"draft: {total - reading.stubs} of {total} sentences curated, {reading.todos} TODO marker(s) left; "
-            "nothing is published while a reading holds TODO (see docs/curating.md)",
+            f"draft: {total - reading.stubs} of {total} sentences curated, {reading.todos} TODO marker(s) left; {proposals}"
+            "nothing is published while a reading holds TODO or a proposal (see docs/curating.md)",
         )
         return None
     if reading is None:
@@ -70,6 +72,11 @@ def read_article(root: Path, path: Path, reading_schema: dict, problems: Collect
         return None
     result = decode_seed(reading.seed, data, reading.seed_sha256)
     if isinstance(result, Seed):
+        if invisible_text(text):
+            before = len(problems.problems)
+            invisible_problems(reading, result.text, problems)
+            if len(problems.problems) > before:
+                return None
         return result, reading, data
     problems.add(result.file, result.entry, result.field, f"{result.message}. {affected_entries(reading)}")
     return None
@@ -87,7 +94,11 @@ def package_version(root: Path) -> str:
     """The one place the version lives: pyproject.toml's [project] version (SemVer)."""
     import tomllib
 
-    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-    if not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", version):
-        raise BuildError([Problem("pyproject.toml", "project", "version", f"{version!r} is not SemVer MAJOR.MINOR.PATCH")])
+    try:
+        version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, KeyError, TypeError) as exc:
+        why = f"cannot be read ({type(exc).__name__}: {str(exc)[:120]})"
+        raise BuildError([Problem("pyproject.toml", "project", "version", f'{why}; expected a [project] table with version = "MAJOR.MINOR.PATCH"')]) from None
+    if not isinstance(version, str) or not re.fullmatch(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)", version):  # ASCII digits: \d takes every script's
+        raise BuildError([Problem("pyproject.toml", "project", "version", f"{shown(version)} is not SemVer MAJOR.MINOR.PATCH")])
     return version

@@ -18,8 +18,14 @@ other text is left to the careful PyYAML path in readings.parse_yaml, which alon
   (the readings refuse them before expanding): the text is refused on any `!`, `&` or `*` that can start
   a node, and alias replay is limited to zero as a second guard.
 - It does not apply merge keys (`<<`) and accepts `=`; both are caught as plain text PyYAML would type.
-- It accepts tabs, control characters, a BOM, NEL/LS/PS (which YAML 1.1 reads as line breaks) and
-  the `\\/` escape: such texts are refused (`_refused_text`).
+- It accepts tabs, control characters, a BOM and NEL/LS/PS (which YAML 1.1 reads as line breaks):
+  such texts are refused (`_refused_text`).
+- Escapes in double-quoted scalars: it reads the YAML 1.2 escape `\\/`, and joins a surrogate pair
+  written as two escapes (`"\\ud83d\\ude00"`) into one character, which libyaml refuses and PyYAML's
+  pure-Python scanner keeps as two lone surrogates (readings.py refuses those). The readings need
+  only `\\n` (and a curator may write `\\"` or `\\\\`), which every parser reads alike (in plain and
+  single-quoted scalars a backslash is itself to all of them): a text holding any other backslash is
+  refused (`_ESCAPE`), so other escapes are PyYAML's alone to read.
 - It reads an empty `|` or `>` block scalar as a line break (PyYAML and the spec: empty): only the strip
   headers `|-` and `>-` (the ones the readings use) are taken.
 - In flow collections it reads `[x:]` as a mapping and `[|x]`, `[:x]`, `[?x]` as text, where PyYAML
@@ -41,6 +47,8 @@ from typing import Any
 
 import yaml
 
+from .limits import MAX_NESTING
+
 try:  # as readings.py: the C loader where libyaml is there
     from yaml import CSafeLoader as _PyLoader
 except ImportError:  # pragma: no cover
@@ -60,6 +68,7 @@ REFUSED = object()  # fast_load's answer when only the PyYAML path may decide
 # Every character but LF and the printable ones PyYAML accepts, less NEL, LS, PS and the BOM: tabs, CR,
 # control characters, and the line separators YAML 1.1 breaks lines on (yaml_rs keeps them as text).
 _BAD_CHARACTER = re.compile(r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_ESCAPE = re.compile(r'\\(?![n"\\])')  # a backslash other than in the escapes \n, \" and \\ (all three parsers read those alike)
 _NODE_PROPERTY = re.compile(r"(?<!\w)[!&*]")  # a tag, anchor or alias can start any node not inside a word
 # A block scalar header other than `>-` and `|-`: yaml_rs reads an empty `|` or `>` as "\n" (PyYAML, and
 # the YAML spec: ""), and clip and keep chomping at the end of a text are where parsers differ most.
@@ -104,7 +113,7 @@ def _simple_flows(text: str) -> bool:
 
 def _refused_text(text: str) -> bool:
     """True if the text holds something yaml_rs may read unlike PyYAML (see the module's docstring)."""
-    if _BAD_CHARACTER.search(text) or "\\/" in text:  # `\/`: an escape YAML 1.2 added (yaml_rs reads it)
+    if _BAD_CHARACTER.search(text) or "\\" in text and _ESCAPE.search(text):  # escapes: see the module's docstring
         return True
     if ("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY.search(text):
         return True
@@ -184,24 +193,31 @@ _FIRST = _TYPED_FIRST | _INDICATORS
 
 
 def _checked(value: Any, text: str) -> bool:
-    """True if every value in yaml_rs's result is one PyYAML would give for the same text."""
+    """True if every value in yaml_rs's result is one PyYAML would give for the same text, and lists and
+    mappings nest at most MAX_NESTING levels (the PyYAML path reports a deeper one at its line)."""
     first = _FIRST  # most text starts with none of these: skip the call (hot loop)
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        kind = type(current)
-        if kind is str:
-            if (current[:1] in first or not current) and not _same_as_pyyaml(current, text):
-                return False
-        elif kind is dict:
-            for key, item in current.items():
-                if type(key) is not str or (key[:1] in first or not key) and not _same_as_pyyaml(key, text):
-                    return False  # a number, boolean, null or list as a key: PyYAML's path words it
-                stack.append(item)
-        elif kind is list:
-            stack.extend(current)
-        elif not (current is None or kind is bool or kind is int):
-            return False  # floats, dates, datetimes: YAML 1.1 and 1.2 read different texts as these
+    level, depth = [value], 0  # the values at one nesting depth, walked a depth at a time
+    while level:
+        below: list = []
+        for current in level:
+            kind = type(current)
+            if kind is str:
+                if (current[:1] in first or not current) and not _same_as_pyyaml(current, text):
+                    return False
+            elif kind is dict:
+                if depth >= MAX_NESTING:
+                    return False
+                for key, item in current.items():
+                    if type(key) is not str or (key[:1] in first or not key) and not _same_as_pyyaml(key, text):
+                        return False  # a number, boolean, null or list as a key: PyYAML's path words it
+                    below.append(item)
+            elif kind is list:
+                if depth >= MAX_NESTING:
+                    return False
+                below.extend(current)
+            elif not (current is None or kind is bool or kind is int):
+                return False  # floats, dates, datetimes: YAML 1.1 and 1.2 read different texts as these
+        level, depth = below, depth + 1
     return True
 
 

@@ -68,6 +68,7 @@ def reading_schema(schemas: dict[str, dict]) -> dict:
         "en": _text("English gloss (required where the seed is not in English)"),
         "ambiguity": _text("a second reading the curator cannot rule out"),
         "note": _text("why the reading holds; required for an inferred link"),
+        "clause_note": _text("why this entry's speaker or statement time differs from another entry quoting the same clause"),
     }
     claim = _entry(
         ["quote", "value", "property", "modality", "attributed_to", "attribution_kind"],
@@ -167,6 +168,11 @@ def reading_schema(schemas: dict[str, dict]) -> dict:
             "reference_year": {"type": "integer", "minimum": 1900, "maximum": 2100},
             "reference_year_basis": _text("why the year holds where the seed states none"),
             "outlet": _text("organisation id of the outlet, where the seed names it"),
+            "source_url": {
+                "type": "string",
+                "pattern": r"^https?://[^\s]+$",
+                "description": "the article's web address, only where the seed states it or the publisher's page was checked; never guessed",
+            },
             "roles": {"type": "array", "items": role},
             "unnamed": {"type": "array", "items": party},
             "claims": {"type": "array", "items": claim},
@@ -199,25 +205,67 @@ def _node_at(node: Any, path: list[Any]) -> Any:
     return node
 
 
-_COMPILED: dict[int, tuple[dict, Any]] = {}
+_COMPILED: dict[tuple[str, int], tuple[dict, Any]] = {}
 
 
-# jsonschema-rs matches patterns with ECMAScript's classes, jsonschema with Python's `re`. They differ:
-# Python's \s also holds U+001C-U+001F and U+0085, so "\S" alone would let jsonschema-rs accept a text of
-# only those, which jsonschema refuses. For the fast check each such pattern is replaced by one that is
-# never looser than Python's (checked over every code point in tests/test_reading_schema_fast.py). The
-# schema's other patterns are only ever stricter in ECMAScript (ASCII \d; `$` that does not match
-# before a final newline), which costs a slower answer from jsonschema, never a wrong one.
+# The schema's patterns are ECMAScript regular expressions, as JSON Schema defines them (an editor's YAML
+# language server reads them so), and two engines run them, each told what the other means:
+#
+# - jsonschema matches with Python's `re`, where `$` also matches before a final line break (so
+#   "engineer\n" passed `^[a-z][a-z0-9_]*$`) and `\d` holds every script's digits: for it each pattern's
+#   final `$` becomes `\Z` and `\d` becomes `[0-9]` (`python_pattern`), ECMAScript's meaning.
+# - jsonschema-rs matches with ECMAScript's classes, but Python's \s also holds U+001C-U+001F and U+0085,
+#   so "\S" alone would let jsonschema-rs accept a text of only those, which jsonschema refuses (a text
+#   Python calls blank is blank to the build). For the fast check each such pattern is replaced by one
+#   that is never looser than Python's (checked over every code point in tests/test_reading_schema_fast.py).
 STRICTER_FOR_RS = {"\\S": "[^\\s\\x1c-\\x1f\\x85]"}
 
 
-def _no_looser_patterns(schema: Any) -> Any:
-    """`schema` with each pattern of STRICTER_FOR_RS replaced (a copy; the original is left as it is)."""
+def python_pattern(pattern: str) -> str:
+    """An ECMAScript pattern of the reading schema as Python's `re` must read it to mean the same."""
+    pattern = pattern.replace("\\d", "[0-9]")
+    return pattern[:-1] + "\\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+
+
+def _patterns(schema: Any, rewrite: Any) -> Any:
+    """`schema` with each pattern rewritten (a copy; the original is left as it is)."""
     if isinstance(schema, dict):
-        return {k: STRICTER_FOR_RS.get(v, v) if k == "pattern" and isinstance(v, str) else _no_looser_patterns(v) for k, v in schema.items()}
+        return {k: rewrite(v) if k == "pattern" and isinstance(v, str) else _patterns(v, rewrite) for k, v in schema.items()}
     if isinstance(schema, list):
-        return [_no_looser_patterns(v) for v in schema]
+        return [_patterns(v, rewrite) for v in schema]
     return schema
+
+
+def _compiled(schema: dict, engine: str) -> Any:
+    """The schema's validator for `engine` ("python": jsonschema, "rs": jsonschema-rs), made once per schema."""
+    compiled = _COMPILED.get((engine, id(schema)))
+    if compiled is None or compiled[0] is not schema:  # keyed by identity; the schema is kept so its id is not reused
+        if engine == "rs":
+            import jsonschema_rs
+
+            validator = jsonschema_rs.validator_for(_patterns(schema, lambda p: STRICTER_FOR_RS.get(p, p)))
+        else:
+            from jsonschema import Draft202012Validator, validators
+
+            # JSON Schema calls 2024.0 an integer; the build needs an int (dates do arithmetic on it), and
+            # YAML reads 2024.0 as a float: an integer is a Python int, never a float nor a bool.
+            checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", lambda _, value: type(value) is int)
+            validator = validators.extend(Draft202012Validator, type_checker=checker)(_patterns(schema, python_pattern))
+        compiled = _COMPILED[(engine, id(schema))] = (schema, validator)
+    return compiled[1]
+
+
+def _holds_float(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        current = stack.pop()
+        if type(current) is float:
+            return True
+        if type(current) is dict:
+            stack.extend(current.values())
+        elif type(current) is list:
+            stack.extend(current)
+    return False
 
 
 def conforms(data: Any, schema: dict) -> bool:
@@ -225,32 +273,28 @@ def conforms(data: Any, schema: dict) -> bool:
 
     Why not jsonschema's own `is_valid`: it cost about 4 ms a reading, a third of a 1,000-article build
     (issue 13); jsonschema-rs answers the same in about 0.1 ms. jsonschema stays the authority for the
-    messages (`schema_problems`, run only when this says no), and for any value jsonschema-rs cannot
-    take (it raises on Python objects JSON has no type for, such as a set from a YAML `!!set`): then
-    jsonschema answers. tests/test_reading_schema_fast.py checks that the two agree on valid and broken readings.
+    messages (`schema_problems`, run only when this says no), and answers itself where jsonschema-rs is
+    not installed, for any value jsonschema-rs cannot take (it raises on Python objects JSON has no type
+    for, such as a set), and where the data holds a float (jsonschema-rs calls 2024.0 an integer). The
+    build's result never depends on which answered: jsonschema-rs is never looser than jsonschema
+    (tests/test_reading_schema_fast.py), and where it is stricter, jsonschema finds no problem and the
+    reading is taken whole, as if jsonschema-rs had said yes.
     """
-    import jsonschema_rs
-
-    compiled = _COMPILED.get(id(schema))
-    if compiled is None or compiled[0] is not schema:  # keyed by identity; the schema is kept so its id is not reused
-        compiled = _COMPILED[id(schema)] = (schema, jsonschema_rs.validator_for(_no_looser_patterns(schema)))
-    try:
-        return bool(compiled[1].is_valid(data))
-    except Exception:  # noqa: BLE001 - a value jsonschema-rs cannot convert; jsonschema decides
-        from jsonschema import Draft202012Validator
-
-        return Draft202012Validator(schema).is_valid(data)
+    if not _holds_float(data):
+        try:
+            return bool(_compiled(schema, "rs").is_valid(data))
+        except Exception:  # noqa: BLE001 - jsonschema-rs missing, or a value it cannot convert; jsonschema decides
+            pass
+    return _compiled(schema, "python").is_valid(data)
 
 
 def schema_problems(data: Any, node: Any, schema: dict, with_paths: bool = False) -> list[tuple]:
     """(where, entry, message) for every way `data` breaks the reading schema, at line and column
     (with `with_paths`, the error's path in the data as a fourth item)."""
-    from jsonschema import Draft202012Validator
-
     from ..errors import shown
 
     found = []
-    for error in sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(_compiled(schema, "python").iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         path = list(error.absolute_path)
         at = _node_at(node, path)
         mark = at.start_mark

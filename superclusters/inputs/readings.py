@@ -8,6 +8,7 @@ at a time, so a curator sees every one in a single run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import yaml
 
 from ..errors import Collector, shown
 from .fast_yaml import REFUSED, fast_load
+from .limits import MAX_CURATED_BYTES, MAX_NESTING, PARSER_SAFE_NESTING, json_loads, too_deep, yaml_surely_within, yaml_too_deep_at
 
 try:  # PyYAML's C loader is many times faster; fall back only where libyaml is missing.
     from yaml import CSafeLoader as _BaseLoader
@@ -23,11 +25,10 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-MAX_CURATED_BYTES = 5_000_000  # a reading or the registry; the largest today is 40 kB
-
-
-class _Loader(_BaseLoader):
-    """Safe loader that refuses duplicate keys (PyYAML would silently keep the last one) and complex keys."""
+class CuratedRules:
+    """What a curated file's loader adds to PyYAML's safe loader: duplicate keys (PyYAML would silently
+    keep the last one) and complex keys are refused. A mixin, so that tests can put it on the pure-Python
+    SafeLoader too and compare it with the C one."""
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         seen: dict = {}
@@ -42,7 +43,11 @@ class _Loader(_BaseLoader):
                     "while reading a mapping", node.start_mark, f"duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark
                 )
             seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+class _Loader(CuratedRules, _BaseLoader):
+    """The safe loader with the curated files' rules (the C one where libyaml is installed)."""
 
 
 ENTITIES_FILE = "entities.yaml"
@@ -78,6 +83,7 @@ class ClaimEntry:
     phase: str | None = None
     links: tuple[tuple[str, str], ...] = ()  # (entity id, basis) for entities the quote's sentence does not name
     ambiguity: str | None = None
+    clause_note: str | None = None  # why its speaker or statement time differs from another row of its clause
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class EventEntry:
     links: tuple[tuple[str, str], ...] = ()
     ambiguity: str | None = None
     stated: Phrase | None = None  # when the words were said: relative dates count from it
+    clause_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,7 @@ class RelationEntry:
     en: str | None
     ambiguity: str | None
     note: str | None
+    clause_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +207,7 @@ class Reading:
     relations: tuple[RelationEntry, ...] = ()
     unnamed: tuple[PartyEntry, ...] = ()
     dismissed_sentences: tuple[SentenceDismissal, ...] = ()
+    source_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,24 +280,80 @@ class Registry:
 
 def _shared_node(node: Any) -> Any:
     """The first node reachable twice (an alias, `*name`), or None: composing keeps aliases as shared nodes."""
+    found = _node_problem(node, "")
+    return found[0] if found is not None and found[1] == ALIAS_MESSAGE else None
+
+
+ALIAS_MESSAGE = "YAML anchors and aliases (&name, *name) are not allowed in readings; write the value out"
+TAG_MESSAGE = "YAML tags (!name, !!type) are not allowed in readings; write the value as plain or quoted text"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BLOCK_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+
+
+FLOW_MESSAGE = "a flow collection ([...] or {...}) may hold only words or quoted text, on one line; write it as a block list (- item) instead"
+_FLOW_WORD = re.compile(r"\w[\w .+/'\"();-]*")  # as fast_yaml's _FLOW_ITEM
+
+
+def _simple_flow(node: Any, children: list) -> bool:
+    """A flow collection both PyYAML loaders read alike: on one line, each plain item a word (`[a?]`, `[?]`
+    and `[x:]` are read differently by libyaml and the pure-Python scanner), no mapping inside a list."""
+    if node.start_mark.line != node.end_mark.line:
+        return False
+    for child in children:
+        if isinstance(child, yaml.ScalarNode):
+            if not child.style and not _FLOW_WORD.fullmatch(child.value):  # plain: style None (pure Python) or "" (libyaml)
+                return False
+        elif isinstance(child, yaml.MappingNode) and isinstance(node, yaml.SequenceNode):
+            return False
+    return True
+
+
+def _node_problem(node: Any, text: str) -> tuple[Any, str] | None:
+    """(node, message) for the first node that breaks a rule of curated files, or None.
+
+    - An alias (a node reachable twice: composing keeps aliases as shared nodes): a few lines of
+      aliases can expand to gigabytes, and readings never need them; nor an anchor (`&name`) or a tag
+      (`!name`): the C and pure-Python loaders read the empty tag `!` differently (tests/test_fast_yaml.py).
+    - Lists and mappings nesting deeper than MAX_NESTING.
+    - A scalar holding a surrogate code point (only an escape can write one): libyaml refuses a
+      `\\ud83d` escape, PyYAML's pure-Python scanner keeps it as a lone surrogate (no UTF-8 can hold
+      it), and yaml_rs joins a pair of them; refused here, the answer is the same whichever is installed.
+    - A block scalar header followed by a comment with no space between (`|#`): libyaml takes it, the
+      pure-Python scanner and the YAML spec do not.
+    - A flow collection that is not simple (`_simple_flow`), where the two loaders differ.
+    """
+    escapes, properties, blocks = "\\" in text, "!" in text or "&" in text, "|" in text or ">" in text
     seen: set[int] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.ScalarNode):
-            continue
-        if id(current) in seen:
-            return current
-        seen.add(id(current))
-        children = current.value if isinstance(current, yaml.SequenceNode) else [n for pair in current.value for n in pair]
-        for child in children:
-            if isinstance(child, yaml.ScalarNode):
-                if id(child) in seen:
-                    return child
-                seen.add(id(child))
-            else:
-                stack.append(child)
+    level, depth = [node], 0
+    while level:
+        below = []
+        for current in level:
+            if id(current) in seen:
+                return current, ALIAS_MESSAGE
+            seen.add(id(current))
+            if properties or blocks:
+                first = text[current.start_mark.index : current.start_mark.index + 1]
+                if properties and first in ("!", "&"):
+                    return current, TAG_MESSAGE if first == "!" else ALIAS_MESSAGE
+                if blocks and first in ("|", ">") and _BLOCK_HEADER_COMMENT.match(text, current.start_mark.index):
+                    return current, "a comment right after a block scalar's header (|#, >-#); put a space before the #"
+            if isinstance(current, yaml.ScalarNode):
+                if escapes and _SURROGATE.search(current.value):
+                    code = ord(_SURROGATE.search(current.value).group())
+                    return current, f"an escape gives the surrogate code point U+{code:04X}, which is no character; write the character itself"
+                continue
+            if depth >= MAX_NESTING:
+                return current, too_deep(MAX_NESTING + 1)
+            children = current.value if isinstance(current, yaml.SequenceNode) else [n for pair in current.value for n in pair]
+            if current.flow_style and not _simple_flow(current, children):
+                return current, FLOW_MESSAGE
+            below.extend(children)
+        level, depth = below, depth + 1
     return None
+
+
+CACHE_ENV = "SUPERCLUSTERS_YAML_CACHE"
+_CACHE_CHECKED: set[str] = set()
 
 
 def _cache_folder() -> Path | None:
@@ -299,9 +364,20 @@ def _cache_folder() -> Path | None:
 
     from . import CHECKOUT
 
-    configured = os.environ.get("SUPERCLUSTERS_YAML_CACHE")
+    configured = os.environ.get(CACHE_ENV)
     if configured is not None:
-        return Path(configured) if configured else None
+        if not configured:
+            return None
+        folder = Path(configured)
+        if configured not in _CACHE_CHECKED:  # once a setting: this runs for every file read
+            if folder.exists() and not folder.is_dir():
+                from ..errors import BuildError, Problem
+
+                raise BuildError(
+                    [Problem(CACHE_ENV, "", "", f"{configured[:200]!r} is not a folder; expected a folder for the parsed-YAML cache, or empty to turn it off")]
+                )
+            _CACHE_CHECKED.add(configured)
+        return folder
     checkout = CHECKOUT
     return checkout / ".cache" / "parsed-yaml" if (checkout / "pyproject.toml").is_file() else None
 
@@ -310,14 +386,14 @@ _CACHE_SALT: list[bytes] = []
 
 
 def _cache_key(text: str) -> str:
-    """sha256 of the text, salted with this module's and fast_yaml's source and PyYAML's version: a change
+    """sha256 of the text, salted with this module's, fast_yaml's and limits' source and PyYAML's version: a change
     to the parsing rules (a new check) or to the parser can never be answered from an older cache entry."""
     import hashlib
 
     if not _CACHE_SALT:
-        from . import fast_yaml
+        from . import fast_yaml, limits
 
-        salt = Path(__file__).read_bytes() + Path(fast_yaml.__file__).read_bytes() + yaml.__version__.encode()
+        salt = b"".join(Path(module.__file__).read_bytes() for module in (fast_yaml, limits)) + Path(__file__).read_bytes() + yaml.__version__.encode()
         _CACHE_SALT.append(hashlib.sha256(salt).digest())
     return hashlib.sha256(_CACHE_SALT[0] + text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -339,11 +415,9 @@ _MISS = object()  # a cache miss (None is a cached value: an empty document)
 
 
 def _cache_get(folder: Path, key: str) -> Any:
-    import json
-
     try:
-        return json.loads((folder / f"{key}.json").read_bytes())
-    except (OSError, ValueError):
+        return json_loads((folder / f"{key}.json").read_bytes().decode("utf-8"))
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON or nested too deep: parsed anew
         return _MISS
 
 
@@ -354,13 +428,28 @@ def _cache_put(folder: Path, key: str, value: Any) -> None:
 
     if not _json_exact(value):
         return
+    temporary = folder / f".{key}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
         temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, folder / f"{key}.json")
     except OSError:
-        pass
+        try:  # a write cut short (a full disk) or a rename refused leaves no temporary file behind
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+# Characters PyYAML's C (libyaml) and pure-Python loaders read differently, refused before either runs so
+# that the answer does not depend on whether libyaml is installed (tests/test_fast_yaml.py compares them):
+# a tab, which libyaml takes in a plain scalar and refuses in a block scalar's text, and the pure-Python
+# scanner the other way round; U+FEFF, which libyaml drops at a line's start. Other differences are
+# refused on the composed nodes (_node_problem).
+_REFUSED_WHY = {
+    "\t": "a tab character; YAML separates and indents with spaces (inside double quotes, write \\t)",
+    "\ufeff": "a byte-order mark or zero-width no-break space (U+FEFF), which libyaml drops after a line break; remove it",
+}
+_REFUSED_CHARACTER = re.compile("[" + "".join(_REFUSED_WHY) + "]")
 
 
 def parse_yaml(text: str, path: str, problems: Collector) -> Any:
@@ -379,8 +468,14 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
     when it provably equals PyYAML's (fast_yaml.fast_load): a text it might read differently, and every
     text with a problem, goes the PyYAML way below, which words each problem as before.
     """
-    if len(text) > MAX_CURATED_BYTES:
-        problems.add(path, "", "", f"is {len(text)} characters; curated files are limited to {MAX_CURATED_BYTES}")
+    if len(text) > MAX_CURATED_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_CURATED_BYTES:
+        problems.add(path, "", "", f"is {len(text.encode('utf-8', 'surrogatepass'))} bytes; curated files are limited to {MAX_CURATED_BYTES}")
+        return None
+    refused = _REFUSED_CHARACTER.search(text)
+    if refused is not None:
+        at = refused.start()
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        problems.add(path, f"line {line}, column {column}", "", _REFUSED_WHY[refused.group()])
         return None
     folder = _cache_folder()
     key = _cache_key(text) if folder is not None else ""
@@ -388,37 +483,50 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
         cached = _cache_get(folder, key)
         if cached is not _MISS:
             return cached
-    value = fast_load(text)  # yaml_rs, only where it provably gives PyYAML's objects (superclusters/inputs/fast_yaml.py)
-    if value is not REFUSED:
-        if folder is not None:
-            _cache_put(folder, key, value)
-        return value
-    loader = _Loader(text)
+    fast = True
+    if not yaml_surely_within(text, PARSER_SAFE_NESTING):  # see limits.py: only then is the depth found before parsing
+        try:
+            at = yaml_too_deep_at(text)
+        except (yaml.YAMLError, ValueError):  # the parse below stops at the same place, within the depth
+            at, fast = None, False
+        if at is not None:
+            problems.add(path, f"line {at[0]}, column {at[1]}", "", too_deep(MAX_NESTING + 1))
+            return None
+    value = fast_load(text) if fast else REFUSED  # yaml_rs, only where it provably gives PyYAML's objects (superclusters/inputs/fast_yaml.py)
+    if value is REFUSED:
+        value = _pyyaml_load(text, path, problems)
+        if value is REFUSED:
+            return None
+    if folder is not None:
+        _cache_put(folder, key, value)
+    return value
+
+
+def _pyyaml_load(text: str, path: str, problems: Collector, loader_class: type | None = None) -> Any:
+    """The careful path: PyYAML's objects for `text`, or REFUSED with the problem recorded at its line and column."""
+    loader = None
     try:
+        loader = (loader_class or _Loader)(text)  # the pure-Python reader checks the characters here, libyaml while parsing
         node = loader.get_single_node()
         if node is None:
             return None
-        shared = _shared_node(node)
-        if shared is not None:
-            mark = shared.start_mark
-            problems.add(
-                path,
-                f"line {mark.line + 1}, column {mark.column + 1}",
-                "",
-                "YAML anchors and aliases (&name, *name) are not allowed in readings; write the value out",
-            )
-            return None
-        value = loader.construct_document(node)
-        if folder is not None:
-            _cache_put(folder, key, value)
-        return value
+        found = _node_problem(node, text)
+        if found is not None:
+            mark = found[0].start_mark
+            problems.add(path, f"line {mark.line + 1}, column {mark.column + 1}", "", found[1])
+            return REFUSED
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         problems.add(path, where, "", f"malformed YAML: {getattr(exc, 'problem', None) or exc}")
-        return None
+        return REFUSED
+    except ValueError as exc:  # PyYAML's pure-Python scanner: an escape past U+10FFFF (chr() refuses it; libyaml words it)
+        problems.add(path, "unknown position", "", f"malformed YAML: {exc}")
+        return REFUSED
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 class _Fields:
@@ -527,12 +635,26 @@ def _mapping(top: _Fields, name: str) -> dict:
 
 @dataclass(frozen=True)
 class Draft:
-    """A reading `build.py add` wrote that still holds TODO markers: not curated yet, never derived."""
+    """A reading `build.py add` wrote that still holds TODO markers or proposals: not curated yet, never derived."""
 
     path: str
     seed: str
     stubs: int  # sentence stubs left
     todos: int  # TODO markers left in all
+    proposals: int = 0  # entries the drafter proposed (`proposed: true`) and proposed entities, left to confirm
+
+
+PROPOSED = "proposed"  # the marker on an entry the drafter proposed (curate/draft.py); the curator deletes it to confirm
+PROPOSED_ENTITIES = "proposed_entities"  # a draft's list of entities for readings/entities.yaml
+
+
+def _proposal_paths(data: dict) -> list[tuple]:
+    """(list key, index) of every proposed entry: one marked `proposed`, or one in proposed_entities."""
+    found = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            found += [(key, i) for i, item in enumerate(value) if key == PROPOSED_ENTITIES or isinstance(item, dict) and PROPOSED in item]
+    return found
 
 
 def _todo_paths(data: Any, path: tuple = ()) -> list[tuple]:
@@ -555,25 +677,48 @@ def _may_hold_todo(text: str) -> bool:
 
 
 def _draft(data: dict, text: str, path: str, problems: Collector) -> Draft:
-    """One problem line per stub or TODO field, at its line: no wall of derived errors."""
+    """One problem line per stub, proposal or TODO field, at its line: no wall of derived errors."""
     from .reading_schema import _node_at
 
     node = yaml.compose(text, Loader=_Loader)
     todos = _todo_paths(data)
+    proposals = _proposal_paths(data)
     stubs = data.get("stubs") if isinstance(data.get("stubs"), list) else []
     reported = set()
-    for todo in todos:
-        head = todo[:2] if todo and todo[0] in ("stubs", "claims", "events", "relations", "dismissed_sentences") else todo[:1]
+    for path_in_data in sorted(proposals + todos, key=lambda p: _node_at(node, list(p)).start_mark.index):
+        head = path_in_data[:2] if path_in_data and isinstance(data.get(path_in_data[0]), list) and len(path_in_data) > 1 else path_in_data[:1]
         if head in reported:
             continue
         reported.add(head)
-        mark = _node_at(node, list(todo)).start_mark
+        mark = _node_at(node, list(path_in_data)).start_mark
         label = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in head).replace(".[", "[")
         item = data.get(head[0])
-        quote = item[head[1]].get("quote") if len(head) == 2 and isinstance(item, list) and isinstance(item[head[1]], dict) else None
+        entry = item[head[1]] if len(head) == 2 and isinstance(item, list) and isinstance(item[head[1]], dict) else {}
+        quote = entry.get("quote", entry.get("name")) if entry else None
         shown_quote = f" ({quote[:40]!r})" if isinstance(quote, str) else ""
-        problems.add(path, f"line {mark.line + 1}", f"{label}{shown_quote}", "not curated yet (TODO); fill it in or remove it")
-    return Draft(path, str(data.get("seed", "")), len(stubs), len(todos))
+        if head in proposals:
+            message = "proposal to confirm: check it against the seed, then delete `proposed: true` (correct it first if need be), or delete the entry"
+            if head[0] == PROPOSED_ENTITIES:
+                message = "proposed entity: add it to readings/entities.yaml (or use the id of one there) and delete it here, or delete it"
+        else:
+            message = "not curated yet (TODO); fill it in or remove it"
+        problems.add(path, f"line {mark.line + 1}", f"{label}{shown_quote}", message)
+    return Draft(path, str(data.get("seed", "")), len(stubs), len(todos), len(proposals))
+
+
+def _non_text_key(data: Any) -> tuple[str, Any] | None:
+    """(where, key) of the first mapping key that is not text (`1: one`, `yes: x`), or None."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, current = stack.pop()
+        if type(current) is dict:
+            for key, value in current.items():
+                if type(key) is not str:
+                    return where, key
+                stack.append((f"{where}.{key}" if where else key, value))
+        elif type(current) is list:
+            stack.extend((f"{where}[{index}]", value) for index, value in enumerate(current))
+    return None
 
 
 def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Reading | Draft | None:
@@ -591,7 +736,12 @@ def parse_reading(text: str, path: str, problems: Collector, schema: dict) -> Re
     if not isinstance(data, dict):
         problems.add(path, "", "", f"got {type(data).__name__}; expected a mapping with seed, seed_sha256, language, title, ...")
         return None
-    if _may_hold_todo(text) and _todo_paths(data) or "stubs" in data:
+    odd = _non_text_key(data)
+    if odd is not None:  # JSON Schema (and the code after it) knows only text keys
+        where, key = odd
+        problems.add(path, where, shown(key), f"a key YAML reads as {type(key).__name__}; expected a field name (quote it if it is one)")
+        return None
+    if _may_hold_todo(text) and _todo_paths(data) or "stubs" in data or PROPOSED in text and _proposal_paths(data):
         return _draft(data, text, path, problems)
     from .reading_schema import conforms, schema_problems
 
@@ -652,15 +802,96 @@ def parse_registry(text: str, path: str, problems: Collector) -> Registry:
             if ident in seen:
                 problems.add(path, f"{kind}.{ident}", "", f"id is also a {seen[ident]} id; ids must be unique across kinds")
             seen[ident] = kind
+    if invisible_text(text):
+        for kind in ENTITY_KINDS:
+            for ident, entity in registry.table(kind).items():
+                for name, character in _invisible_fields(entity):
+                    problems.add(path, f"{kind}.{ident}", name, invisible_message(character, "a name, alias or description never needs one"))
     return registry
 
 
+# Code points that change how the text around them reads without showing themselves: control characters
+# (but the tab and the line feed), format characters (bidi overrides and isolates such as U+202E, which
+# turned an index page's entity names around; zero-width spaces and joiners; the soft hyphen; U+FEFF) and
+# the line and paragraph separators: Unicode's categories Cc, Cf, Zl and Zp, as Python 3.11's Unicode 14
+# lists them (tests/test_hostile_readings.py compares the list with unicodedata).
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def invisible_text(text: str) -> bool:
+    """False when no value parsed from the YAML `text` can hold an INVISIBLE character (none in it, and no
+    escape that could write one), so the walk over the values is skipped."""
+    return "\\" in text or INVISIBLE.search(text) is not None
+
+
+def invisible_message(character: str, why: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(character, "a control character")
+    return f"holds U+{ord(character):04X} ({name}), an invisible character that changes how the text around it reads; {why}: remove it"
+
+
+def _invisible_fields(entry: Any, allowed: str = "") -> list[tuple[str, str]]:
+    """(field, character) for each field of a curated entry that holds an INVISIBLE character not in `allowed`."""
+    found = []
+    for item in fields(entry):
+        values = [getattr(entry, item.name)]
+        while values:
+            value = values.pop()
+            if isinstance(value, str):
+                bad = next((m.group() for m in INVISIBLE.finditer(value) if m.group() not in allowed), None)
+                if bad is not None:
+                    found.append((item.name, bad))
+                    break
+            elif isinstance(value, tuple):
+                values.extend(value)
+            elif isinstance(value, Phrase):
+                values.extend((value.text, value.prefix))
+    return found
+
+
+def invisible_problems(reading: Reading, seed_text: str, problems: Collector) -> None:
+    """A problem for each curated value that holds an INVISIBLE character its seed does not hold.
+
+    One the seed holds is the seed's own text: a quote must keep it (offsets and the exact text rest on
+    it), and so may a gloss that copies it. The published tables keep such text as it is; whoever shows it
+    must isolate it (the site does). One the seed does not hold was typed or pasted, and would make the
+    published text read otherwise than it is.
+    """
+    allowed = "".join(set(INVISIBLE.findall(seed_text)))
+    for name, character in _invisible_fields(reading, allowed):
+        if name not in READING_LISTS.values():
+            problems.add(reading.path, "", name, invisible_message(character, "the seed holds none"))
+    for key, attribute in READING_LISTS.items():
+        for entry in getattr(reading, attribute):
+            for name, character in _invisible_fields(entry, allowed):
+                quote = getattr(entry, "quote", "")
+                problems.add(reading.path, f"{key}[{entry.index}] ({quote[:40]!r})", name, invisible_message(character, "the seed holds none"))
+
+
 def read_text(path: Path, shown: str, problems: Collector) -> str | None:
-    """Read a curated file as strict UTF-8, recording (not raising) a decoding problem."""
+    """Read a curated file as strict UTF-8, recording (not raising) a problem: missing, not a regular
+    file (a FIFO would block, a device never end: neither is opened), over MAX_CURATED_BYTES (by its size,
+    before it is read), or not UTF-8."""
+    import stat
+
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            problems.add(shown, "", "", "not a regular file (a folder, device or FIFO); expected a YAML file")
+            return None
+        if info.st_size > MAX_CURATED_BYTES:
+            problems.add(shown, "", "", f"is {info.st_size} bytes; curated files are limited to {MAX_CURATED_BYTES}")
+            return None
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         problems.add(shown, "", "", "file is missing")
+    except OSError as exc:
+        problems.add(shown, "", "", f"cannot be read ({exc.strerror or exc})")
     except UnicodeDecodeError as exc:
         problems.add(shown, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected UTF-8 text")
     return None

@@ -235,8 +235,8 @@ def _place(text: str, ref: Reference) -> Placed:
     if _has(TODAY, lowered):
         pub = _published(ref, text)
         return Placed("in", pub.start, pub.end, pub.precision, _relative_anchor(ref))
-    if _has(RECENT, lowered):  # some time up to publication: an interval open at the start
-        if ref.published is not None and ref.published.start is not None:
+    if _has(RECENT, lowered):  # some time up to when it was said: an interval open at the start
+        if ref.published is not None and ref.published.end is not None:  # said at an undated time up to a known end, too
             return Placed("in", None, ref.published.end, "range", _relative_anchor(ref))
         return Placed("in", None, date(ref.year, 12, 31), "range", year_anchor)
     if re.search(r"(semana passada|last week|semaine dernière)", lowered):

@@ -3,9 +3,11 @@
 Aliases are indexed by their first word and then by length. The text is walked
 word by word; at each word the text is sliced at each candidate length, longest
 first, and looked up, so the longest alias wins ("Michael Dell" over "Dell", "Grok 2" over "Grok").
-A longer mention may contain mentions of other entities (the "xAI" of "cluster de treinamento xAI",
-the "Tesla" of "sede da Tesla"), except inside a person's name ("Dell" in "Michael Dell" is his
-surname, not the company) and except other aliases of the same entity. A match must end at a word
+A longer mention may contain mentions of other entities that start at a later word (the "xAI" of
+"supercomputador que a xAI está construindo"), except inside a person's or a place's name, where the
+word is part of the name ("Dell" in "Michael Dell" is his surname, not the company; the "Tesla" of
+"sede da Tesla" is no more counted than that of "Tesla HQ", where the longest alias wins), and except
+other aliases of the same entity. A match must end at a word
 boundary, so the platform "X" never matches inside "xAI" or "Texas". The cost is linear in the text and independent
 of the number of aliases (however many share a first word), which keeps the
 build linear as the registry grows.
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 
 WORD = re.compile(r"\w+")
 WORD_CHAR = re.compile(r"\w")
+# Kinds whose names are not searched for other entities' mentions: the words are part of the name.
+NAMES_WITHOUT_NESTING = frozenset({"person", "place"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def find_mentions(text: str, index: AliasIndex) -> list[Mention]:
     for word in index.candidates.finditer(text):
         start = word.start()
         inside = outer is not None and start < outer.end
-        if inside and outer.kind == "person":
+        if inside and outer.kind in NAMES_WITHOUT_NESTING:
             continue
         for length, aliases in by_first_word.get(word.group(), ()):
             end = start + length

@@ -145,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=root)
     parser.add_argument("--out", type=Path, default=root / "figures" / "claims_by_source.png")
     args = parser.parse_args(argv)
-    print(f"wrote {draw(args.root, args.out)}")
+    try:
+        print(f"wrote {draw(args.root, args.out)}")
+    except (OSError, ValueError, KeyError) as exc:  # missing or unreadable tables (pyarrow's errors are ValueErrors), an unwritable --out
+        print(f"figure failed, nothing written: {type(exc).__name__}: {str(exc)[:200]}; run `make build` first, and check --root and --out", file=sys.stderr)
+        return 1
     return 0
 
 

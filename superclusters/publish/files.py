@@ -224,6 +224,13 @@ def parquet_bytes(df: Any, schema: dict) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+# Beside each table's validated batches in the spill folder: how its CSV must be read back. A row is never
+# longer than the batch it was written in, and pyarrow's CSV reader fails on a row longer than its block
+# ("straddling object straddles two block boundaries"); and a value holding a line break needs its
+# quote-aware chunker (slower, so only where one does).
+CSV_SHAPE = "{table}.csv-shape.json"
+
+
 class TableFiles:
     """One table's CSV and Parquet files, written batch by batch by a streaming build and hashed as written.
 
@@ -247,6 +254,7 @@ class TableFiles:
         self.parquet: Any = None
         self.spill: Any = None
         self.batches = 0
+        self.csv_shape = {"largest_batch_bytes": 0, "line_breaks_in_values": False}  # for the read-back (CSV_SHAPE)
         for path in self.paths:
             try:
                 _step(f"before write {path}")
@@ -257,6 +265,7 @@ class TableFiles:
             self.csv_file = open(folder / self.paths[0], "wb")  # noqa: SIM115 - closed in close()
         except OSError as exc:
             raise BuildError([_os_problem(self.paths[0], "cannot be written", exc)]) from None
+        self.spill_folder = spill
         if spill is not None:
             try:
                 spill.mkdir(parents=True, exist_ok=True)
@@ -273,6 +282,10 @@ class TableFiles:
         table = pa.Table.from_pandas(df, schema=self.arrow, preserve_index=False)
         data = csv_bytes_arrow(table, self.schema, header=self.batches == 0)
         path = self.paths[0]
+        shape = self.csv_shape
+        shape["largest_batch_bytes"] = max(shape["largest_batch_bytes"], len(data))
+        lines = table.num_rows + (self.batches == 0)
+        shape["line_breaks_in_values"] = shape["line_breaks_in_values"] or data.count(b"\n") != lines or b"\r" in data
         try:
             self.csv_file.write(data)
             self.csv_hash.update(data)
@@ -298,6 +311,7 @@ class TableFiles:
             self.parquet.close()
             if self.spill is not None:
                 self.spill.close()
+                (self.spill_folder / CSV_SHAPE.format(table=self.table)).write_text(json.dumps(self.csv_shape), encoding="utf-8")
             parquet = file_sha256(self.folder / self.paths[1])
         except OSError as exc:
             raise BuildError([_os_problem(self.paths[1], "cannot be written", exc)]) from None
@@ -324,6 +338,17 @@ def _outlets(frames: dict[str, Any]) -> dict[str, str]:
     names = dict(zip(frames["organisations"]["organisation_id"], frames["organisations"]["name"], strict=True))
     articles = frames["articles"]
     return {a: names[o] for a, o in zip(articles["article_id"], articles["outlet_organisation_id"], strict=True) if not missing(o)}
+
+
+# Where a spreadsheet user meets the CSV files (a data portal shows each resource's description), the
+# stance on formula injection (docs/failures.md, "Security"): the CSV is data, every cell as the build
+# validated it, equal to the Parquet file and, for quotes, to the seed's own words; a cell that begins with
+# =, +, - or @ is text, and is never altered (a leading ' would break the exact quotes and the offsets).
+CSV_NOTE = (
+    "RFC 4180 CSV, UTF-8. Every cell is data, never a formula: a text cell may begin with =, +, - or @ "
+    "(a quote or a gloss) and is published exactly as written. In a spreadsheet, import the file with every "
+    "column as text rather than opening it directly; or load the Parquet file."
+)
 
 
 def parquet_resource_schema(schema: dict, table: str) -> str | dict:
@@ -381,6 +406,7 @@ def descriptor(
                 # The schema file's own hash, so a loosened schema plus an edited, re-hashed cell is caught.
                 resource["schemaHash"] = hashes[resource["schema"]]
             if fmt == "csv":
+                resource["description"] = CSV_NOTE
                 # `encoding` applies to text only, so the Parquet resources carry none.
                 resource["encoding"] = "utf-8"
                 # frictionless counts bytes of CSV only; on Parquet it would report a byte-count error.
@@ -460,7 +486,7 @@ def _step(name: str) -> None:
     """
     if fault_hook is not None:
         fault_hook(name)
-    action, _, where = os.environ.get(FAULT_ENV, "").partition(":")
+    action, where = fault_setting() or ("", "")
     if where == name:
         if action == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
@@ -501,6 +527,36 @@ def _rename(source: Path, target: Path, shown: str, step: str) -> None:
     _step(f"after {step}")
 
 
+MAX_LOCK_WAIT_S = 86_400.0
+
+
+def lock_wait_s() -> float:
+    """SUPERCLUSTERS_LOCK_WAIT (default 600): a number of seconds from 0 to a day; "nan" or "inf" would wait for ever."""
+    text = os.environ.get(LOCK_WAIT_ENV, "600")
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= MAX_LOCK_WAIT_S:  # also refuses nan and inf
+        raise BuildError([Problem(LOCK_WAIT_ENV, "", "", f"{text[:40]!r} is not a number of seconds from 0 to {MAX_LOCK_WAIT_S:g}")])
+    return value
+
+
+FAULT_ACTIONS = ("kill", "pause")
+
+
+def fault_setting() -> tuple[str, str] | None:
+    """SUPERCLUSTERS_FAULT as (action, step), None when unset or empty; anything else is a problem, never
+    a setting silently ignored (a test that meant to kill the build would pass without killing it)."""
+    text = os.environ.get(FAULT_ENV, "")
+    if not text:
+        return None
+    action, _, where = text.partition(":")
+    if action not in FAULT_ACTIONS or not where:
+        raise BuildError([Problem(FAULT_ENV, "", "", f"{text[:80]!r}; expected kill:<step> or pause:<step>, or nothing")])
+    return action, where
+
+
 @contextmanager
 def build_lock(root: Path, wait: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock on the package folder: one publishing build per checkout at a time.
@@ -514,10 +570,7 @@ def build_lock(root: Path, wait: float | None = None) -> Iterator[None]:
         yield
         return
     if wait is None:
-        try:
-            wait = float(os.environ.get(LOCK_WAIT_ENV, "600"))
-        except ValueError:
-            raise BuildError([Problem(LOCK_WAIT_ENV, "", "", f"{os.environ[LOCK_WAIT_ENV]!r} is not a number of seconds")]) from None
+        wait = lock_wait_s()
     fd = os.open(root, os.O_RDONLY)
     try:
         try:
@@ -580,6 +633,7 @@ def publish(
     itself) and returns more `files` and `also` to write beside what it wrote (the descriptor, the README).
     """
     also = also or {}
+    fault_setting()  # a malformed setting stops the build before anything is written
     with build_lock(root):
         try:
             recover(root)

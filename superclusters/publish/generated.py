@@ -1,7 +1,8 @@
-"""Files generated from the table schemas alone: the reading schema and the data dictionary.
+"""Files generated from the table schemas and the code alone: the reading schema, the data dictionary, and the
+profile attributes' table in docs/profiles.md.
 
 They depend on no article, so `make build` writes them first (`python -m superclusters.publish.generated`), each
-replaced atomically and only when it changed; `build.py --check` fails when either is stale.
+replaced atomically and only when it changed; `build.py --check` fails when one is stale.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from ..inputs import CHECKOUT
 from ..inputs.reading_schema import SCHEMA_FILE, schema_text
 
 DICTIONARY = "docs/data-dictionary.md"
+PROFILES = "docs/profiles.md"
+VOCABULARY_BEGIN = "<!-- BEGIN generated attribute vocabulary: from derive/profiles.py by make build -->"
+VOCABULARY_END = "<!-- END generated attribute vocabulary -->"
 
 
 def data_dictionary(schemas: dict[str, dict]) -> str:
@@ -31,9 +35,25 @@ def data_dictionary(schemas: dict[str, dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def vocabulary_table() -> list[str]:
+    """The lines of docs/profiles.md's attribute table: each attribute, its label and rank, where it comes from."""
+    from ..derive.profiles import vocabulary
+
+    lines = ["", "| attribute | label | rank | from | `systems` column |", "|---|---|---|---|---|"]
+    lines += [f"| `{a}` | {label} | {rank} | {origin} | `{column}` |" for a, label, rank, origin, column in vocabulary()]
+    return [*lines, ""]
+
+
 def generated_files(root: Path) -> dict[Path, str]:
+    """Each generated file and its text; docs/profiles.md (hand-written around a generated table) where it exists."""
+    from .readme import _replace_block
+
     schemas = load_schemas(root / "schemas")
-    return {root / "schemas" / SCHEMA_FILE: schema_text(schemas), root / DICTIONARY: data_dictionary(schemas)}
+    files = {root / "schemas" / SCHEMA_FILE: schema_text(schemas), root / DICTIONARY: data_dictionary(schemas)}
+    profiles = root / PROFILES
+    if profiles.is_file():
+        files[profiles] = _replace_block(profiles.read_text(encoding="utf-8"), VOCABULARY_BEGIN, VOCABULARY_END, vocabulary_table(), PROFILES)
+    return files
 
 
 def stale(root: Path) -> list[str]:

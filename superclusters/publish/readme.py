@@ -1,5 +1,5 @@
-"""The README's generated blocks (where the sources agree and disagree; how every sentence is accounted
-for), computed from the validated tables and written between their markers by the build."""
+"""The README's generated blocks (the systems at a glance; where the sources agree and disagree; how every
+sentence is accounted for), computed from the validated tables and written between their markers by the build."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ AGREEMENT_BEGIN = "<!-- BEGIN generated agreement summary: computed from the cla
 AGREEMENT_END = "<!-- END generated agreement summary -->"
 ACCOUNTING_BEGIN = "<!-- BEGIN generated sentence accounting: computed from the readings by make build -->"
 ACCOUNTING_END = "<!-- END generated sentence accounting -->"
+GLANCE_BEGIN = "<!-- BEGIN generated systems at a glance: computed from the tables by make build -->"
+GLANCE_END = "<!-- END generated systems at a glance -->"
 
 
-def _replace_block(readme: str, begin: str, end: str, body: list[str]) -> str:
+def _replace_block(readme: str, begin: str, end: str, body: list[str], path: str = "README.md") -> str:
     if begin not in readme or end not in readme:
-        raise BuildError([Problem("README.md", "", "", f"missing the markers {begin!r} and {end!r} around a generated block")])
+        raise BuildError([Problem(path, "", "", f"missing the markers {begin!r} and {end!r} around a generated block")])
     pattern = re.escape(begin) + ".*?" + re.escape(end)
     return re.sub(pattern, lambda _: "\n".join([begin, *body, end]), readme, flags=re.S)
 
@@ -39,6 +41,81 @@ def agreement_summary(frames: dict[str, Any]) -> list[str]:
         "",
         f"All {len(groups)} groups: {totals}. Values read `comparator value unit (article, modality, time, phase, source)`; "
         "each group's full reason, naming the pair of claims that decided it, is in `claim_groups.reason`, every compared pair in `claim_pairs`.",
+        "",
+    ]
+    return lines
+
+
+def _link(text: str, url: Any) -> str:
+    """A Markdown link to the words a value rests on (a span link into a seed), or the text alone."""
+    from ..check.schemas import missing
+
+    text = text.replace("|", "/").replace("[", "(").replace("]", ")")
+    return text if missing(url) or not url else f"[{text}]({url})"
+
+
+def _linked(values: Any, urls: Any) -> str:
+    """'; '-separated values, each linked to its own url (the lists are aligned), or an empty cell."""
+    from ..check.schemas import missing
+
+    if missing(values) or not values:
+        return ""
+    return "; ".join(_link(value, url) for value, url in zip(values.split("; "), urls if isinstance(urls, list) else [], strict=False))
+
+
+# The columns of epoch_gpu_clusters the glance reads (a streamed build keeps only these of that table).
+GLANCE_COLUMNS = (
+    "system_id",
+    "name",
+    "owner",
+    "owner_urls",
+    "location",
+    "location_urls",
+    "hardware_type",
+    "hardware_type_urls",
+    "chip_count_text",
+    "chip_count_url",
+    "h100_equivalents_text",
+    "h100_equivalents_url",
+    "power_mw_text",
+    "power_mw_url",
+    "status",
+    "status_urls",
+    "certainty",
+)
+
+
+def glance(frames: dict[str, Any]) -> list[str]:
+    """README lines: one row per system (the Epoch-style export), each value linking to the words it rests on."""
+    from ..check.schemas import missing
+
+    rows = frames["epoch_gpu_clusters"].sort_values("system_id")
+    lines = ["", "| system | owner | where | accelerators | GPUs (or H100-equivalents) | power | status | certainty |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows.itertuples():
+        status = "" if missing(r.status) else _link(r.status, r.status_urls[0] if isinstance(r.status_urls, list) else None)
+        cells = [
+            f"**{r.name}**",
+            _linked(r.owner, r.owner_urls),
+            _linked(r.location, r.location_urls),
+            _linked(r.hardware_type, r.hardware_type_urls),
+            _link(r.chip_count_text, r.chip_count_url)
+            if not missing(r.chip_count_text)
+            else _link(r.h100_equivalents_text, r.h100_equivalents_url)
+            if not missing(r.h100_equivalents_text)
+            else "",
+            "" if missing(r.power_mw_text) else _link(r.power_mw_text, r.power_mw_url),
+            status,
+            "" if missing(r.certainty) else r.certainty,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Each value links to the words it rests on. Only what a row states and links to the system by name or by "
+        "an earlier sentence is shown; what rests on the curator's inference is in the `notes`. One figure is shown "
+        "per cell (the rule that picks it, and how status and certainty are computed, are in "
+        "[docs/profiles.md](docs/profiles.md)); every figure with its phase, time, source and verdict is in the "
+        "`systems` table, every fact about every entity in `profile_facts`, and these rows, with their quotes, in "
+        "`epoch_gpu_clusters`.",
         "",
     ]
     return lines
@@ -81,5 +158,6 @@ def accounting_summary(frames: dict[str, Any], counts: SentenceCounts | None = N
 
 def readme_updated(readme: str, schemas: dict[str, dict], frames: dict[str, Any], counts: SentenceCounts | None = None) -> str:
     """README text with its generated blocks (computed from the data) replaced; the column tables live in docs/."""
-    text = _replace_block(readme, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
+    text = _replace_block(readme, GLANCE_BEGIN, GLANCE_END, glance(frames))
+    text = _replace_block(text, AGREEMENT_BEGIN, AGREEMENT_END, agreement_summary(frames))
     return _replace_block(text, ACCOUNTING_BEGIN, ACCOUNTING_END, accounting_summary(frames, counts))

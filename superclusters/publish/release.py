@@ -1,29 +1,33 @@
-"""Build the release: dist/v<version>/<name>-<version>.zip and its SHA256SUMS, deterministic and checked.
+"""Build the release: dist/v<version>/ with the zip, the other assets and SHA256SUMS, deterministic and checked.
 
-Layout. `dist/` is written exactly as it is served: `dist/v<version>/<name>-<version>.zip` and
-`dist/v<version>/SHA256SUMS`, the same `<base>/v<version>/<file>` paths that a GitHub Release uses
-and that `superclusters.load(version=..., base_url=...)` downloads from. Serving `dist/` as built
-is a working release server.
+Layout. `dist/` is written exactly as it is served: `dist/v<version>/<name>-<version>.zip`, the other
+top-level assets `make release` adds (build/release.py: the SQLite database and its Datasette metadata, the
+Epoch-style CSV, the wheel) and `dist/v<version>/SHA256SUMS`, the same `<base>/v<version>/<file>` paths
+that a GitHub Release uses and that `superclusters.load(version=..., base_url=...)` downloads from.
+Serving `dist/` as built is a working release server.
 
 Contents. The zip holds exactly the package, with `datapackage.json` at its root (no top folder),
 which is the convention frictionless reads zipped packages by: `frictionless validate <zip>` and
 `frictionless.Package("<zip>")` work on it directly. The file list is derived, never globbed: the
 descriptor, every resource's path, every schema file a resource references, and EXTRA_FILES (the
-README, CHANGELOG, LICENSE and the figure the README shows). A listed path that is a symlink (or
-runs through one), is hidden, leaves the package or is not a regular file is an error; files that
-nobody listed (a stray `data/evil.csv`, `seeds/.env`) are never shipped. `package_files` is also
-what the wheel's `superclusters/_data/` is copied from (see setup.py), so the list is stated once.
+README, CHANGELOG, LICENSE, the Hugging Face card's metadata and the figures the README shows). A listed
+path that is a symlink (or runs through one), is hidden (except the card's `.huggingface.yaml`, named by
+datasets), leaves the package or is not a regular file is an error; files that nobody listed (a stray
+`data/evil.csv`, `seeds/.env`) are never shipped. `package_files` is also what the wheel's
+`superclusters/_data/` is copied from (see setup.py), so the list is stated once.
 
 Bytes. Entries are sorted, stored uncompressed (so the bytes do not depend on the machine's zlib),
 dated SOURCE_DATE_EPOCH (or a fixed default) and given 0644 permissions: building twice gives the
-same bytes. SHA256SUMS covers the zip and every file inside it.
+same bytes. SHA256SUMS lists the zip, every other top-level asset and every file inside the zip (by its
+path there); a top-level asset never has the name of a file inside the zip.
 
 Trust. The zip's sha256 is pinned in `superclusters/releases.json`, which ships in the wheel and
-which the loader reads as KNOWN_RELEASES: `make release` writes the pin, the maintainer commits it
-with the version. A version already pinned to other bytes is refused (bump the version instead),
-unless --repin is given for a version that was never published.
+which the loader reads as KNOWN_RELEASES: `make release` writes the pin before it builds the wheel, so
+the wheel it publishes trusts exactly that zip; the maintainer commits the pin with the version. A
+version already pinned to other bytes is refused (bump the version instead), unless --repin is given for
+a version that was never published.
 
-Usage: python -m superclusters.publish.release [--root DIR] [--dist DIR] [--pins FILE] [--repin]
+Run it as `make release` (python -m superclusters.build.release).
 """
 
 from __future__ import annotations
@@ -31,13 +35,16 @@ from __future__ import annotations
 import io
 import json
 import os
-import stat
+import re
 import tempfile
 import time
 import zipfile
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable
+from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..inputs.limits import TooLarge, json_problem, read_json
+from ..inputs.paths import MISSING, path_problem
 from ..inputs.seeds import sha256_hex
 
 DESCRIPTOR = "datapackage.json"
@@ -48,6 +55,7 @@ EXTRA_FILES = (
     "LICENSE.md",
     "CITATION.cff",
     "croissant.json",
+    ".huggingface.yaml",
     "docs/build.md",
     "docs/content.md",
     "docs/curating.md",
@@ -57,9 +65,14 @@ EXTRA_FILES = (
     "figures/claims_by_source.png",
     "figures/site_article.png",
 )
+# A hidden file a release may ship: the Hugging Face card's metadata, named by datasets (publish/card.py).
+# Every other hidden path is refused, so a planted .env is never shipped.
+SHIPPED_HIDDEN = frozenset({".huggingface.yaml"})
 PINS = Path(__file__).resolve().parents[1] / "releases.json"
+SUMS = "SHA256SUMS"
 DEFAULT_EPOCH = 1704067200  # 2024-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is not set
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can carry
+ZIP_EPOCH_MAX = 4354819199  # 2107-12-31T23:59:59Z, the latest
 
 
 def release_name(root: Path) -> tuple[str, str]:
@@ -73,9 +86,10 @@ def _descriptor(root: Path) -> dict:
     if path.is_symlink() or not path.is_file():
         raise BuildError([Problem(DESCRIPTOR, "", "", "missing or not a regular file; run `make build` first")])
     try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BuildError([Problem(DESCRIPTOR, "", "", f"not valid UTF-8 JSON ({exc}); run `make build`")]) from None
+        descriptor = read_json(path)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TooLarge) as exc:
+        where, what = json_problem(exc)
+        raise BuildError([Problem(DESCRIPTOR, where, "", f"{what}; run `make build`")]) from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise BuildError([Problem(DESCRIPTOR, "", "resources", "missing; run `make build`")])
     return descriptor
@@ -103,26 +117,15 @@ def package_files(root: Path) -> list[str]:
 
 
 def _path_problem(root: Path, path: object) -> Problem | None:
-    """Why `path` may not be shipped, or None: it must be a plain relative path to a regular file, reached without symlinks."""
-    if not isinstance(path, str) or not path:
-        return Problem(DESCRIPTOR, "resources", "path", f"{path!r} is not a file path inside the package")
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or "\\" in path or "://" in path or any(part in ("", ".", "..") for part in path.split("/")):
-        return Problem(path, "", "", "not a relative path inside the package; a release ships only the package's own files")
-    if any(part.startswith(".") for part in pure.parts):
-        return Problem(path, "", "", "hidden file or folder; a release never ships hidden files")
-    current = root
-    for part in pure.parts:
-        current = current / part
-        try:
-            mode = os.lstat(current).st_mode
-        except OSError:
-            return Problem(path, "", "", "missing; run `make build` (and `make figure`) before releasing")
-        if stat.S_ISLNK(mode):
-            return Problem(path, "", "", f"{current.relative_to(root).as_posix()} is a symlink; a release never follows links (replace it with the file)")
-    if not stat.S_ISREG(mode):
-        return Problem(path, "", "", "not a regular file")
-    return None
+    """Why `path` may not be shipped, or None (inputs.paths.path_problem: a plain relative path to a regular file, reached without symlinks)."""
+    why = path_problem(root, path, hidden_ok=SHIPPED_HIDDEN)
+    if why is None:
+        return None
+    if why.startswith(MISSING):
+        return Problem(str(path), "", "", "missing; run `make build` (and `make figure`) before releasing")
+    if why.startswith("path "):  # the path itself is refused, whatever is on disk
+        return Problem(DESCRIPTOR, "resources", "path", f"{why}: not a relative path inside the package; a release ships only the package's own files")
+    return Problem(str(path), "", "", why)
 
 
 def _read_no_follow(path: Path) -> bytes:
@@ -141,8 +144,18 @@ def source_date_epoch() -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None:
         return DEFAULT_EPOCH
-    if not value.isdigit():
-        raise BuildError([Problem("SOURCE_DATE_EPOCH", "", "", f"{value!r} is not a number of seconds since 1970")])
+    # str.isdigit() also takes other scripts' digits ("²", "١"); a zip entry's date ends in 2107.
+    if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > ZIP_EPOCH_MAX:
+        raise BuildError(
+            [
+                Problem(
+                    "SOURCE_DATE_EPOCH",
+                    "",
+                    "",
+                    f"{value[:40]!r} is not a number of seconds since 1970 up to {ZIP_EPOCH_MAX} (the end of 2107, the last date a zip entry can carry)",
+                )
+            ]
+        )
     return max(int(value), ZIP_EPOCH_MIN)
 
 
@@ -160,21 +173,27 @@ def zip_bytes(files: list[tuple[str, bytes]], epoch: int) -> bytes:
     return buffer.getvalue()
 
 
-def sha256sums(zip_name: str, zipped: bytes, files: list[tuple[str, bytes]]) -> str:
-    """`sha256sum` format: the zip, then every file by its path inside the zip."""
-    lines = [(zip_name, sha256_hex(zipped))] + [(path, sha256_hex(data)) for path, data in files]
+def sha256sums(zip_name: str, zipped: bytes, files: list[tuple[str, bytes]], assets: dict[str, str] | None = None) -> str:
+    """`sha256sum` format: the zip, every other top-level asset (`assets`: name -> sha256), then every file by its path inside the zip.
+
+    Top-level names never contain "/" and are never a path inside the zip (build_release refuses a clash), so
+    `sha256sum -c --ignore-missing SHA256SUMS` checks the assets in dist/v<version>/ and, run in the unpacked
+    zip, every file of the package.
+    """
+    lines = [(zip_name, sha256_hex(zipped))] + list((assets or {}).items()) + [(path, sha256_hex(data)) for path, data in files]
     return "".join(f"{digest}  {name}\n" for name, digest in sorted(lines))
 
 
 def check_release(folder: Path, zip_name: str) -> list[str]:
-    """Unpack, compare with SHA256SUMS and the package's file list, validate with frictionless and our own check."""
+    """Unpack, compare with SHA256SUMS (the zip, every top-level asset, every file inside) and the package's file
+    list, validate with frictionless and our own check."""
     from frictionless import Package
 
     from .verify import verify_published
 
     problems = []
     expected = {}
-    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+    for line in (folder / SUMS).read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
         expected[name] = digest
     with tempfile.TemporaryDirectory() as tmp:
@@ -182,7 +201,10 @@ def check_release(folder: Path, zip_name: str) -> list[str]:
             archive.extractall(tmp)
         unpacked = {p.relative_to(tmp).as_posix(): p for p in Path(tmp).rglob("*") if p.is_file()}
         actual = {name: sha256_hex(path.read_bytes()) for name, path in unpacked.items()}
-        actual[zip_name] = sha256_hex((folder / zip_name).read_bytes())
+        for asset in sorted(p for p in folder.iterdir() if p.is_file() and p.name != SUMS and not p.name.startswith(".")):
+            if asset.name in unpacked:
+                problems.append(f"{asset.name}: a top-level asset with the name of a file inside the zip; SHA256SUMS could not tell them apart")
+            actual[asset.name] = sha256_hex(asset.read_bytes())
         for name in sorted(set(expected) | set(actual)):
             if expected.get(name) != actual.get(name):
                 problems.append(f"{name}: SHA256SUMS says {expected.get(name)}, file has {actual.get(name)}")
@@ -203,9 +225,10 @@ def read_pins(pins: Path) -> dict[str, str]:
     if not pins.exists():
         return {}
     try:
-        data = json.loads(pins.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BuildError([Problem(str(pins), "", "", f"unreadable ({exc}); restore it from git")]) from None
+        data = read_json(pins)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, TooLarge) as exc:
+        where, what = json_problem(exc)
+        raise BuildError([Problem(str(pins), where, "", f"{what}; restore it from git")]) from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise BuildError([Problem(str(pins), "", "", 'expected {"<version>": "<sha256>", ...}; restore it from git')])
     return data
@@ -240,13 +263,16 @@ def pin_release(pins: Path, version: str, digest: str, repin: bool = False) -> b
     return True
 
 
-def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool = False) -> tuple[Path, Path]:
-    """Write dist/v<version>/ (replacing its files only once checked), pin the zip's sha256 in `pins` if given; return (zip, SHA256SUMS)."""
+def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool = False, assets: Callable[[Path], None] | None = None) -> tuple[Path, Path]:
+    """Write dist/v<version>/ and return (zip, SHA256SUMS), in this order: the zip, checked; its sha256 pinned in
+    `pins` (if given); `assets(staging)` writing the other top-level assets (the database, the wheel built from
+    the pinned state, ...); SHA256SUMS over all of them; the whole folder checked again; then each file moved
+    into dist/v<version>/. Nothing there changes unless every check passed.
+    """
     name, version = release_name(root)
     zip_name = f"{name}-{version}.zip"
     files = members(root)
     zipped = zip_bytes(files, source_date_epoch())
-    sums = sha256sums(zip_name, zipped, files)
     if pins is not None:
         read_pins(pins)  # an unreadable pin file stops the release before anything is written
     folder = dist / f"v{version}"
@@ -254,12 +280,40 @@ def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool 
     with tempfile.TemporaryDirectory(dir=folder, prefix=".staging-") as staging:
         staged = Path(staging)
         (staged / zip_name).write_bytes(zipped)
-        (staged / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
+        (staged / SUMS).write_text(sha256sums(zip_name, zipped, files), encoding="utf-8", newline="\n")
         problems = check_release(staged, zip_name)
         if problems:
             raise BuildError([Problem("release", "", "", p) for p in problems])
         if pins is not None:
             pin_release(pins, version, sha256_hex(zipped), repin)
-        os.replace(staged / zip_name, folder / zip_name)
-        os.replace(staged / "SHA256SUMS", folder / "SHA256SUMS")
-    return folder / zip_name, folder / "SHA256SUMS"
+        if assets is not None:
+            assets(staged)
+            others = {p.name: sha256_hex(p.read_bytes()) for p in sorted(staged.iterdir()) if p.is_file() and p.name not in (zip_name, SUMS)}
+            (staged / SUMS).write_text(sha256sums(zip_name, zipped, files, others), encoding="utf-8", newline="\n")
+            problems = check_release(staged, zip_name)
+            if problems:
+                raise BuildError([Problem("release", "", "", p) for p in problems])
+        for path in sorted(staged.iterdir()):
+            if path.is_file() and path.name != SUMS:
+                os.replace(path, folder / path.name)
+        os.replace(staged / SUMS, folder / SUMS)  # last: SHA256SUMS never names a file that is not there yet
+    return folder / zip_name, folder / SUMS
+
+
+def resum(folder: Path, zip_name: str) -> Path:
+    """Rewrite folder/SHA256SUMS over what the folder holds now (the zip, its files and every top-level asset) and
+    check it: for an asset made after `make release`, such as the site's zip the release workflow adds."""
+    zipped = (folder / zip_name).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        files = [(info.filename, archive.read(info)) for info in archive.infolist() if not info.is_dir()]
+    others = {
+        p.name: sha256_hex(p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file() and p.name not in (zip_name, SUMS) and not p.name.startswith(".")
+    }
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{SUMS}.", suffix=".part")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(sha256sums(zip_name, zipped, files, others))
+    os.replace(temporary, folder / SUMS)
+    problems = check_release(folder, zip_name)
+    if problems:
+        raise BuildError([Problem("release", "", "", p) for p in problems])
+    return folder / SUMS

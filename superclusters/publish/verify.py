@@ -16,42 +16,27 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
-import stat
 from collections.abc import Callable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ..check.schemas import PANDAS_DTYPES, TABLES, field_names, with_python_lists
 from ..errors import Problem
+from ..inputs.limits import json_problem, read_json
+from ..inputs.paths import MISSING, path_problem
 from ..inputs.seeds import file_sha256, sha256_hex
 
 MAX_REPORTED = 10  # per file and kind, so one broken file does not bury the others
+# The csv module refuses a field over 128 KiB by default; a curated note or a quote can be megabytes (the
+# build takes a reading of up to 5 MB), and what the build accepts must read back. A process-wide setting.
+csv.field_size_limit(max(csv.field_size_limit(), (1 << 31) - 1))
 
 
 def unsafe_path(folder: Path, path: Any) -> str | None:
-    """Why `path` may not be read as a file of the package at `folder`, or None when it may."""
-    shown = repr(path)[:80]  # a hostile descriptor's path is echoed, but never whole
-    if not isinstance(path, str) or not path:
-        return f"path {shown} is not a relative path; expected e.g. 'data/claims.csv'"
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or "\\" in path or (pure.parts and ":" in pure.parts[0]):
-        return f"path {shown} is absolute; expected a path inside the package"
-    if ".." in pure.parts:
-        return f"path {shown} contains '..'; expected a path inside the package"
-    target = folder / path
-    try:
-        mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        return "missing; expected the file datapackage.json lists"
-    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
-    if not stat.S_ISREG(mode):
-        return "not a regular file (a link, folder, device or FIFO); expected the file itself"
-    if not target.resolve().is_relative_to(folder.resolve()):
-        return "lies outside the package (through a linked folder); expected a file inside it"
-    return None
+    """Why `path` may not be read as a file of the package at `folder`, or None when it may (the one
+    check, inputs.paths.path_problem; a missing file is answered "missing; expected the file datapackage.json lists")."""
+    why = path_problem(folder, path)
+    return "missing; expected the file datapackage.json lists" if why is not None and why.startswith(MISSING) else why
 
 
 def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
@@ -211,11 +196,10 @@ def descriptor_problems(folder: Path, schemas: dict[str, dict], complete: bool) 
     if why is not None:
         return [Problem(shown, "", "", why.replace("the file datapackage.json lists", "the package descriptor; rebuild or unpack the release again"))]
     try:
-        descriptor = json.loads((folder / shown).read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return [Problem(shown, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected a UTF-8 JSON file")]
-    except json.JSONDecodeError as exc:
-        return [Problem(shown, f"line {exc.lineno}, column {exc.colno}", "", f"invalid JSON: {exc.msg}")]
+        descriptor = read_json(folder / shown)
+    except (OSError, ValueError) as exc:  # unreadable, too large, not UTF-8, not JSON, nested too deep
+        where, what = json_problem(exc)
+        return [Problem(shown, where, "", what)]
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
         return [Problem(shown, "", "resources", "expected a JSON object whose resources are a list of objects")]
@@ -292,6 +276,25 @@ class _Rows:
         return self.count
 
 
+def csv_read_options(path: Path, spill: Path | None = None) -> tuple[Any, Any]:
+    """pyarrow's ReadOptions and ParseOptions for a CSV the build wrote at `path`: blocks of at least 1 MiB
+    and never smaller than the largest batch written (so than any row), and the quote-aware chunker where
+    a value holds a line break (it falls out of sync without it), as the writer recorded in `spill`
+    (files.CSV_SHAPE). Without that record, blocks as large as the file, and the quote-aware chunker."""
+    import pyarrow.csv as pacsv
+
+    from ..inputs.limits import json_loads
+    from .files import CSV_SHAPE
+
+    try:
+        shape = json_loads((spill / CSV_SHAPE.format(table=path.stem)).read_text(encoding="utf-8")) if spill is not None else None
+        block, line_breaks = int(shape["largest_batch_bytes"]), bool(shape["line_breaks_in_values"])
+    except (OSError, ValueError, TypeError, KeyError):
+        block, line_breaks = path.stat().st_size, True
+    block = min(max(1 << 20, block + 1), (1 << 31) - 1)  # pyarrow takes an int32
+    return pacsv.ReadOptions(use_threads=False, block_size=block), pacsv.ParseOptions(newlines_in_values=line_breaks)
+
+
 def streamed_read_back_problems(folder: Path, schemas: dict[str, dict], spill: Path) -> list[Problem]:
     """Each written file, parsed by pyarrow (C++) batch by batch, must equal the validated batches the
     build spilled to `spill/<table>.arrow` as it wrote them, which proves them as valid as the batches
@@ -327,8 +330,8 @@ def streamed_read_back_problems(folder: Path, schemas: dict[str, dict], spill: P
                     # Single-threaded, and a row group at a time: pyarrow's threaded CSV reader and Parquet
                     # `iter_batches` buffer far ahead (about 100 MB more peak memory at N = 10,000, measured).
                     if fmt == "csv":
-                        read = pacsv.ReadOptions(use_threads=False, block_size=1 << 20)
-                        got = _Rows(iter(pacsv.open_csv(folder / shown, read_options=read, convert_options=options)), schema, from_csv)
+                        read, parse = csv_read_options(folder / shown, spill)
+                        got = _Rows(iter(pacsv.open_csv(folder / shown, read_options=read, parse_options=parse, convert_options=options)), schema, from_csv)
                     else:
                         parquet = pq.ParquetFile(folder / shown)
                         groups = (b for g in range(parquet.num_row_groups) for b in parquet.read_row_group(g, use_threads=False).to_batches())

@@ -181,13 +181,20 @@ def site_bytes(out: Path) -> int:
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=Path("."), help="the published package folder")
+    parser.add_argument("--root", type=Path, default=None, help="the published package folder (default: here, or an installed wheel's data)")
     parser.add_argument("--out", type=Path, default=Path("site"))
     parser.add_argument("--screenshot", type=Path, help="also save a PNG of an article page (needs Chromium and selenium)")
     parser.add_argument("--zip", type=Path, help="also write the site as a deterministic zip, e.g. dist/<name>-<version>-site.zip")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    installed = Path(__file__).resolve().parents[1] / "_data"  # an installed wheel's copy of the package
+    root = args.root or (installed if not Path("datapackage.json").is_file() and (installed / "datapackage.json").is_file() else Path("."))
     try:
-        out = build_site(args.root, args.out)
+        import jinja2  # noqa: F401
+    except ImportError:
+        print("the site needs Jinja2: pip install 'ai-superclusters-2024[site]' (in a checkout, make site)", file=sys.stderr)
+        return 1
+    try:
+        out = build_site(root, args.out)
     except BuildError as exc:
         print(f"site failed, nothing written. {exc}", file=sys.stderr)
         return 1
