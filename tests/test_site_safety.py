@@ -109,6 +109,16 @@ def descriptor_nested(package: Path) -> None:
     (package / "datapackage.json").write_text('{"resources": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
 
 
+def seed_too_large(package: Path) -> None:
+    from superclusters.inputs.limits import MAX_SEED_BYTES
+
+    (package / "seeds" / "syn.txt").write_text("x" * (MAX_SEED_BYTES + 1), encoding="utf-8")
+
+
+def croissant_nested(package: Path) -> None:
+    (package / "croissant.json").write_text('{"@context": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+
+
 def descriptor_linked(package: Path) -> None:
     target = package.parent / "elsewhere.json"
     (package / "datapackage.json").rename(target)
@@ -197,23 +207,25 @@ def version_up(package: Path) -> None:
 HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
     "a resource path with ..": (path_up, "contains '..'"),
     "an absolute resource path": (path_absolute, "is absolute"),
-    "a data file linked outside": (path_linked, "not a regular file"),
+    "a data file linked outside": (path_linked, "is a symlink"),
     "a seed path with ..": (seed_up, "contains '..'"),
-    "a linked seed found by listing seeds/": (seed_linked_without_descriptor, "not a regular file"),
+    "a linked seed found by listing seeds/": (seed_linked_without_descriptor, "is a symlink"),
     "a schema path with ..": (schema_up, "contains '..'"),
     "a resource name with ..": (name_up, "cannot name a page"),
     "a resource named index": (name_index, "cannot name a page"),
     "a descriptor that is not JSON": (descriptor_not_json, "invalid JSON"),
-    "a descriptor nested 100,000 deep": (descriptor_nested, "nested too deeply"),
-    "a linked descriptor": (descriptor_linked, "not a regular file"),
+    "a descriptor nested 100,000 deep": (descriptor_nested, "levels deep or more"),
+    "a linked descriptor": (descriptor_linked, "is a symlink"),
+    "a seed larger than any article": (seed_too_large, "MAX_SEED_BYTES"),
+    "a Croissant record nested 100,000 deep": (croissant_nested, "levels deep or more"),
     "a schema that is not a Table Schema": (schema_not_a_schema, "expected a list of objects"),
     "a Parquet file that is not Parquet": (parquet_garbage, "cannot be read as Parquet"),
     "a CSV cell that is not its column's type": (csv_bad_integer, "cannot be read as CSV"),
     "a span beyond its seed": (span_outside_the_seed, "expected whole offsets"),
     "a span offset that is not a number": (span_not_a_number, "expected whole offsets"),
     "a file without its key column": (column_missing, "are missing from the file"),
-    "a linked figure": (figure_linked, "not a regular file"),
-    "a linked release asset": (release_asset_linked, "not a regular file"),
+    "a linked figure": (figure_linked, "is a symlink"),
+    "a linked release asset": (release_asset_linked, "is a symlink"),
     "a release asset that does not match SHA256SUMS": (release_asset_altered, "does not match SHA256SUMS"),
     "a version that climbs out of dist/": (version_up, "contains '..'"),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from ..inputs.limits import MAX_JSON_BYTES, json_loads, json_problem
 from .package import Package
 
 CROISSANT = "croissant.json"
@@ -19,19 +20,14 @@ SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u
 
 def croissant_jsonld(package: Package) -> tuple[bytes, str] | None:
     """(croissant.json's bytes, the same record as JSON safe inside <script>), or None when the package has none."""
-    data = package.optional(CROISSANT)
+    data = package.optional(CROISSANT, limit=("MAX_JSON_BYTES", MAX_JSON_BYTES))
     if data is None:
         return None
     try:
-        record = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        package.problem(CROISSANT, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected a UTF-8 JSON-LD file")
-        return None
-    except json.JSONDecodeError as exc:
-        package.problem(CROISSANT, f"line {exc.lineno}, column {exc.colno}", "", f"invalid JSON: {exc.msg}")
-        return None
-    except RecursionError:
-        package.problem(CROISSANT, "", "", "nested too deeply; expected a Croissant JSON-LD record")
+        record = json_loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        where, what = json_problem(exc)
+        package.problem(CROISSANT, where, "", what)
         return None
     if not isinstance(record, dict) or "@context" not in record:
         package.problem(CROISSANT, "", "@context", "missing; expected a Croissant JSON-LD object")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -18,12 +17,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import BuildError, Collector, Problem
+from ..inputs.limits import MAX_JSON_BYTES, MAX_SEED_BYTES, json_loads, json_problem
 from ..publish.verify import unsafe_path
 
 SPAN_FIELDS = ("article_id", "char_start", "char_end")
 DESCRIPTOR = "datapackage.json"
 NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")  # a table's name becomes tables/<name>.html
 RESERVED = {"index"}  # tables/index.html lists the tables
+SEED_LIMIT = ("MAX_SEED_BYTES", MAX_SEED_BYTES)
 
 
 @dataclass
@@ -118,8 +119,11 @@ class Reader:
         self.problems = Collector()
         self.files: dict[str, bytes] = {}
 
-    def read(self, path: Any, where: tuple[str, str, str]) -> bytes | None:
-        """The bytes of `path` (relative to the package), or None with a problem at `where` (file, entry, field)."""
+    def read(self, path: Any, where: tuple[str, str, str], limit: tuple[str, int] | None = None) -> bytes | None:
+        """The bytes of `path` (relative to the package), or None with a problem at `where` (file, entry, field).
+
+        `limit` is (its name in inputs/limits.py, bytes): a larger file is refused before more than that is read.
+        """
         why = unsafe_path(self.root, path)
         if why is not None:
             self.problems.add(*where, why)
@@ -128,28 +132,30 @@ class Reader:
             try:  # O_NOFOLLOW: a link swapped in after the check is refused, not followed
                 fd = os.open(self.root / path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
                 with os.fdopen(fd, "rb") as handle:
-                    self.files[path] = handle.read()
+                    data = handle.read(limit[1] + 1) if limit else handle.read()
             except OSError as exc:
                 self.problems.add(*where, f"cannot be read ({exc.strerror or exc})")
                 return None
+            if limit and len(data) > limit[1]:
+                self.problems.add(path, "", "", f"is larger than {limit[1]} bytes (inputs/limits.{limit[0]}); expected this package's own file")
+                return None
+            self.files[path] = data
         return self.files[path]
 
     def json(self, path: str, where: tuple[str, str, str]) -> Any:
-        data = self.read(path, where)
+        """A JSON file, read with the size cap and parsed with the nesting bound every JSON read here has (inputs/limits)."""
+        data = self.read(path, where, ("MAX_JSON_BYTES", MAX_JSON_BYTES))
         if data is None:
             return None
         try:
-            return json.loads(data.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            self.problems.add(path, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected a UTF-8 JSON file")
-        except json.JSONDecodeError as exc:
-            self.problems.add(path, f"line {exc.lineno}, column {exc.colno}", "", f"invalid JSON: {exc.msg}")
-        except RecursionError:
-            self.problems.add(path, "", "", "nested too deeply; expected a descriptor or Table Schema")
+            return json_loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            where, what = json_problem(exc)
+            self.problems.add(path, where, "", what)
         return None
 
-    def text(self, path: str, where: tuple[str, str, str]) -> str | None:
-        data = self.read(path, where)
+    def text(self, path: str, where: tuple[str, str, str], limit: tuple[str, int] | None = None) -> str | None:
+        data = self.read(path, where, limit)
         if data is None:
             return None
         try:
@@ -175,12 +181,12 @@ class Package:
     files: dict[str, bytes]
     reader: Reader
 
-    def optional(self, path: str, where: tuple[str, str, str] | None = None) -> bytes | None:
+    def optional(self, path: str, where: tuple[str, str, str] | None = None, limit: tuple[str, int] | None = None) -> bytes | None:
         """The bytes of `path` if it exists; None if it does not. An unsafe path is a problem (see raise_if_any)."""
         why = unsafe_path(self.root, path)
         if why is not None and why.startswith("missing"):  # unsafe_path's word for a path that is fine but absent
             return None
-        return self.reader.read(path, where or (path, "", ""))
+        return self.reader.read(path, where or (path, "", ""), limit)
 
     def problem(self, file: str, entry: str, field_name: str, message: str) -> None:
         self.reader.problems.add(file, entry, field_name, message)
@@ -267,9 +273,16 @@ def load_package(root: Path) -> Package:
         entry = f"resources[{index}] ({str(resource.get('name'))[:40]})"
         paths = resource.get("path")
         paths = paths if isinstance(paths, list) and paths else [paths]
+        is_seed = len(paths) == 1 and isinstance(paths[0], str) and paths[0].startswith("seeds/") and paths[0].endswith(".txt")
+        is_table = resource.get("type") == "table" or bool(resource.get("schema"))
+        if is_seed and not is_table:
+            content = reader.text(paths[0], (DESCRIPTOR, entry, "path"), SEED_LIMIT)
+            if content is not None:
+                seeds[PurePosixPath(paths[0]).stem] = content
+            continue
         if any(reader.read(path, (DESCRIPTOR, entry, "path")) is None for path in paths):
             continue
-        if resource.get("type") == "table" or resource.get("schema"):
+        if is_table:
             name = resource.get("name")
             if not isinstance(name, str) or not NAME.fullmatch(name) or name.removesuffix("-parquet") in RESERVED:
                 reader.problems.add(DESCRIPTOR, entry, "name", f"{str(name)[:40]!r} cannot name a page; expected letters, digits, _ and -, not 'index'")
@@ -289,13 +302,9 @@ def load_package(root: Path) -> Package:
             if why is not None:
                 reader.problems.add(DESCRIPTOR, entry, "schema", why)
             schemas.setdefault(name, schema)
-        elif len(paths) == 1 and isinstance(paths[0], str) and paths[0].startswith("seeds/") and paths[0].endswith(".txt"):
-            content = reader.text(paths[0], (DESCRIPTOR, entry, "path"))
-            if content is not None:
-                seeds[PurePosixPath(paths[0]).stem] = content
     if not seeds and (root / "seeds").is_dir():  # a descriptor that does not list its seeds as file resources
         for path in sorted((root / "seeds").glob("*.txt")):
-            content = reader.text(f"seeds/{path.name}", (f"seeds/{path.name}", "", ""))
+            content = reader.text(f"seeds/{path.name}", (f"seeds/{path.name}", "", ""), SEED_LIMIT)
             if content is not None:
                 seeds[path.stem] = content
     reader.problems.raise_if_any()

@@ -40,7 +40,8 @@ KEY_COLUMNS = (
     "status",
     "verdict",
 )
-LONG_CHARS = 48  # a column whose longest cell is longer than this is given room (and clamped) rather than squeezed
+LONG_CHARS = 40  # a column whose longest cell is longer than this is given room (18rem) rather than squeezed, and clamped
+CLAMP_CHARS = LONG_CHARS  # shorter cells fit in three lines of a short column (at most 9rem)
 NUMERIC = ("integer", "number")
 
 
@@ -49,6 +50,7 @@ class Column:
     name: str
     spec: dict[str, Any]
     css: str  # "num", "long" or "" (a short text column)
+    clamped: bool  # its cells are wrapped in <div class="c"> and clamped to three lines
 
     @property
     def description(self) -> str:
@@ -64,7 +66,7 @@ def columns(table: Table) -> list[Column]:
         spec = table.field(name)
         longest = max((len(text(row.get(name))) for row in table.rows), default=0)
         css = "num" if spec.get("type") in NUMERIC else "long" if longest > LONG_CHARS else ""
-        out.append(Column(name, spec, css))
+        out.append(Column(name, spec, css, longest > CLAMP_CHARS))
     return out
 
 
