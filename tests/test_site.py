@@ -406,13 +406,21 @@ def test_downloads_list_exactly_the_release_files_with_size_and_sha256(tmp_path:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("datapackage.json", "{}")
+        archive.writestr(".huggingface.yaml", "configs: []\n")  # hidden, so never readable beside the zip: skipped unread
         archive.writestr("data/claims.csv", "claim_id\n")
     assets = {"synthetic-1.0.0.zip": buffer.getvalue(), "synthetic-1.0.0-epoch.csv": b"name\nCortex\n"}
     for name, content in assets.items():
         (folder / name).write_bytes(content)
-    sums = {**assets, "datapackage.json": b"{}", "data/claims.csv": b"claim_id\n", "synthetic-1.0.0.sqlite": b"not built"}
+    sums = {
+        **assets,
+        "datapackage.json": b"{}",
+        ".huggingface.yaml": b"configs: []\n",
+        "data/claims.csv": b"claim_id\n",
+        "synthetic-1.0.0.sqlite": b"not built",
+    }
     (folder / "SHA256SUMS").write_text("".join(f"{hashlib.sha256(v).hexdigest()}  {k}\n" for k, v in sorted(sums.items())), encoding="utf-8")
     (folder / "datapackage.json").write_bytes(b"{}")  # the zip unpacked beside it, as the README's unzip step leaves it
+    (folder / ".huggingface.yaml").write_bytes(b"configs: []\n")
     (folder / "data").mkdir()
     (folder / "data" / "claims.csv").write_bytes(b"claim_id\n")
     (folder / "notes.txt").write_text("not named by SHA256SUMS", encoding="utf-8")

@@ -67,15 +67,20 @@ def release_downloads(package: Package) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         package.problem(shown, f"byte {exc.start}", "", f"invalid UTF-8 ({exc.reason}); expected sha256sum's text format")
         sums = {}
+    top_level = sorted(n for n in sums if "/" not in n and "\\" not in n and n not in (".", ".."))
     assets: dict[str, bytes] = {}
-    for name in sorted(n for n in sums if "/" not in n and "\\" not in n and n not in (".", "..")):
+    for name in (n for n in top_level if n.endswith(".zip")):  # the zips first: what is inside them is no asset
         data = package.optional(f"{folder}/{name}", (shown, name, ""))
         if data is not None:
             assets[name] = data
-    inside = set().union(*(zip_members(data) for name, data in assets.items() if name.endswith(".zip")))
+    inside = set().union(*(zip_members(data) for data in assets.values()))
+    for name in (n for n in top_level if not n.endswith(".zip") and n not in inside):  # a file of the zip unpacked beside it is skipped
+        data = package.optional(f"{folder}/{name}", (shown, name, ""))
+        if data is not None:
+            assets[name] = data
     files = []
-    for name, data in assets.items():
-        if name in inside:  # a file of the zip, unpacked beside it: not a release asset
+    for name, data in sorted(assets.items()):
+        if name in inside:
             continue
         if sha256(data) != sums[name]:
             package.problem(f"{folder}/{name}", "", "", f"does not match {SUMS} ({sums[name][:12]}…); expected the release's own file (run `make release`)")
