@@ -25,4 +25,4 @@ def test_no_two_labels_of_the_figure_overlap(root):
     plt.close(fig)
     assert overlapping == []
     headings = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
-    assert "Cortex — power (MW)" in headings and not any("_" in h for h in headings)
+    assert "Cortex — Power (MW)" in headings and not any("_" in h for h in headings)

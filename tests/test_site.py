@@ -724,10 +724,10 @@ def test_where_sources_differ_reads_in_words(built: Path, site: Site) -> None:
     headings = {c["heading"].replace(c["badge"], "").strip(): c for c in parser.cards}
     assert len(parser.cards) == len(site.tables["claim_groups"].rows)
     groups = {text(r["group_id"]): r for r in site.tables["claim_groups"].rows}
-    assert headings["Cortex — power (MW)"]["badge"] == status_badge(text(groups["power_mw/cortex/-"]["status"]))
+    assert headings["Cortex — Power (MW)"]["badge"] == status_badge(text(groups["power_mw/cortex/-"]["status"]))
     group_ids = {text(r["group_id"]) for r in site.tables["claim_groups"].rows}
     assert not any("_" in h or h in group_ids for h in headings), sorted(headings)  # no machine ids as headings
-    assert 'xAI supercomputer ("AI factory") — rack share, Dell' in headings
+    assert 'xAI supercomputer ("AI factory") — Share of racks, Dell' in headings
     badges = [c["badge"] for c in parser.cards]
     order = [STATUS_WORDS[s][0] for s in STATUS_WORDS]
     assert badges == sorted(badges, key=order.index)  # disagreements first, in the verdicts' precedence; single sources last

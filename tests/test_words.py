@@ -18,11 +18,16 @@ def test_every_verdict_the_schema_allows_has_words() -> None:
     assert status_badge("some_new_status") == "some new status"  # an unknown code is shown, never guessed at
 
 
-def test_properties_and_quantities_read_as_a_reader_writes_them() -> None:
-    assert property_label("power_mw") == "power (MW)" and property_label("gpu_count") == "GPU count"
-    assert property_label("capex_usd") == "capital expenditure (USD)" and property_label("rack_share") == "rack share"
-    assert quantity("~", 100000.0, "GPU") == "about 100,000 GPU" and quantity(">", 500, "MW") == "more than 500 MW"
-    assert quantity("=", 0.5, "fraction") == "50 %" and quantity("<=", 1.25, "MW") == "at most 1.25 MW"
+def test_properties_and_quantities_read_as_the_profiles_word_them() -> None:
+    from superclusters.derive.profiles import ATTRIBUTES
+
+    claims = json.loads((ROOT / "schemas" / "claims.json").read_text(encoding="utf-8"))
+    properties = next(f for f in claims["fields"] if f["name"] == "property")["constraints"]["enum"]
+    assert all(property_label(p) != p.replace("_", " ") for p in properties)  # every property has the profiles' label
+    assert property_label("power_mw") == f"{ATTRIBUTES['power_mw'][0]} (MW)" and property_label("gpu_count") == ATTRIBUTES["gpu_count"][0]
+    assert property_label("some_new_code") == "some new code"
+    assert quantity("~", 100000.0, "GPU") == "about 100,000 GPUs" and quantity(">", 500, "MW") == "more than 500 MW"
+    assert quantity("=", 0.5, "fraction") == "half" and quantity("=", None, "MW") == ""
 
 
 def test_times_keep_the_precision_of_their_words() -> None:

@@ -1,14 +1,18 @@
 """English words for the codes the tables publish (verdicts, comparators, properties, times), so that the figure and
 the site say the same thing the same way. Pure functions of published values; nothing here adds to what a row says.
 
-The codes themselves are defined by the schemas (schemas/claims.json, schemas/claim_groups.json); a code this module
-does not know is shown as it is, with underscores as spaces, rather than guessed at.
+The codes themselves are defined by the schemas (schemas/claims.json, schemas/claim_groups.json); the labels of
+properties and the wording of a figure are the profiles' own (derive.profiles: ATTRIBUTES, amount_text), so a
+figure reads the same in profile_facts, on the site and in the plot. A code nothing here knows is shown as it is,
+with underscores as spaces, rather than guessed at.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+
+from ..derive.profiles import ATTRIBUTES, COMPARATOR_WORDS, amount_text
 
 # claim_groups.status -> (a short badge, a sentence that says what the verdict means), after the schema's description.
 STATUS_WORDS = {
@@ -20,11 +24,8 @@ STATUS_WORDS = {
     "not_comparable": ("not comparable", "The statements are of different kinds (for example a plan and a reported fact), so they are not compared."),
     "single_source": ("one source", "Only one article states it."),
 }
-# claims.comparator -> the words before the number
-COMPARATOR_WORDS = {"=": "", "~": "about ", ">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most "}
-# Words inside property codes that are units or acronyms, spelled as a reader writes them.
-CODE_WORDS = {"gpu": "GPU", "mw": "MW", "usd": "USD", "gbps": "Gbit/s", "h100": "H100", "capex": "capital expenditure"}
-UNIT_SUFFIXES = ("_mw", "_usd", "_gbps")  # a property code ending in its unit: power_mw is "power (MW)"
+# Words inside property codes that name a unit: power_mw is "Power (MW)".
+UNIT_SUFFIXES = {"_mw": "MW", "_usd": "USD", "_gbps": "Gbit/s"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -37,29 +38,18 @@ def status_sentence(status: str) -> str:
 
 
 def property_label(code: str) -> str:
-    """'power_mw' -> 'power (MW)', 'gpu_count' -> 'GPU count': the property's own words, its unit in brackets."""
-    base, suffix = code, ""
-    for ending in UNIT_SUFFIXES:
-        if code.endswith(ending):
-            base, suffix = code[: -len(ending)], CODE_WORDS[ending[1:]]
-    words = " ".join(CODE_WORDS.get(word, word) for word in base.split("_") if word)
-    return f"{words} ({suffix})" if suffix else words
-
-
-def number(value: Any) -> str:
-    """100000.0 -> '100,000'; 0.5 -> '0.5': as a reader writes it, never more precise than the value."""
-    if value is None or value != value:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.6g}"
+    """'power_mw' -> 'Power (MW)', 'gpu_count' -> 'GPU count': the profiles' label for it (derive.profiles.ATTRIBUTES),
+    with the unit in brackets where the code names one; a code the profiles do not know is shown with spaces."""
+    label = ATTRIBUTES[code][0] if code in ATTRIBUTES else code.replace("_", " ")
+    unit = next((u for suffix, u in UNIT_SUFFIXES.items() if code.endswith(suffix)), "")
+    return f"{label} ({unit})" if unit and unit not in label else label
 
 
 def quantity(comparator: str, value: Any, unit: str) -> str:
-    """'~', 100000, 'GPU' -> 'about 100,000 GPU'; a share is shown as a percentage."""
-    if unit == "fraction" and isinstance(value, int | float):
-        return f"{COMPARATOR_WORDS.get(comparator, comparator)}{number(value * 100)} %"
-    return f"{COMPARATOR_WORDS.get(comparator, comparator)}{number(value)} {unit}".strip()
+    """'~', 100000, 'GPU' -> 'about 100,000 GPUs': a claim's figure as the profiles word it (derive.profiles.amount_text)."""
+    if not isinstance(value, int | float) or value != value:
+        return ""
+    return amount_text({"comparator": comparator if comparator in COMPARATOR_WORDS else "=", "value": value, "unit": unit or None})
 
 
 def _date(value: Any) -> dt.date | None:

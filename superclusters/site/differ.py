@@ -1,6 +1,6 @@
 """The "where sources differ" page: one compact card per claim group, disagreements first.
 
-A card is headed in words ("Cortex — power (MW)"), says its verdict and the reason in plain words,
+A card is headed in words ("Cortex — Power (MW)"), says its verdict and the reason in plain words,
 and lists each claim on one line: the figure, when it applies, who says it, when it was said, the
 article and the quote (a link that selects exactly those words). The comparison of each pair of
 articles and each claim in its sentence are folded below. Groups stated by a single article come
@@ -45,7 +45,7 @@ def explanation(reason: str) -> str:
 
 
 def heading(site: Site, row: dict[str, Any]) -> str:
-    """'Cortex — power (MW)': the group's subject and property as a reader names them; 'xAI supercomputer — rack share, Dell'
+    """'Cortex — Power (MW)': the group's subject and property as a reader names them; 'xAI supercomputer — Share of racks, Dell'
     where a system and an organisation together are the subject (the organisation's share of the system)."""
     system, organisation = (name_of(site, text(row.get(f))) if text(row.get(f)) else "" for f in ("hardware_id", "organisation_id"))
     label = property_label(text(row.get("property")))
