@@ -7,19 +7,23 @@ an unpacked download. A download is not trusted: every path the descriptor, a
 schema or SHA256SUMS names is checked (publish.verify.unsafe_path) before it is
 read, every problem is reported at once, and the site is written into a fresh
 folder and swapped in whole, so nothing is written outside --out and no half
-site is left. It is driven by the package
-descriptor and the table schemas rather than by a list of known tables, because
-tables and columns are added over time:
+site is left. It is driven by the package descriptor and the table schemas
+rather than by a list of known tables, because tables and columns are added over
+time: any table gets its table page, and
 
 - a *span table* is any table whose schema has ``article_id``, ``char_start``
-  and ``char_end``; each of its rows is highlighted in its article;
-- a *link* is a schema foreign key, a field named like another table's primary
-  key (``hardware_id``, ``outlet_organisation_id``), a list field ``<x>_ids``
-  whose ``<x>_id`` is a primary key, or a list field whose values are all keys
-  of one table (``conflicts_with``); a value links only if its target exists;
-- *entities* come from an ``entities`` table when there is one, else from the
-  organisations, people, hardware and places tables;
+  and ``char_end``; each of its rows is highlighted in its article, as a layer
+  (a table that restates other rows, with ``source_table`` and ``source_id``,
+  is not one);
+- *links* between tables and *entities* are found from the schemas and the data
+  (references.py);
+- the *profile table* (profile_facts, found by its columns) makes entity pages
+  fact sheets (entities.py);
 - list cells may arrive as Arrow lists or as delimiter-joined strings.
+
+One module per page kind: articles, entities, tables, differ, downloads, home;
+package.py reads the package, model.py holds what every page shares, sources.py
+words a row's source and time in English, browser.py drives headless Chromium.
 
 Offsets in the data are Unicode code points; the page's script converts them to
 the UTF-16 units JavaScript uses, so ``#char=s,e`` selects exactly the quote.
