@@ -518,6 +518,20 @@ def _write(target: Path, data: bytes, shown: str, step: str = "write") -> None:
     _step(f"after {step}")
 
 
+def replace_file(target: Path, data: bytes) -> None:
+    """Write `target` whole or not at all (a temporary beside it, then a rename), readable by all like every
+    published file: mkstemp makes its temporaries 0600, which the rename would keep."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def _rename(source: Path, target: Path, shown: str, step: str) -> None:
     try:
         _step(f"before {step}")
