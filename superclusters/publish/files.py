@@ -76,10 +76,11 @@ PACKAGE = {
     "created": CREATED,
     "title": "AI training superclusters of 2024, as five news articles report them",
     "description": (
-        "What five news articles (Portuguese, French, English) say about Tesla's Cortex, Dojo and xAI's "
-        "supercomputer: claims, events and status statements, relations between entities, places, people and "
-        "unnamed sources, every sentence accounted for, and cross-source verdicts with their reasons. Every row "
-        "carries the exact quote it comes from and its code-point span in the hash-pinned seed text."
+        "What five news articles (Portuguese, French, English) say about Tesla's Cortex, Dojo, xAI's 100k-H100 "
+        "training cluster and the supercomputer xAI is building: claims, events and status statements, relations "
+        "between entities, places, people and unnamed sources, every sentence accounted for, and cross-source "
+        "verdicts with their reasons. Every row carries the exact quote it comes from and its code-point span in "
+        "the hash-pinned seed text."
     ),
     "keywords": ["AI", "supercomputers", "GPU clusters", "Tesla Cortex", "Dojo", "xAI", "provenance"],
     "licenses": [
