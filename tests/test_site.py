@@ -729,7 +729,8 @@ def test_where_sources_differ_reads_in_words(built: Path, site: Site) -> None:
     assert headings["Cortex — Power (MW)"]["badge"] == status_badge(text(groups["power_mw/cortex/-"]["status"]))
     group_ids = {text(r["group_id"]) for r in site.tables["claim_groups"].rows}
     assert not any("_" in h or h in group_ids for h in headings), sorted(headings)  # no machine ids as headings
-    assert 'xAI supercomputer ("AI factory") — Share of racks, Dell' in headings
+    xai_supercomputer = next(text(r["name"]) for r in site.tables["entities"].rows if text(r["entity_id"]) == "xai_supercomputer")
+    assert f"{xai_supercomputer} — Share of racks, Dell" in headings  # the subject by its registry name, the property in words
     badges = [c["badge"] for c in parser.cards]
     order = [STATUS_WORDS[s][0] for s in STATUS_WORDS]
     assert badges == sorted(badges, key=order.index)  # disagreements first, in the verdicts' precedence; single sources last
@@ -743,7 +744,11 @@ def test_where_sources_differ_reads_in_words(built: Path, site: Site) -> None:
             source = "".join(cells[2])
             if claims[row_id]["attribution_kind"] == "unnamed_source":
                 unnamed += 1
-                assert source.startswith(tuple(PARTY_NOUNS.values())), source  # "unnamed sources (…)", never the seed's words alone
+                party = next(p for p in site.tables["unnamed_parties"].rows if p["party_id"] == claims[row_id]["attributed_party_id"])
+                if text(party["kind"]) == "hearsay":  # the outlet's own "we had heard": the hearer named, the words quoted
+                    assert re.match(r"what .+ had heard \(“.+”\)$", source), source
+                else:
+                    assert source.startswith(tuple(PARTY_NOUNS.values())), source  # "unnamed sources (…)", never the seed's words alone
             if claims[row_id]["attribution_kind"] == "outlet":
                 assert source.rstrip(")").endswith("the article itself"), source  # never "the outlet" or the seed's own words
     assert unnamed > 0

@@ -36,7 +36,7 @@ def party_row(site: Site, party_id: str) -> dict[str, Any]:
 
 
 def attribution(site: Site, row: dict[str, Any]) -> str:
-    """'according to Elon Musk', 'according to the article itself', 'according to unnamed sources (“nous avions entendu dire”: we had heard …)'."""
+    """'according to Elon Musk', 'according to the article itself', 'according to what Electrek had heard (“nous avions entendu dire”)'."""
     kind, said_by = text(row.get("attribution_kind")), text(row.get("attributed_to"))
     if kind == "person" and text(row.get("attributed_person_id")):
         return f"according to {name_of(site, text(row['attributed_person_id']))}"
@@ -48,6 +48,10 @@ def attribution(site: Site, row: dict[str, Any]) -> str:
         return f"according to {name_of(site, outlet)} (the article itself)" if known else "according to the article itself"
     if kind == "unnamed_source":
         party = party_row(site, text(row.get("attributed_party_id")))
+        if text(party.get("kind")) == "hearsay":  # the outlet's own "we had heard": name the outlet as the hearer
+            outlet = text(article_row(site, text(row.get("article_id"))).get("outlet_organisation_id"))
+            hearer = name_of(site, outlet) if outlet and site.entity_index.get(("", outlet)) is not None else "the article's authors"
+            return f"according to what {hearer} had heard (“{text(party.get('quote')) or said_by}”)"
         noun = PARTY_NOUNS.get(text(party.get("kind")), "an unnamed source")
         words, gloss = text(party.get("quote")) or said_by, text(party.get("description_en"))
         return f"according to {noun} (“{words}”{': ' + gloss if gloss else ''})" if words else f"according to {noun}"
