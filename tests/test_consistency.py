@@ -259,9 +259,9 @@ def test_the_streamed_build_refuses_a_disagreement_in_a_seed_and_names_both_entr
         build(package_copy)
     message = str(exc.value)
     assert (
-        "readings/004_4cf1754e8857eae4.yaml: claims[2] ('A outra metade da unidade será construíd'): attributed_to: quotes the same clause as relations[9]"
+        "readings/004_4cf1754e8857eae4.yaml: claims[2] ('A outra metade da unidade será construíd'): attributed_to: quotes the same clause as relations[14]"
         in message
     )
     assert (
-        "readings/004_4cf1754e8857eae4.yaml: claims[2] ('A outra metade da unidade será construíd'): stated: quotes the same clause as relations[9]" in message
+        "readings/004_4cf1754e8857eae4.yaml: claims[2] ('A outra metade da unidade será construíd'): stated: quotes the same clause as relations[14]" in message
     )

@@ -139,7 +139,7 @@ def test_a_relation_needs_an_object_or_words(package_copy):
     with pytest.raises(BuildError) as exc:
         build(package_copy)
     message = str(exc.value)
-    assert "relations[30].predicate: got 'befriends'; expected one of" in message
+    assert "relations[38].predicate: got 'befriends'; expected one of" in message
     assert "expected exactly one of object (an entity id) and object_text" in message
 
 

@@ -39,6 +39,7 @@ def test_stated_publication_dates_keep_their_precision():
         ("previously", ON_DAY, ("in", None, date(2024, 8, 26), "range", "publication_date")),
         ("In the coming months", ON_DAY, ("after", date(2024, 8, 27), None, "range", "publication_date")),
         ("em alguns meses", IN_MONTH, ("after", date(2024, 7, 1), None, "range", "publication_date")),
+        ("em algum momento no futuro", IN_MONTH, ("after", date(2024, 6, 1), None, "range", "publication_date")),  # no later bound
         ("no próximo verão", IN_MONTH, ("in", date(2025, 6, 1), date(2025, 8, 31), "season", "publication_date")),
         ("até o outono do próximo ano", IN_MONTH, ("by", date(2025, 9, 1), date(2025, 11, 30), "season", "publication_date")),
         ("até o final do ano", ASSUMED, ("by", date(2024, 12, 31), date(2024, 12, 31), "day", "assumed_year")),  # a deadline at the year's end
@@ -65,6 +66,8 @@ def test_relative_to_an_undated_statement():
     is open at the start and no later than 18 months after publication."""
     said = Placed("in", None, date(2024, 8, 26), "range", "absolute")
     check(place("in the next 18 months", Reference(2024, said)), "by", None, date(2026, 2, 26), "range", "publication_date")
+    # 'this year' of an undated statement: the year is not known, only that it ends no later than the publication's
+    check(place("this year", Reference(2024, said)), "in", None, date(2024, 12, 31), "range", "publication_date")
 
 
 def test_an_unplaceable_phrase_is_an_error_naming_the_way_out():

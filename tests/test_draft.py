@@ -167,7 +167,7 @@ def test_a_draft_with_proposals_is_not_published_until_each_is_confirmed(package
     lines = [str(p) for p in exc.value.problems]
     line = next(i for i, text in enumerate(marked.splitlines(), 1) if text == "  - proposed: true")
     assert lines == [
-        f"readings/003_013686575329e581.yaml: line {line}: relations[4] ('Les actionnaires de Tesla poursuivent Mu'): proposal to confirm: "
+        f"readings/003_013686575329e581.yaml: line {line}: relations[7] ('Les actionnaires de Tesla poursuivent Mu'): proposal to confirm: "
         "check it against the seed, then delete `proposed: true` (correct it first if need be), or delete the entry",
         "readings/003_013686575329e581.yaml: draft: 21 of 21 sentences curated, 0 TODO marker(s) left; 1 proposal(s) to confirm; "
         "nothing is published while a reading holds TODO or a proposal (see docs/curating.md)",

@@ -202,6 +202,30 @@ def test_the_cortex_and_xai_epoch_rows_say_no_more_than_their_rows(t):
     assert pd.isna(supercomputer["owner"]) and "Owner: xAI" in supercomputer["notes"]  # the owner is only inferred
 
 
+def test_the_views_keep_what_the_fact_checks_found_the_values_lose(t):
+    """Doubt, part-building, what a status is of, a deadline and a capacity target: each view says no more than
+    the seed (fact-checks A2, A10, B11, B12, B15)."""
+    systems = t["systems"].set_index("system_id")
+    epoch = t["epoch_gpu_clusters"].set_index("system_id")
+    facts = t["profile_facts"]
+    # "H100/H200": the H200 rests only on the ambiguous relation, the H100 also on 001's plain one
+    assert epoch.loc["cortex", "hardware_type"] == "Nvidia H100; Nvidia H200 (ambiguous)"
+    assert "'H100/H200' may name both GPU models or either one" in epoch.loc["cortex", "notes"]
+    h200 = [s for s in systems.loc["cortex", "accelerators"].split(" · ") if s.startswith("Nvidia H200")]
+    assert h200 and all("ambiguous: «'H100/H200'" in s for s in h200)
+    # a status keeps what it is the state of: the small section the video shows, not the whole cluster
+    assert "not finished: The small section of Cortex the video shows is not finished yet." in systems.loc["cortex", "latest_status"]
+    # Dell and Supermicro each build half of the racks: builders of a part, not of the whole
+    builders = systems.loc["xai_supercomputer", "builders"].split(" · ")
+    assert {b.split(" (", 1)[0] for b in builders if "(builds a part)" in b} == {"Dell", "Supermicro"}
+    assert all("(builds a part)" in b for b in builders if b.startswith(("Dell", "Supermicro")))
+    # "até o final do ano" is a deadline, not a day
+    target = facts[(facts.entity_id == "dojo") & (facts.attribute == "h100_equivalent_count")].iloc[0]
+    assert (target.time_relation, target.time_start, target.time_end) == ("by", "2024-12-31", "2024-12-31")
+    # a target for Dojo's capacity says nothing of whether Dojo exists; a planned investment in the Buffalo project does
+    assert pd.isna(epoch.loc["dojo", "status"]) and epoch.loc["dojo_buffalo", "status"] == "planned"
+
+
 @pytest.mark.parametrize("system", ["cortex", "xai_h100_cluster", "xai_supercomputer"])
 def test_every_fact_of_a_system_is_one_entity_link(t, system):
     links = t["entity_links"]
@@ -219,6 +243,10 @@ def test_every_fact_copies_its_row(t):
     for fact in t["profile_facts"].itertuples():
         row = rows[fact.source_table].loc[fact.source_id]
         assert (fact.quote, fact.span_url, fact.modality, fact.attributed_to) == (row["quote"], row["span_url"], row["modality"], row["attributed_to"])
+        # the row's other reading, and whether its time is a deadline, a lower bound or an interval, go with the fact
+        assert (fact.ambiguity if not pd.isna(fact.ambiguity) else None) == (row["ambiguity"] if not pd.isna(row["ambiguity"]) else None)
+        relation = row["date_relation" if fact.source_table == "events" else "time_relation"]
+        assert (fact.time_relation if not pd.isna(fact.time_relation) else None) == (relation if not pd.isna(relation) else None)
         assert getattr(fact, tables[fact.source_table]) == fact.source_id
         if fact.source_table == "claims":
             words = {"~": "about ", ">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most "}

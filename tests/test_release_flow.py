@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -133,3 +134,27 @@ def test_the_wheel_is_rebuilt_to_the_same_bytes(released, tmp_path):
     version = json.loads((released / "datapackage.json").read_text())["version"]
     (published,) = (released / "dist" / f"v{version}").glob("*.whl")
     assert build_wheel(released, tmp_path).read_bytes() == published.read_bytes()
+
+
+def test_resum_refuses_a_zip_unpacked_beside_it_and_leaves_sha256sums_as_it_was(released, tmp_path):
+    """`--resum` (the workflow adds the site's zip) over a release folder where the zip was unpacked in place:
+    the unpacked files are no assets; SHA256SUMS was rewritten anyway, listing them twice, and left 0600."""
+    from superclusters.errors import BuildError
+    from superclusters.publish.release import resum
+
+    version = json.loads((released / "datapackage.json").read_text())["version"]
+    folder = tmp_path / f"v{version}"
+    shutil.copytree(released / "dist" / f"v{version}", folder)
+    (zip_path,) = folder.glob("*.zip")
+    sums = folder / "SHA256SUMS"
+    before = sums.read_bytes()
+    assert oct(sums.stat().st_mode & 0o777) == "0o644" and oct((released / "superclusters" / "releases.json").stat().st_mode & 0o777) == "0o644"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extract("README.md", folder)
+    with pytest.raises(BuildError, match=f"v{version}/README.md: is a file of the zip unpacked beside it"):
+        resum(folder, zip_path.name)
+    assert sums.read_bytes() == before
+    (folder / "README.md").unlink()
+    (folder / "extra-asset.txt").write_text("an asset added after make release\n")
+    resum(folder, zip_path.name)
+    assert "extra-asset.txt" in sums.read_text() and oct(sums.stat().st_mode & 0o777) == "0o644"

@@ -32,7 +32,7 @@ def test_edited_seed_names_file_and_both_hashes(package_copy):
     message = failing_build(package_copy)
     assert f"seeds/{SEED}" in message
     assert sha256_hex(original) in message and sha256_hex(path.read_bytes()) in message
-    assert "Affected: 5 claims and 11 events in readings/000_9792f8e7dbbae654.yaml: claims[0]" in message
+    assert "Affected: 5 claims and 12 events in readings/000_9792f8e7dbbae654.yaml: claims[0]" in message
 
 
 def test_missing_seed(package_copy):

@@ -236,10 +236,18 @@ UNNAMED = [
             "pt": [r"fontes?(?:\s+\w+){0,4}", r"pessoas\s+próximas\s+\w+\s+\w+"],
             "fr": [
                 r"(?:des\s+)?sources?(?:\s+(?:proches?|au\s+fait|internes?|anonymes?))?(?:\s+d[eu]\s+dossier)?",
-                r"nous\s+avions\s+entendu\s+dire",
-                r"on\s+nous\s+a\s+dit",
             ],
-            "en": [r"(?:people|sources?)\s+(?:familiar|close)\s+with\s+the\s+(?:matter|project|plans?)", r"sources?", r"we\s+(?:had\s+)?heard"],
+            "en": [r"(?:people|sources?)\s+(?:familiar|close)\s+with\s+the\s+(?:matter|project|plans?)", r"sources?"],
+        },
+    ),
+    (
+        # What the outlet itself had heard: the hearer is the outlet, the people it heard from go unnamed.
+        "hearsay",
+        "hearsay",
+        {
+            "pt": [r"(?:nós\s+)?(?:tínhamos\s+)?ouvi(?:mos|do)\s+dizer"],
+            "fr": [r"nous\s+avions\s+entendu\s+dire", r"on\s+nous\s+a(?:vait)?\s+dit"],
+            "en": [r"we\s+(?:had\s+)?heard"],
         },
     ),
     (

@@ -111,6 +111,10 @@ SHARE_OF = {"rack_share": "the racks", "accelerator_share": "the processors"}
 PHASE_WORDS = {"initial": "initially", "expanded": "when expanded"}
 # Statuses that say a system runs (Epoch's "existing"); any other status says it does not yet, or not fully.
 RUNNING = ("operational", "operating_provisionally")
+# Where no status or milestone says it, a plan to build, develop or fund a system says it is to come (Epoch's
+# "planned"); a plan for a figure of it does not ("8.000 ... equivalentes ao H100 on-line até o final do ano" is
+# a target for Dojo's capacity, not for its existence).
+MAKING = ("builder", "part_builder", "developer", "investor")
 CLASS_RANK = {"actual": 0, "prospective": 1, "conjecture": 2}
 # The figures `systems` gives a column each (a claim property); other properties go to `other_figures`.
 FIGURES = ("gpu_count", "h100_equivalent_count", "server_count", "node_count", "power_mw", "cooling_mw")
@@ -169,10 +173,15 @@ def _row_columns(row: Row, table: str, key: str) -> Row:
         "time_text": row["date_text" if event else "time_text"],
         "time_start": row["date_start" if event else "time_start"],
         "time_end": row["date_end" if event else "time_end"],
+        # A deadline ("até o final do ano": by 31 December) or a lower bound ("em alguns meses": after) is not a day.
+        "time_relation": row["date_relation" if event else "time_relation"],
+        "time_precision": row["date_precision" if event else "time_precision"],
         "phase": row.get("phase"),
         "modality": row["modality"],
         "modality_class": MODALITY_CLASS[row["modality"]],
         "attributed_to": row["attributed_to"],
+        # The other reading the row records ("H100/H200": either or both) goes wherever its value is shown.
+        "ambiguity": row.get("ambiguity"),
         "source_table": table,
         "source_id": row[key],
         "claim_id": row[key] if table == "claims" else None,
@@ -263,14 +272,15 @@ def _relation_facts(relation: Row, links: list[Row], names: Names) -> list[Row]:
         value = names.name(target) if target else relation["object_text"]
         facts.append(_fact(subject, as_subject, names, common, object_id=target, source_kind=predicate, value_text=value, link_basis=basis))
     if "object" in by_role and names.type(target) in PROFILED:
-        facts.append(_fact(target, as_object, names, common, object_id=subject, source_kind=predicate, value_text=names.name(subject), link_basis=basis))
+        # "Dell (builds a part)": among a system's builders, one that builds a part of it is not a builder of the whole.
+        value = names.name(subject) + (" (builds a part)" if predicate == "builds_part_of" else "")
+        facts.append(_fact(target, as_object, names, common, object_id=subject, source_kind=predicate, value_text=value, link_basis=basis))
     return facts
 
 
-def _event_facts(event: Row, links: list[Row], names: Names, published: dict) -> list[Row]:
+def _event_facts(event: Row, links: list[Row], names: Names) -> list[Row]:
     participants = [link for link in links if link["role"] == "participant" and names.type(link["entity_id"]) in PROFILED]
-    stated = published.get(event["article_id"], (None, None))
-    common = {**_row_columns(event, "events", "event_id"), "stated_start": stated[0], "stated_end": stated[1]}
+    common = {**_row_columns(event, "events", "event_id"), "stated_start": event["stated_start"], "stated_end": event["stated_end"]}
     kind = event["event_type"]
     # A status or milestone is the state of the hardware the event names; its other participants only take part
     # ("Tesla was not ready to receive the processors, while xAI was" names xAI too, and says it was ready).
@@ -279,7 +289,9 @@ def _event_facts(event: Row, links: list[Row], names: Names, published: dict) ->
         entity = link["entity_id"]
         about = names.type(entity) == "hardware"
         if kind == "status" and about:
-            attribute, text = "status", event["status"].replace("_", " ")
+            # The description says what the status is of ("the small section the video shows") and when, which
+            # the status word alone loses.
+            attribute, text = "status", f"{event['status'].replace('_', ' ')}: {event['description']}"
         elif kind == "operational_milestone" and about:
             attribute, text = "milestone", event["description"]
         else:
@@ -291,8 +303,6 @@ def _event_facts(event: Row, links: list[Row], names: Names, published: dict) ->
 def fact_rows(tables: dict[str, list[Row]], registry: Registry) -> list[Row]:
     """profile_facts rows (without their verdicts) of some whole articles' claims, relations and events (pure)."""
     names = Names(registry, {p["party_id"]: p["quote"] for p in tables["unnamed_parties"]})
-    # An event's statement is its article's: events have no stated_* of their own.
-    published = {a["article_id"]: (a["published_start"], a["published_end"]) for a in tables["articles"]}
     links: dict[str, list[Row]] = {}
     for link in tables["entity_links"]:
         links.setdefault(link["row_id"], []).append(link)
@@ -302,7 +312,7 @@ def fact_rows(tables: dict[str, list[Row]], registry: Registry) -> list[Row]:
     for relation in tables["relations"]:
         facts += _relation_facts(relation, links.get(relation["relation_id"], []), names)
     for event in tables["events"]:
-        facts += _event_facts(event, links.get(event["event_id"], []), names, published)
+        facts += _event_facts(event, links.get(event["event_id"], []), names)
     return facts
 
 
@@ -346,6 +356,7 @@ OTHER_GROUP = {"claims": "other_figures", "relations": "other_relations", "event
 # Groups whose text names each fact's attribute (they mix attributes of different kinds).
 LABELLED = ("other_figures", "other_relations", "inferred")
 SEPARATOR = " · "
+AMBIGUOUS = " (ambiguous)"  # after an Epoch value whose rows record another reading; the reading is in `notes`
 ID_COLUMN = {"claims": "claim", "relations": "relation", "events": "event"}
 
 
@@ -377,6 +388,8 @@ def segment(fact: Row, labelled: bool = False) -> str:
     if said:
         qualifiers.append(said)
     qualifiers.append(fact["article_id"].split("_", 1)[0])
+    if fact.get("ambiguity"):
+        qualifiers.append(f"ambiguous: «{fact['ambiguity']}»")
     label = f"{fact['attribute_label']}: " if labelled else ""
     return f"{label}{fact['value_text']} ({'; '.join(qualifiers)})"
 
@@ -408,9 +421,9 @@ class _System:
         self.groups: dict[str, dict[str, None]] = {}  # figure group -> claim group ids
         self.statuses: list[tuple] = []  # established statuses: (as-of start, as-of end, class, status, segment, event id, url, quote)
         self.chosen: dict[str, tuple[tuple, Row]] = {}  # Epoch field -> (choice key, fact subset)
-        self.named: dict[str, dict[str, list[tuple[str, str, str, str]]]] = {}  # Epoch field -> value -> [(url, table, id, class)]
+        self.named: dict[str, dict[str, list[tuple[str, str, str, str, bool]]]] = {}  # Epoch field -> value -> [(url, table, id, class, ambiguous)]
         self.milestone: Row | None = None  # the first established prospective milestone (says a system is to come)
-        self.prospective: Row | None = None  # the first established prospective fact (a plan, target, expectation)
+        self.prospective: Row | None = None  # the first established prospective plan to make it (MAKING: says it is to come)
         self.articles: dict[str, None] = {}
         self.first: date | None = None
         self.last: date | None = None
@@ -439,8 +452,10 @@ class _System:
             self.statuses.append((start, end, fact["modality_class"], fact["source_kind"], segment(fact), fact["source_id"], fact["span_url"], fact["quote"]))
         if fact["modality_class"] == "prospective" and attribute == "milestone" and self.milestone is None:
             self.milestone = _kept(fact)
-        if fact["modality_class"] == "prospective" and self.prospective is None:
+        if fact["modality_class"] == "prospective" and attribute in MAKING and self.prospective is None:
             self.prospective = _kept(fact)
+        if fact["ambiguity"]:
+            self._keep("ambiguous", segment(fact, labelled=True), table, fact["source_id"])
         epoch_field = {"gpu_count": "chip_count", "h100_equivalent_count": "h100_equivalents", "power_mw": "power_mw"}.get(attribute)
         if epoch_field is not None:
             key = choice_key(fact)
@@ -450,7 +465,8 @@ class _System:
         if group == "places":
             named = "location"
         if named is not None:
-            self.named.setdefault(named, {}).setdefault(fact["value_text"], []).append((fact["span_url"], table, fact["source_id"], fact["modality_class"]))
+            source = (fact["span_url"], table, fact["source_id"], fact["modality_class"], bool(fact["ambiguity"]))
+            self.named.setdefault(named, {}).setdefault(fact["value_text"], []).append(source)
 
     def _keep(self, group: str, text: str, table: str, row_id: str) -> None:
         self.segments.setdefault(group, {})[text] = None
@@ -459,7 +475,7 @@ class _System:
 
 def _kept(fact: Row) -> Row:
     """The columns of a fact the Epoch row may show."""
-    names = ("fact_id", "attribute_label", "value", "comparator", "value_text", "modality", "modality_class", "group_id", "component_id", "quote")
+    names = ("fact_id", "attribute_label", "value", "comparator", "value_text", "modality", "modality_class", "group_id", "component_id", "quote", "ambiguity")
     return {
         **{k: fact[k] for k in names},
         "segment": segment(fact, labelled=fact["attribute"] not in ("status", "milestone")),
@@ -601,7 +617,7 @@ def epoch_row(ident: str, hardware: Hardware, system: _System, component_names: 
         chosen = system.chosen.get(field, (None, None))[1]
         row[field] = chosen["value"] if chosen else None
         row[f"{field}_comparator"] = chosen["comparator"] if chosen else None
-        row[f"{field}_text"] = chosen["value_text"] if chosen else None
+        row[f"{field}_text"] = (chosen["value_text"] + (AMBIGUOUS if chosen["ambiguity"] else "")) if chosen else None
         row[f"{field}_url"] = chosen["url"] if chosen else None
         if chosen:
             shown.append((label, chosen))
@@ -611,12 +627,14 @@ def epoch_row(ident: str, hardware: Hardware, system: _System, component_names: 
         values = {value: list(sources) for value, sources in system.named.get(field, {}).items()}
         chip = system.chosen.get("chip_count", (None, {}))[1]
         if field == "hardware_type" and chip.get("component_id"):
-            values.setdefault(component_names[chip["component_id"]], []).append((chip["url"], chip["table"], chip["id"], chip["modality_class"]))
-        row[field] = "; ".join(values) or None
+            source = (chip["url"], chip["table"], chip["id"], chip["modality_class"], bool(chip["ambiguity"]))
+            values.setdefault(component_names[chip["component_id"]], []).append(source)
+        # A value every row of which records another reading ("Nvidia H200", named only in "H100/H200") says so.
+        row[field] = "; ".join(value + (AMBIGUOUS if all(s[4] for s in sources) else "") for value, sources in values.items()) or None
         row[f"{field}_urls"] = "|".join(sources[0][0] for sources in values.values()) or None
         for sources in values.values():
-            behind.update({(table, row_id): url for url, table, row_id, _ in sources})
-            classes.append(min((c for *_, c in sources), key=CLASS_RANK.__getitem__))
+            behind.update({(table, row_id): url for url, table, row_id, _, _ in sources})
+            classes.append(min((s[3] for s in sources), key=CLASS_RANK.__getitem__))
     status, deciding, context = _epoch_status(system)
     said = deciding + [f for f in context if f["id"] not in {d["id"] for d in deciding}]
     row["status"] = status
@@ -626,7 +644,10 @@ def epoch_row(ident: str, hardware: Hardware, system: _System, component_names: 
     classes += [f["modality_class"] for f in deciding]
     row["certainty"], row["certainty_reason"] = certainty(shown, classes, statuses)
     inferred = SEPARATOR.join(system.segments.get("inferred", {}))
-    row["notes"] = f"Not established (rests on an inferred link): {inferred}" if inferred else None
+    ambiguous = SEPARATOR.join(system.segments.get("ambiguous", {}))
+    notes = [f"Not established (rests on an inferred link): {inferred}"] if inferred else []
+    notes += [f"Ambiguous (the row records another reading of its words, or what its English gloss loses): {ambiguous}"] if ambiguous else []
+    row["notes"] = ". ".join(notes) or None
     row["quote"] = " … ".join(dict.fromkeys([chosen["quote"] for _, chosen in shown] + [f["quote"] for f in deciding])) or None
     row["source_urls"] = "|".join(dict.fromkeys(behind.values())) or None
     for table in ("claims", "relations", "events"):

@@ -257,6 +257,10 @@ def _place(text: str, ref: Reference) -> Placed:
         if pub.precision not in ("day", "month"):
             raise DateError(f"{text!r} needs a publication month; the seed states only {pub.precision}")
         return _month_placed(relation, pub.start.year, pub.start.month, lowered, _relative_anchor(ref))
+    if re.search(r"em algum momento no futuro|at some point in the future|à un moment donné dans le futur", lowered):
+        # Some time after the words were said, no later bound: from the first day they may have been said.
+        pub = _published(ref, text)
+        return Placed("after", pub.start, None, "range", _relative_anchor(ref))
     if _has(AFTER, lowered) and re.search(r"meses|months|mois", lowered):
         pub = _published(ref, text)
         return Placed("after", pub.end + timedelta(days=1), None, "range", _relative_anchor(ref))
@@ -289,6 +293,11 @@ def _place(text: str, ref: Reference) -> Placed:
             return Placed("by", date(ref.year, 12, 31), date(ref.year, 12, 31), "day", year_anchor)
         return Placed(relation, date(ref.year, 12, 21), date(ref.year, 12, 31), "dekad", year_anchor)
     if re.search(r"(this|cette|este|deste) (year|année|ano)", lowered):
+        said = ref.published
+        if said is not None and said.start is None and said.end is not None:
+            # Words said at an undated time up to `said.end` ("Musk has revealed … this year"): their year is
+            # not known, only that it is no later than the year of that end.
+            return Placed(relation, None, date(said.end.year, 12, 31), "range", year_anchor)
         return Placed(relation, date(ref.year, 1, 1), date(ref.year, 12, 31), "year", year_anchor)
     if re.search(r"(last|previous) year|l'année dernière|ano passado", lowered):
         year = ref.year - 1

@@ -27,13 +27,12 @@ Usage: python -m superclusters.publish.card [--root DIR] [--check]
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, Problem
+from .files import replace_file
 from .package import Package, PackageError
 
 CARD = ".huggingface.yaml"
@@ -101,10 +100,7 @@ def write_card(root: Path) -> bool:
     target = root / CARD
     if target.is_file() and target.read_text(encoding="utf-8") == text:
         return False
-    handle, temporary = tempfile.mkstemp(dir=root, prefix=f"{CARD}.", suffix=".part")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
-    os.replace(temporary, target)
+    replace_file(target, text.encode("utf-8"))
     return True
 
 

@@ -74,10 +74,11 @@ PACKAGE = {
     "created": CREATED,
     "title": "AI training superclusters of 2024, as five news articles report them",
     "description": (
-        "What five news articles (Portuguese, French, English) say about Tesla's Cortex, Dojo and xAI's "
-        "supercomputer: claims, events and status statements, relations between entities, places, people and "
-        "unnamed sources, every sentence accounted for, and cross-source verdicts with their reasons. Every row "
-        "carries the exact quote it comes from and its code-point span in the hash-pinned seed text."
+        "What five news articles (Portuguese, French, English) say about Tesla's Cortex, Dojo, xAI's 100k-H100 "
+        "training cluster and the supercomputer xAI is building: claims, events and status statements, relations "
+        "between entities, places, people and unnamed sources, every sentence accounted for, and cross-source "
+        "verdicts with their reasons. Every row carries the exact quote it comes from and its code-point span in "
+        "the hash-pinned seed text."
     ),
     "keywords": ["AI", "supercomputers", "GPU clusters", "Tesla Cortex", "Dojo", "xAI", "provenance"],
     "licenses": [
@@ -460,6 +461,20 @@ def _write(target: Path, data: bytes, shown: str, step: str = "write") -> None:
     except OSError as exc:
         raise BuildError([_os_problem(shown, "cannot be written", exc)]) from None
     _step(f"after {step}")
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Write `target` whole or not at all (a temporary beside it, then a rename), readable by all like every
+    published file: mkstemp makes its temporaries 0600, which the rename would keep."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _rename(source: Path, target: Path, shown: str, step: str) -> None:

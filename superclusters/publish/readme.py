@@ -120,7 +120,8 @@ def glance(kept: dict[str, list[dict]]) -> list[str]:
     lines += [
         "",
         "Each value links to the words it rests on. Only what a row states and links to the system by name or by "
-        "an earlier sentence is shown; what rests on the curator's inference is in the `notes`. One figure is shown "
+        "an earlier sentence is shown; what rests on the curator's inference is in the `notes`, and so is the other "
+        "reading of a value marked (ambiguous), whose words allow more than one. One figure is shown "
         "per cell (the rule that picks it, and how status and certainty are computed, are in "
         "[docs/profiles.md](docs/profiles.md)); every figure with its phase, time, source and verdict is in the "
         "`systems` table, every fact about every entity in `profile_facts`, and these rows, with their quotes, in "

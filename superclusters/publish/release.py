@@ -46,6 +46,7 @@ from ..errors import BuildError, Problem
 from ..inputs.limits import TooLarge, json_problem, read_json
 from ..inputs.paths import MISSING, path_problem
 from ..inputs.seeds import sha256_hex
+from .files import replace_file
 
 DESCRIPTOR = "datapackage.json"
 # Shipped besides what the descriptor lists: what the README links to and what the licence requires.
@@ -256,10 +257,7 @@ def pin_release(pins: Path, version: str, digest: str, repin: bool = False) -> b
             ]
         )
     known[version] = digest
-    text = json.dumps(dict(sorted(known.items())), indent=2) + "\n"
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=pins.parent, prefix=".releases-", delete=False) as handle:
-        handle.write(text)
-    os.replace(handle.name, pins)
+    replace_file(pins, (json.dumps(dict(sorted(known.items())), indent=2) + "\n").encode("utf-8"))
     return True
 
 
@@ -306,14 +304,29 @@ def resum(folder: Path, zip_name: str) -> Path:
     zipped = (folder / zip_name).read_bytes()
     with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
         files = [(info.filename, archive.read(info)) for info in archive.infolist() if not info.is_dir()]
+    inside = {path for path, _ in files}
     others = {
         p.name: sha256_hex(p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file() and p.name not in (zip_name, SUMS) and not p.name.startswith(".")
     }
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{SUMS}.", suffix=".part")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(sha256sums(zip_name, zipped, files, others))
-    os.replace(temporary, folder / SUMS)
+    # A file unpacked from the zip beside it (README.md, datapackage.json, ...) is no asset of the release: it
+    # would be listed twice in SHA256SUMS, once as the zip's member and once as a download.
+    shadowing = sorted(set(others) & inside)
+    if shadowing:
+        raise BuildError(
+            [
+                Problem(
+                    f"{folder.name}/{name}", "", "", "is a file of the zip unpacked beside it, not a release asset; remove it (unpack into a folder instead)"
+                )
+                for name in shadowing
+            ]
+        )
+    previous = (folder / SUMS).read_bytes() if (folder / SUMS).is_file() else None
+    replace_file(folder / SUMS, sha256sums(zip_name, zipped, files, others).encode("utf-8"))
     problems = check_release(folder, zip_name)
-    if problems:
+    if problems:  # nothing changes unless every check passed: the old SHA256SUMS comes back
+        if previous is None:
+            (folder / SUMS).unlink()
+        else:
+            replace_file(folder / SUMS, previous)
         raise BuildError([Problem("release", "", "", p) for p in problems])
     return folder / SUMS

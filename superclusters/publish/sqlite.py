@@ -40,6 +40,7 @@ from typing import Any
 
 from ..check.schemas import split_list
 from ..errors import BuildError, Problem
+from .files import replace_file
 from .package import Package, PackageError
 
 DATABASE_STEM = "ai-superclusters-2024"
@@ -166,6 +167,7 @@ def build_database(package: Package, target: Path) -> list[str]:
         connection.commit()
         connection.execute("VACUUM")
         connection.close()
+        os.chmod(temporary, 0o644)  # mkstemp made it 0600; a published file is readable by all
         os.replace(temporary, target)
     except PackageError as exc:
         raise BuildError([Problem(target.name, "", "", str(exc))]) from None
@@ -214,10 +216,7 @@ def write_sqlite(root: Path, out: Path) -> tuple[Path, Path]:
         metadata = (json.dumps(datasette_metadata(package), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     except PackageError as exc:
         raise BuildError([Problem(str(root), "", "", str(exc))]) from None
-    handle, temporary = tempfile.mkstemp(dir=out, prefix=f".{METADATA}.", suffix=".part")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(metadata)
-    os.replace(temporary, out / METADATA)
+    replace_file(out / METADATA, metadata)
     return database, out / METADATA
 
 

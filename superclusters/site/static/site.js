@@ -42,6 +42,8 @@
     var row = matches.length ? document.getElementById(matches[0].getAttribute("data-row")) : null;
     if (row) {  // bring the row's details into view in the side panel without moving the page
       row.classList.add("is-target");
+      var columns = row.querySelector("details.row-fields");
+      if (columns) columns.open = true;  // the selected row shows every column
       row.parentElement.scrollTop = row.offsetTop - 8;
     }
     var anchor = a.node.parentElement || seed;
@@ -60,15 +62,6 @@
   if (seed) {
     window.addEventListener("hashchange", onHash);
     onHash();
-    // Legend checkboxes: hide one kind's highlights (the text stays) when they crowd the page.
-    var toggles = document.querySelectorAll(".toggle");
-    for (var k = 0; k < toggles.length; k++) toggles[k].hidden = false;
-    document.addEventListener("change", function (event) {
-      var box = event.target, name = box.getAttribute && box.getAttribute("data-table");
-      if (!name) return;
-      var marks = seed.querySelectorAll('.hl[data-t="' + name + '"]');
-      for (var n = 0; n < marks.length; n++) marks[n].classList.toggle("off", !box.checked);
-    });
   }
 
   // ---- table pages
@@ -88,7 +81,8 @@
     return cellText.toLowerCase().indexOf(wanted.toLowerCase()) !== -1;
   }
 
-  function cellText(row, col) { return row.cells[col].textContent; }
+  // A cell's own text: the "more" button the page adds is not part of it.
+  function cellText(row, col) { var cell = row.cells[col], inner = cell.querySelector(".c"); return (inner || cell).textContent; }
 
   function applyFilters() {
     var g = global.value.trim(), shown = 0;
@@ -98,7 +92,7 @@
         var v = input.value.trim();
         if (ok && v) ok = matches(cellText(row, +input.getAttribute("data-col")), v);
       });
-      if (ok && g) ok = Array.prototype.some.call(row.cells, function (cell) { return matches(cell.textContent, g); });
+      if (ok && g) ok = Array.prototype.some.call(row.cells, function (cell, col) { return matches(cellText(row, col), g); });
       row.hidden = !ok;
       if (ok) shown += 1;
     });
@@ -117,7 +111,7 @@
       Array.prototype.forEach.call(heads, function (other) { other.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", descending ? "descending" : "ascending");
       var sorted = rows.slice().sort(function (x, y) {
-        var a = x.cells[col].textContent, b = y.cells[col].textContent;
+        var a = cellText(x, col), b = cellText(y, col);
         if (a === "" || b === "") return a === b ? 0 : (a === "" ? 1 : -1);  // empty cells last either way
         var order = numeric ? parseFloat(a) - parseFloat(b) : (a < b ? -1 : a > b ? 1 : 0);
         return descending ? -order : order;
@@ -126,4 +120,30 @@
     });
   });
   applyFilters();
+
+  // Long text is clamped to a few lines by the stylesheet; a cell that was cut gets a button that opens its whole row.
+  function markCut() {
+    var inner = body.querySelectorAll(".c"), cut = [];
+    for (var i = 0; i < inner.length; i++) if (inner[i].scrollHeight > inner[i].clientHeight + 1) cut.push(inner[i]);
+    cut.forEach(function (c) {
+      if (c.nextElementSibling) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "more";
+      button.textContent = "more";
+      button.setAttribute("aria-expanded", "false");
+      c.parentNode.appendChild(button);
+    });
+  }
+  body.addEventListener("click", function (event) {
+    if (!event.target.classList.contains("more")) return;
+    var row = event.target.closest("tr"), open = row.classList.toggle("open");
+    var buttons = row.querySelectorAll(".more");
+    for (var b = 0; b < buttons.length; b++) {
+      buttons[b].textContent = open ? "less" : "more";
+      buttons[b].setAttribute("aria-expanded", String(open));
+    }
+  });
+  markCut();
+  table.setAttribute("data-ready", "true");
 })();
