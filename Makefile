@@ -24,8 +24,11 @@ $(VENV)/.installed-site-$(PINS): $(FRESH) pyproject.toml
 	$(call INSTALL,build site)
 $(VENV)/.installed-release-$(PINS): $(FRESH) pyproject.toml
 	$(call INSTALL,build site release)
+# The test group holds every other group, so its install also stands for theirs (a `make sqlite` the tests
+# run then installs nothing).
 $(VENV)/.installed-test-$(PINS): $(FRESH) pyproject.toml
 	$(call INSTALL,build site release dask test)
+	touch $(BUILD_ENV) $(SITE_ENV) $(RELEASE_ENV)
 
 BUILD_ENV   := $(VENV)/.installed-build-$(PINS)
 SITE_ENV    := $(VENV)/.installed-site-$(PINS)

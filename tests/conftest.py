@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,42 +117,72 @@ class BuiltRelease:
     output: str  # what `make release` printed
 
 
+def shared_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once per test run, whichever xdist worker asks first; the others wait for it (a
+    file lock) and reuse it. Without xdist it is simply made once. A failed `make` leaves no folder behind, so
+    every worker that needs it fails with the same error instead of reading half of it."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker has its own basetemp under the run's shared one
+        base = base.parent
+    folder, done = base / f"shared-{name}", base / f"shared-{name}.done"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_release(tmp_path_factory: pytest.TempPathFactory) -> BuiltRelease:
-    """ONE release of this checkout per test run (per xdist worker), made as `make release` makes it, through
-    release.main: each build validates the zip with frictionless (about 2 s), and five tests built their own.
-    Read it, never change it: a test that must break or extend it copies it first (copy_release)."""
-    import contextlib
-    import io
+    """ONE release of this checkout per test run (shared by the xdist workers), made as `make release` makes it,
+    through release.main: each build validates the zip with frictionless (about 2 s), and five tests built their
+    own. Read it, never change it: a test that must break or extend it copies it first (copy_release)."""
 
-    from superclusters.build.release import main
+    def make(folder: Path) -> None:
+        import contextlib
+        import io
 
-    folder = tmp_path_factory.mktemp("release")
-    pins, printed = folder / "pins.json", io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        assert main(["--root", str(ROOT), "--dist", str(folder / "dist"), "--pins", str(pins)]) == 0
+        from superclusters.build.release import main
+
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert main(["--root", str(ROOT), "--dist", str(folder / "dist"), "--pins", str(folder / "pins.json")]) == 0
+        (folder / "printed.txt").write_text(printed.getvalue(), encoding="utf-8")
+
+    folder = shared_once(tmp_path_factory, "release", make)
     (archive,) = (folder / "dist").glob("v*/*.zip")
-    return BuiltRelease(archive, archive.parent / "SHA256SUMS", pins, printed.getvalue())
+    return BuiltRelease(archive, archive.parent / "SHA256SUMS", folder / "pins.json", (folder / "printed.txt").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
 def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of this checkout with nothing pinned, released as `make release` does (python -m superclusters.build.release)."""
-    import subprocess
-    import sys
+    """A copy of this checkout with nothing pinned, released as `make release` does (python -m
+    superclusters.build.release), once per test run (shared by the xdist workers; read it, never change it)."""
 
-    from superclusters.publish.release import EXTRA_FILES
+    def make(folder: Path) -> None:
+        import subprocess
+        import sys
 
-    root = ROOT
-    src = copy_package(tmp_path_factory.mktemp("flow") / "src")
-    for name in (*EXTRA_FILES, "setup.py", "build.py"):
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / name, src / name)
-    shutil.copytree(root / "superclusters", src / "superclusters", ignore=shutil.ignore_patterns("__pycache__", "_data"))
-    (src / "superclusters" / "releases.json").write_text("{}\n")
-    result = subprocess.run([sys.executable, "-m", "superclusters.build.release"], cwd=src, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0 and "no wheel built" not in result.stdout, result.stdout + result.stderr
-    return src
+        from superclusters.publish.release import EXTRA_FILES
+
+        src = copy_package(folder / "src")
+        for name in (*EXTRA_FILES, "setup.py", "build.py"):
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, src / name)
+        shutil.copytree(ROOT / "superclusters", src / "superclusters", ignore=shutil.ignore_patterns("__pycache__", "_data"))
+        (src / "superclusters" / "releases.json").write_text("{}\n")
+        result = subprocess.run([sys.executable, "-m", "superclusters.build.release"], cwd=src, capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0 and "no wheel built" not in result.stdout, result.stdout + result.stderr
+
+    return shared_once(tmp_path_factory, "released", make) / "src"
 
 
 def copy_release(release: BuiltRelease, target: Path) -> Path:
