@@ -655,10 +655,11 @@ def test_table_pages_read_on_a_laptop_screen(laptop: Any, built: Path, site: Sit
         assert m["first_row"] < 800 * 0.6, f"{name}: the first row starts {m['first_row']:.0f} px down; rows come first"
         assert m["header_stuck"] and m["id_stuck"], f"{name}: the header row or the id column scrolled away"
     heads = dict(measured["claims"]["heads"])
-    key = ["value_text", "value", "unit", "comparator", "quote", "attributed_to", "time_text"]  # what, how much, in which words, who, when
+    key = ["value_text", "value", "unit", "comparator", "attributed_to", "time_text", "quote"]  # what, how much, who, when, in which words
     order = [h for h, _ in measured["claims"]["heads"]]
     assert order[order.index("value_text") : order.index("value_text") + len(key)] == key
     assert all(heads[h] < 1280 - 80 for h in key), {h: heads[h] for h in key}  # each begins on the first screen, without scrolling sideways
+    assert heads["quote"] <= 1280, heads  # so every short column before it, "when" included, is whole on that screen
 
 
 def test_more_opens_a_clamped_row_and_less_closes_it(laptop: Any, built: Path) -> None:

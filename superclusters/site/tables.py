@@ -1,7 +1,7 @@
 """Table pages: the rows first, readable on a laptop screen; the data dictionary folded below them.
 
 Any table the descriptor lists gets a page. Its columns are shown key first (the row's id, then
-what is stated, its value and unit, the words it comes from, who says it and when), the rest in
+what is stated, its value and unit, who says it and when, the words it comes from), the rest in
 schema order; long text is clamped to a few lines (the page's script adds a button to expand a
 row), so a row is never taller than a few lines and the columns a reader compares sit together.
 """
@@ -14,7 +14,8 @@ from typing import Any
 from .model import Site
 from .package import Table, text
 
-# The columns a reader compares, in reading order: what, how much, in which words, who says it, when, how sure.
+# The columns a reader compares, in reading order: what, how much, who says it, when, in which words, how sure
+# (the short columns before the long quote, so all of them fit on a laptop's first screen).
 # Only those a table has are used; every other column follows in schema order.
 KEY_COLUMNS = (
     "name",
@@ -29,10 +30,10 @@ KEY_COLUMNS = (
     "comparator",
     "object_id",
     "object_text",
-    "quote",
     "attributed_to",
     "time_text",
     "date_text",
+    "quote",
     "stated_text",
     "phase",
     "quote_en",
