@@ -832,3 +832,7 @@ def test_the_cortex_page_answers_first(laptop: Any, built: Path, site: Site) -> 
         assert bottom < 800, f"{label} ends {bottom:.0f} px down, below the first screen"
         assert all(v in values for v in wanted[attribute]), (label, values, wanted[attribute])
     print({label: round(seen[label][1]) for label in labels.values()})
+    # The rows by kind repeat the fact sheet's evidence: folded where the sheet answers, so the page is the sheet.
+    assert laptop.execute_script("return document.getElementById('kinds-rows').open") is False
+    facts_bottom = laptop.execute_script("return document.querySelector('section.facts').getBoundingClientRect().bottom + window.scrollY")
+    assert laptop.execute_script("return document.documentElement.scrollHeight") < facts_bottom + 800  # little below the facts table
