@@ -96,8 +96,8 @@ verify: $(BUILD_ENV)
 validate: $(BUILD_ENV)
 	$(BIN)/frictionless validate datapackage.json
 
-## Benchmark the real build.py on synthetic corpora of 10 to 10,000 articles (per phase, peak memory, first build
-## and rebuild, linearity) and the five-article build against its import floor; prints JSON. See docs/performance.md.
+## Benchmark the real build.py on synthetic corpora of 10 to 10,000 articles (per phase, peak memory, linearity)
+## and the five-article build against its import floor; prints JSON. See docs/performance.md.
 bench: $(BUILD_ENV)
 	$(BIN)/python -m benchmarks.run
 

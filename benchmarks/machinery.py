@@ -8,8 +8,7 @@ seconds in this process, best of `--repeat`, the variants interleaved:
 
 - `fast_paths`: as the build reads (yaml_rs where it provably equals PyYAML, jsonschema-rs for the yes/no);
 - `pyyaml_only`: yaml_rs switched off (every text parsed by PyYAML, as when yaml_rs is not installed);
-- `jsonschema_only`: jsonschema-rs switched off (jsonschema answers every reading);
-- `cache_cold` / `cache_warm`: the parsed-YAML cache on, empty, then filled (a rebuild).
+- `jsonschema_only`: jsonschema-rs switched off (jsonschema answers every reading).
 
 With `--builds`, the whole build (`build.py --root`, a fresh process each) with and without its worker
 processes, wall and CPU seconds (user + system of every process), first builds.
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -64,7 +62,6 @@ def reading(root: Path, repeat: int) -> dict[str, float]:
         "jsonschema_only": lambda: setattr(reading_schema, "conforms", python_only),
     }
     best: dict[str, float] = {}
-    os.environ["SUPERCLUSTERS_YAML_CACHE"] = ""
     for _ in range(repeat):
         for name, switch in variants.items():
             switch()
@@ -72,11 +69,6 @@ def reading(root: Path, repeat: int) -> dict[str, float]:
                 best[name] = min(best.get(name, float("inf")), _read_all(root))
             finally:
                 readings.fast_load, reading_schema.conforms = real_fast_load, real_conforms
-        with tempfile.TemporaryDirectory() as cache:
-            os.environ["SUPERCLUSTERS_YAML_CACHE"] = cache
-            best["cache_cold"] = min(best.get("cache_cold", float("inf")), _read_all(root))
-            best["cache_warm"] = min(best.get("cache_warm", float("inf")), _read_all(root))
-        os.environ["SUPERCLUSTERS_YAML_CACHE"] = ""
     return {name: round(seconds, 3) for name, seconds in best.items()}
 
 
@@ -91,7 +83,7 @@ def build(root: Path, workers: bool) -> dict[str, float]:
     )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, env={**os.environ, "SUPERCLUSTERS_YAML_CACHE": ""})
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"wall_seconds": round(wall, 2), "cpu_seconds": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2)}

@@ -185,17 +185,12 @@ def one_build(corpus: Path, one_process: bool = False) -> dict:
     }
 
 
-def _measure(corpus: Path, cache: Path, one_process: bool = False) -> dict:
-    """Wall time of a fresh interpreter building `corpus`; the child reports its own peak RSS (ru_maxrss).
-
-    `cache` is the parsed-YAML cache the build uses (readings.parse_yaml): an empty folder for a first
-    build (cold), the same folder again for a rebuild (warm). The checkout's own .cache/ is never used.
-    """
+def _measure(corpus: Path, one_process: bool = False) -> dict:
+    """Wall time of a fresh interpreter building `corpus`; the child reports its own peak RSS (ru_maxrss)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    env = {**os.environ, "SUPERCLUSTERS_YAML_CACHE": str(cache)}
     command = [PYTHON, "-m", "benchmarks.run", "--one", str(corpus), *(["--one-process"] if one_process else [])]
-    child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if child.returncode:
@@ -289,7 +284,6 @@ def validation_throughput(corpus: Path, workdir: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10,100,1000,10000")
-    parser.add_argument("--cold-only", action="store_true", help="skip the rebuild (warm YAML cache) at each N")
     parser.add_argument("--no-floor", action="store_true", help="skip the five-article build against the bare imports")
     parser.add_argument("--throughput", action="store_true", help="also compare own validation with frictionless at N = 1,000")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
@@ -315,19 +309,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if not args.no_floor:
-            os.environ["SUPERCLUSTERS_YAML_CACHE"] = str(work / "cache-floor")  # best of five: a rebuild (warm)
             result["build"] = build_against_floor(work)
         scale = []
         for n in sizes:
             corpus = generate(ROOT, work / f"corpus-{n}", n)
-            cache = work / f"cache-{n}"
-            point = _measure(corpus, cache, args.one_process)
+            point = _measure(corpus, args.one_process)
             print(json.dumps(point), file=sys.stderr, flush=True)  # progress: the 10,000 point takes minutes
-            if not args.cold_only:
-                point["rebuild"] = _measure(corpus, cache, args.one_process)
-                print(json.dumps(point["rebuild"]), file=sys.stderr, flush=True)
             scale.append(point)
-            shutil.rmtree(cache, ignore_errors=True)
             if args.throughput and n == 1000:
                 generate(ROOT, work / "corpus-throughput", n)
                 result["validation_throughput"] = validation_throughput(work / "corpus-throughput", work)

@@ -19,17 +19,6 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session", autouse=True)
-def yaml_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh cache of parsed YAML for the test run (also for the builds tests start as subprocesses):
-    the checkout's .cache/ is never read, so no test passes on an entry an older parser wrote."""
-    import os
-
-    folder = tmp_path_factory.mktemp("parsed-yaml")
-    os.environ["SUPERCLUSTERS_YAML_CACHE"] = str(folder)
-    return folder
-
-
 from superclusters.build.pipeline import BUILD_INPUTS, PUBLISHED  # noqa: E402
 
 INPUTS = BUILD_INPUTS + PUBLISHED

@@ -7,6 +7,7 @@ PyYAML's answer (same types, same order), and a text PyYAML refuses must never b
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -182,11 +183,20 @@ def parse(text: str) -> tuple[object, list[str]]:
     ],
 )
 def test_parse_yaml_words_every_refusal_as_before(text: str, problem: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the cache off, the fast path in front changes no problem, line or column."""
-    monkeypatch.setenv("SUPERCLUSTERS_YAML_CACHE", "")
+    """The fast path in front changes no problem, line or column."""
     assert parse(text) == (None, [problem])
     monkeypatch.setattr(readings, "fast_load", lambda text: REFUSED)  # the PyYAML path alone: same words
     assert parse(text) == (None, [problem])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("d: 2024-08-26\n", {"d": date(2024, 8, 26)}), ("f: 1.5\n", {"f": 1.5}), ("1: one\n", {1: "one"}), ("yes: true\n", {True: True})],
+)
+def test_parse_yaml_gives_pyyamls_types(text: str, expected: object) -> None:
+    """Dates, floats and keys that are not text, which the fast path refuses, come back as PyYAML types them."""
+    value, problems = parse(text)
+    assert not problems and exact(value) == exact(expected)
 
 
 # Generated documents: keys and values drawn from tricky scalars and prose, written plain, quoted or in
@@ -264,14 +274,13 @@ def test_edited_real_readings_agree(path: Path, edits: list) -> None:
 
 
 # libyaml (PyYAML's C loader, used where it is installed) against PyYAML's pure-Python loader: through
-# parse_yaml, with the fast path and the cache off, both must accept and refuse the same texts and give
+# parse_yaml, with the fast path off, both must accept and refuse the same texts and give
 # the same objects, so the published bytes do not depend on whether libyaml is installed (issue 20).
 class PurePythonLoader(readings.CuratedRules, yaml.SafeLoader):
     pass
 
 
 def careful(text: str, loader: type, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("SUPERCLUSTERS_YAML_CACHE", "")
     monkeypatch.setattr(readings, "fast_load", lambda text: REFUSED)
     monkeypatch.setattr(readings, "_Loader", loader)
     problems = Collector()

@@ -1,10 +1,9 @@
 """Hostile or unlucky curated input ends in a problem line at its place, never a traceback, and never in
-published bytes that depend on which optional package is installed (issue 20: 3, 6, 7, 8, 12, 15)."""
+published bytes that depend on which optional package is installed (issue 20: 3, 6, 7, 8, 12)."""
 
 from __future__ import annotations
 
 import json
-import os
 import unicodedata
 from pathlib import Path
 
@@ -29,8 +28,7 @@ class PurePythonLoader(readings.CuratedRules, yaml.SafeLoader):
 
 
 def parse(text: str, monkeypatch: pytest.MonkeyPatch, pure_python: bool = False) -> tuple[object, list[str]]:
-    """parse_yaml's answer and problems, with no cache (and, with `pure_python`, without libyaml)."""
-    monkeypatch.setenv("SUPERCLUSTERS_YAML_CACHE", "")
+    """parse_yaml's answer and problems (with `pure_python`, without libyaml)."""
     if pure_python:
         monkeypatch.setattr(readings, "_Loader", PurePythonLoader)
     problems = Collector()
@@ -163,15 +161,6 @@ def test_a_deep_reading_fails_the_build_with_a_problem_line(package_copy: Path) 
     assert f"{PARTIES}: line 11, column 70: nested {MAX_NESTING + 1} levels deep or more; lists and mappings may nest at most {MAX_NESTING} levels" in found
 
 
-def test_a_deep_entry_planted_in_the_cache_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SUPERCLUSTERS_YAML_CACHE", str(tmp_path))
-    text = "a: 1\n"
-    key = readings._cache_key(text)
-    (tmp_path / f"{key}.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    problems = Collector()
-    assert readings.parse_yaml(text, "readings/x.yaml", problems) == {"a": 1} and not problems.problems
-
-
 # 8. The schema and the code agree on types.
 
 
@@ -231,37 +220,6 @@ def test_an_invisible_character_the_seed_holds_is_kept(package_copy: Path) -> No
     edited(package_copy, PARTIES, pin, f"seed_sha256: {sha256_hex(data)}")
     edited(package_copy, PARTIES, 'quote: "one engineer involved in the project"', 'quote: "one engi\\u00adneer involved in the project"')
     assert not [p for p in problems_of(package_copy) if "invisible character" in p]
-
-
-# 15. The cache leaves nothing behind.
-
-
-@pytest.mark.parametrize("failing", ["write", "rename"])
-def test_a_failed_cache_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
-    monkeypatch.setenv("SUPERCLUSTERS_YAML_CACHE", str(tmp_path))
-    real_write = Path.write_text
-
-    def half_written(self: Path, data: str, *args, **kwargs) -> int:
-        real_write(self, data[: len(data) // 2], *args, **kwargs)
-        raise OSError(28, "No space left on device")
-
-    def refused(source, target) -> None:
-        raise OSError(13, "Permission denied")
-
-    if failing == "write":
-        monkeypatch.setattr(Path, "write_text", half_written)
-    else:
-        monkeypatch.setattr(os, "replace", refused)
-    problems = Collector()
-    assert readings.parse_yaml("a: [1, 2]\n", "readings/x.yaml", problems) == {"a": [1, 2]} and not problems.problems
-    assert sorted(p.name for p in tmp_path.iterdir()) == []
-
-
-def test_a_cache_setting_that_is_a_file_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "file").write_text("", encoding="utf-8")
-    monkeypatch.setenv("SUPERCLUSTERS_YAML_CACHE", str(tmp_path / "file"))
-    with pytest.raises(BuildError, match="SUPERCLUSTERS_YAML_CACHE: .* is not a folder"):
-        readings.parse_yaml("a: 1\n", "readings/x.yaml", Collector())
 
 
 # Paths a reading names are checked like any other.

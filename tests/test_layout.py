@@ -109,7 +109,7 @@ def test_the_checker_sees_an_upward_import(tmp_path, monkeypatch):
 
 
 def test_the_commands_default_root_is_this_checkout(root):
-    """`python -m superclusters.publish.generated`, `.figure`, `.build.release` and the YAML cache all
+    """`python -m superclusters.publish.generated`, `.figure`, `.publish.card` and `.build.release` all
     default to CHECKOUT: it must be the folder holding pyproject.toml, wherever the module sits."""
     from superclusters.inputs import CHECKOUT
 

@@ -17,7 +17,7 @@ import yaml
 
 from ..errors import Collector, shown
 from .fast_yaml import REFUSED, fast_load
-from .limits import MAX_CURATED_BYTES, MAX_NESTING, PARSER_SAFE_NESTING, json_loads, too_deep, yaml_surely_within, yaml_too_deep_at
+from .limits import MAX_CURATED_BYTES, MAX_NESTING, PARSER_SAFE_NESTING, too_deep, yaml_surely_within, yaml_too_deep_at
 
 try:  # PyYAML's C loader is many times faster; fall back only where libyaml is missing.
     from yaml import CSafeLoader as _BaseLoader
@@ -359,94 +359,6 @@ def _node_problem(node: Any, text: str) -> tuple[Any, str] | None:
     return None
 
 
-CACHE_ENV = "SUPERCLUSTERS_YAML_CACHE"
-_CACHE_CHECKED: set[str] = set()
-
-
-def _cache_folder() -> Path | None:
-    """Where parsed curated files are cached: `.cache/parsed-yaml/` of this checkout, or
-    $SUPERCLUSTERS_YAML_CACHE; none for an installed package (no pyproject.toml beside it) or when
-    that variable is empty."""
-    import os
-
-    from . import CHECKOUT
-
-    configured = os.environ.get(CACHE_ENV)
-    if configured is not None:
-        if not configured:
-            return None
-        folder = Path(configured)
-        if configured not in _CACHE_CHECKED:  # once a setting: this runs for every file read
-            if folder.exists() and not folder.is_dir():
-                from ..errors import BuildError, Problem
-
-                raise BuildError(
-                    [Problem(CACHE_ENV, "", "", f"{configured[:200]!r} is not a folder; expected a folder for the parsed-YAML cache, or empty to turn it off")]
-                )
-            _CACHE_CHECKED.add(configured)
-        return folder
-    checkout = CHECKOUT
-    return checkout / ".cache" / "parsed-yaml" if (checkout / "pyproject.toml").is_file() else None
-
-
-_CACHE_SALT: list[bytes] = []
-
-
-def _cache_key(text: str) -> str:
-    """sha256 of the text, salted with this module's, fast_yaml's and limits' source and PyYAML's version: a change
-    to the parsing rules (a new check) or to the parser can never be answered from an older cache entry."""
-    import hashlib
-
-    if not _CACHE_SALT:
-        from . import fast_yaml, limits
-
-        salt = b"".join(Path(module.__file__).read_bytes() for module in (fast_yaml, limits)) + Path(__file__).read_bytes() + yaml.__version__.encode()
-        _CACHE_SALT.append(hashlib.sha256(salt).digest())
-    return hashlib.sha256(_CACHE_SALT[0] + text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _json_exact(value: Any) -> bool:
-    """True if JSON gives `value` back unchanged: only str, int, bool, None, lists and str-keyed dicts.
-    A YAML date, float, set or non-text key would come back as something else, so it is not cached."""
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return True
-    if kind is list:
-        return all(_json_exact(v) for v in value)
-    if kind is dict:
-        return all(type(k) is str and _json_exact(v) for k, v in value.items())
-    return False
-
-
-_MISS = object()  # a cache miss (None is a cached value: an empty document)
-
-
-def _cache_get(folder: Path, key: str) -> Any:
-    try:
-        return json_loads((folder / f"{key}.json").read_bytes().decode("utf-8"))
-    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON or nested too deep: parsed anew
-        return _MISS
-
-
-def _cache_put(folder: Path, key: str, value: Any) -> None:
-    """Best effort, atomic (a reader never sees half a file); a read-only or full disk only loses speed."""
-    import json
-    import os
-
-    if not _json_exact(value):
-        return
-    temporary = folder / f".{key}.{os.getpid()}.tmp"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, folder / f"{key}.json")
-    except OSError:
-        try:  # a write cut short (a full disk) or a rename refused leaves no temporary file behind
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
 # Characters PyYAML's C (libyaml) and pure-Python loaders read differently, refused before either runs so
 # that the answer does not depend on whether libyaml is installed (tests/test_fast_yaml.py compares them):
 # a tab, which libyaml takes in a plain scalar and refuses in a block scalar's text, and the pure-Python
@@ -466,14 +378,9 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
     "billion laughs" file), and curated readings never need them. The check runs on the composed node
     graph, where an alias is a node reached twice, before anything is expanded.
 
-    A file that parsed cleanly is cached as JSON under its content hash (`_cache_key`): PyYAML builds
-    Python objects in Python, about 45 % of a 10,000-article build (issue 13), and JSON loads the same
-    objects some 20 times faster. Only clean results are cached, so every refusal (duplicate or complex
-    keys, aliases, syntax errors with their line and column) is still found by the parser itself.
-
-    On a cache miss, yaml_rs parses the text first (some 9 times faster), but its answer is taken only
-    when it provably equals PyYAML's (fast_yaml.fast_load): a text it might read differently, and every
-    text with a problem, goes the PyYAML way below, which words each problem as before.
+    yaml_rs parses the text first (some 9 times faster), but its answer is taken only when it provably
+    equals PyYAML's (fast_yaml.fast_load): a text it might read differently, and every text with a
+    problem, goes the PyYAML way below, which words each problem as before.
     """
     if len(text) > MAX_CURATED_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_CURATED_BYTES:
         problems.add(path, "", "", f"is {len(text.encode('utf-8', 'surrogatepass'))} bytes; curated files are limited to {MAX_CURATED_BYTES}")
@@ -484,12 +391,6 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
         line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
         problems.add(path, f"line {line}, column {column}", "", _REFUSED_WHY[refused.group()])
         return None
-    folder = _cache_folder()
-    key = _cache_key(text) if folder is not None else ""
-    if folder is not None:
-        cached = _cache_get(folder, key)
-        if cached is not _MISS:
-            return cached
     fast = True
     if not yaml_surely_within(text, PARSER_SAFE_NESTING):  # see limits.py: only then is the depth found before parsing
         try:
@@ -504,8 +405,6 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
         value = _pyyaml_load(text, path, problems)
         if value is REFUSED:
             return None
-    if folder is not None:
-        _cache_put(folder, key, value)
     return value
 
 
