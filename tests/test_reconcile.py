@@ -158,7 +158,7 @@ def test_the_published_groups_show_the_real_disagreements(root):
     power = pairs[pairs["group_id"] == "power_mw/cortex/-"]
     assert groups.loc["power_mw/cortex/-", "status"] == "unresolved"
     assert set(power["verdict"]) == {"unresolved", "agree", "different_time", "not_comparable"}
-    # 003's "plus de 100 MW" added is reported (under way), the other figures prospective: not compared
+    # 003's "plus de 100 MW" added is reported (taken for granted), the other figures prospective: not compared
     assert set(power[power["claim_id"].str.endswith("2394-power_mw") | power["other_claim_id"].str.endswith("2394-power_mw")]["verdict"]) == {"not_comparable"}
     # a planned diversion of over 1,000 GPUs meant for Tesla (000) is not compared with a completed one of 12,000 (004)
     assert groups.loc["diverted_gpu_count/-/tesla", "status"] == "not_comparable"
