@@ -1234,8 +1234,9 @@ def _claim_subject(article: Article, prop: str, q: Quantity, clause, s_mentions,
 
 
 def _component(article: Article, q: Quantity, prop: str) -> str | None:
-    """The accelerator a count counts ("100k Nvidia H100", "8.000 equivalentes ao H100")."""
-    if prop not in ("gpu_count", "diverted_gpu_count", "h100_equivalent_count", "node_count"):
+    """The accelerator a count counts ("100k Nvidia H100"). An H100-equivalent count has none: the H100 there
+    is the unit of comparison ("8.000 equivalentes ao H100"), not what the system is made of."""
+    if prop not in ("gpu_count", "diverted_gpu_count", "node_count"):
         return None
     for m in article.mentions_in(q.end, min(article.sentences[q.sentence][1], q.end + 45)):
         if article.entities[m.entity_id].kind == "accelerator":
