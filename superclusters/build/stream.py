@@ -51,7 +51,7 @@ from ..errors import Collector
 from ..inputs.corpus import list_readings, read_article
 from ..inputs.reading_schema import schema_text
 from ..inputs.readings import ENTITIES_FILE, Registry, parse_registry, read_text
-from ..publish.readme import GLANCE_COLUMNS, SentenceCounts, sentence_counts
+from ..publish.readme import AGREEMENT_COLUMNS, GLANCE_COLUMNS, SINGLE_GROUP_COLUMNS, SentenceCounts, sentence_counts
 
 # Articles per batch: also the published Parquet files' row groups (one per batch and table), so it is a
 # constant of the format, not a setting; a setting would make the published bytes depend on it. Peak memory
@@ -63,8 +63,10 @@ ARTICLE_COLUMNS = ("article_id", "seed_path", "language", "title", "outlet_organ
 # The cross-article tables the descriptor (organisations: the outlets' names) and the README (claim_groups,
 # epoch_gpu_clusters: the systems at a glance) need.
 KEPT = ("organisations", "claim_groups", "epoch_gpu_clusters")
-# Of a kept table, only the columns the README reads (the rest can be long: quotes, notes, lists of ids).
-KEPT_COLUMNS = {"epoch_gpu_clusters": GLANCE_COLUMNS}
+# Of a kept table, only the columns the README reads (the rest can be long: quotes, notes, lists of ids); of a
+# claim group only one article reports, only its status (every claim group's row in full was some 43 MB at
+# N = 10,000, held from the claim groups to the end of the build, its peak).
+KEPT_COLUMNS = {"epoch_gpu_clusters": GLANCE_COLUMNS, "claim_groups": AGREEMENT_COLUMNS}
 # Systems typed, validated and written at a time: each cites some dozens of relations and events, whose
 # references are settled slice by slice against the written keys.
 PROFILE_SLICE = 250
@@ -202,6 +204,15 @@ def _typed(name: str, rows: list[dict], schema: dict, problems: Collector) -> An
     return table
 
 
+def _kept_rows(table: str, piece: Any) -> list[dict]:
+    """What the build keeps of a written slice of a KEPT table for the descriptor and the README: the rows, of the
+    columns in KEPT_COLUMNS; of a claim group one article reports, only SINGLE_GROUP_COLUMNS."""
+    rows = (piece.select(list(KEPT_COLUMNS[table])) if table in KEPT_COLUMNS else piece).to_pylist()
+    if table == "claim_groups":
+        rows = [row if row["article_count"] > 1 else {k: row[k] for k in SINGLE_GROUP_COLUMNS} for row in rows]
+    return rows
+
+
 def _write_profiles(
     write: Any, pairs: Iterator[tuple[dict, dict]], problems: Collector, folder: Path, spill: Path | None, primary_keys: dict[str, str]
 ) -> None:
@@ -215,6 +226,9 @@ def _write_profiles(
         for table, rows in slices.items():
             write(table, rows, close=False, defer=later)
             rows.clear()
+            # Typing, checking and writing a slice of these long rows leaves some 50 MB of freed heap at N = 10,000;
+            # kept until the end of the slice, it made this phase the build's peak (docs/performance.md).
+            release_memory()
         problems.extend(_settled(later, folder, spill, primary_keys))
 
     for pair in pairs:
@@ -249,11 +263,13 @@ def _settled(references: list, folder: Path, spill: Path | None, primary_keys: d
         path = spill / f"{target}.arrow" if spill is not None else folder / "data" / f"{target}.parquet"
         try:
             if spill is not None:
-                # Mapped, so only the key column's pages are read (and counted in memory while it is open).
-                with pa.memory_map(str(path)) as source:
-                    batches = pa.ipc.open_file(source)
+                # Only the key column is read, a batch at a time, into memory freed as it goes: mapped, the column's
+                # pages of the whole file would count in the build's memory (some 20 MB at N = 10,000) while open.
+                with pa.OSFile(str(path)) as source:
+                    field_index = pa.ipc.open_file(source).schema.get_field_index(key)
+                    batches = pa.ipc.open_file(source, options=pa.ipc.IpcReadOptions(use_threads=False, included_fields=[field_index]))
                     for i in range(batches.num_record_batches):
-                        keys = batches.get_batch(i).column(key)
+                        keys = batches.get_batch(i).column(0)
                         found.update((target, k) for k in pc.filter(keys, pc.is_in(keys, value_set=value_set)).to_pylist())
             else:
                 parquet = pq.ParquetFile(path)
@@ -669,7 +685,7 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
                 if not problems.problems:
                     sinks[table].write(piece)
                     if table in KEPT:
-                        kept[table] += (piece.select(list(KEPT_COLUMNS[table])) if table in KEPT_COLUMNS else piece).to_pylist()
+                        kept[table] += _kept_rows(table, piece)
             if close:
                 files.update(sinks[table].close())
 

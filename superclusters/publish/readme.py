@@ -26,6 +26,12 @@ def _replace_block(readme: str, begin: str, end: str, body: list[str], path: str
     return re.sub(pattern, lambda _: "\n".join([begin, *body, end]), readme, flags=re.S)
 
 
+# Of the claim groups, the columns the agreement summary reads: all of them for a group more than one article
+# reports, only SINGLE_GROUP_COLUMNS (its status, counted) for the others, most of the groups.
+AGREEMENT_COLUMNS = ("group_id", "status", "status_with_inferred", "reason", "summary", "article_count")
+SINGLE_GROUP_COLUMNS = ("status", "article_count")
+
+
 def agreement_summary(kept: dict[str, list[dict]]) -> list[str]:
     """README lines: every claim group that more than one article reports, with its verdict and the reason."""
     from ..derive.reconcile import STATUS_ORDER
