@@ -107,7 +107,10 @@ def test_a_fifo_descriptor_is_refused_at_once(package_copy, tmp_path):
     export = run("-m", "superclusters.publish.sqlite", "--root", str(package_copy), "--out", str(tmp_path / "out"))
     no_traceback(export)
     assert f"datapackage.json: {NOT_REGULAR}" in export.stderr, export.stderr
-    code = f"import superclusters\ntry:\n    superclusters.load('claims', data_dir={str(package_copy)!r})\nexcept superclusters.LoaderError as exc:\n    print(exc)"
+    code = (
+        "import superclusters\n"
+        f"try:\n    superclusters.load('claims', data_dir={str(package_copy)!r})\nexcept superclusters.LoaderError as exc:\n    print(exc)"
+    )
     loader = run("-c", code)
     assert f"datapackage.json: {NOT_REGULAR}" in loader.stdout, (loader.stdout, loader.stderr)
     assert "Parquet" not in loader.stdout  # no fall back to a bare Parquet folder
