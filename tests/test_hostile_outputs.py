@@ -191,6 +191,14 @@ def test_malformed_metadata_is_one_line_in_the_site_the_export_and_verify(packag
     assert not list(tmp_path.rglob("*.sqlite"))
 
 
+def test_malformed_licences_are_one_line_in_the_card(package_copy, capsys):
+    from superclusters.publish.card import main
+
+    edit_descriptor(package_copy, lambda d: d.update(licenses=[5]))
+    assert main(["--root", str(package_copy)]) == 1
+    one_problem(capsys.readouterr().err, "card failed, nothing written.", "datapackage.json")
+
+
 def test_a_table_sqlite_reserves_is_a_problem_not_a_traceback(package_copy, tmp_path):
     def change(d):
         resource(d, "claims")["name"] = "sqlite_master"
