@@ -61,6 +61,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
+from .inputs.paths import MISSING, path_problem
 from .publish.files import PACKAGE
 from .publish.package import ADVICE, DESCRIPTOR, Package, PackageError
 
@@ -216,6 +217,14 @@ class _Source:
 
     def parquet(self, table: str) -> Path:
         if self.parquet_dir is not None:
+            why = path_problem(self.parquet_dir, f"{table}.parquet")  # never through a link, never a FIFO or a device
+            if why is not None and why.startswith(MISSING):
+                raise LoaderError(
+                    f"data_dir={_shown(str(self.parquet_dir))} holds no {DESCRIPTOR} and no {table}.parquet; "
+                    f"expected a package folder (holding {DESCRIPTOR}), its data/ folder, or a folder of <table>.parquet files"
+                )
+            if why is not None:
+                raise LoaderError(f"data_dir={_shown(str(self.parquet_dir))}: {table}.parquet: {why}")
             return self.parquet_dir / f"{table}.parquet"
         return self.call(self.package.data_file, table, "parquet")
 
@@ -253,11 +262,25 @@ def _local(data_dir: Any) -> _Source:
     if data_dir is None:
         return _Source(_open(_installed_root()))
     folder = _path_argument(data_dir, "data_dir")
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError as exc:  # a name too long, a folder that may not be entered
+        raise LoaderError(f"data_dir={_shown(str(folder))} cannot be read ({exc.strerror or exc}); expected a package folder you can read") from None
+    if not is_folder:
         raise LoaderError(f"data_dir={_shown(str(folder))} is not a folder; expected a package folder (holding {DESCRIPTOR}) or its data/ folder")
     for root in (folder, folder.parent):
-        if (root / DESCRIPTOR).is_file():
-            return _Source(_open(root))
+        try:
+            os.lstat(root / DESCRIPTOR)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            reason = exc.strerror or exc
+            raise LoaderError(
+                f"data_dir={_shown(str(folder))}: {root / DESCRIPTOR} cannot be read ({reason}); expected a package folder you can read"
+            ) from None
+        # A descriptor is there, of whatever kind: it is the package's, and opening it refuses a link, a FIFO or a
+        # device (never the bare-Parquet fallback, which would say something else).
+        return _Source(_open(root))
     return _Source(_open(_installed_root()), parquet_dir=folder)
 
 

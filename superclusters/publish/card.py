@@ -57,7 +57,12 @@ def _rows(package: Package, table: str) -> int:
 
 def card(package: Package) -> dict[str, Any]:
     """The card's fields, in the order the Hub's template lists them."""
+    from .verify import metadata_problems
+
     descriptor = package.descriptor
+    problems = metadata_problems(descriptor)  # its licences are read below: a list of objects, or one line each
+    if problems:
+        raise BuildError(problems)
     tables = package.tables()
     schemas = {table: package.schema(table) for table in tables}
     languages = sorted({v for s in schemas.values() for f in s["fields"] if f["name"] == "language" for v in f.get("constraints", {}).get("enum", [])})

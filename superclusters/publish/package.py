@@ -9,12 +9,15 @@ is read with a size cap, and a seed must match the size and sha256 the descripto
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..inputs.limits import MAX_JSON_BYTES, MAX_SEED_BYTES, json_loads
-from .verify import unsafe_path
+from ..inputs.paths import MISSING, path_problem
+from .verify import name_problem, unsafe_path
 
 DESCRIPTOR = "datapackage.json"
 PARQUET_SUFFIX = "-parquet"  # the Parquet twin of the CSV resource <table> is named <table>-parquet
@@ -26,9 +29,15 @@ class PackageError(Exception):
 
 
 def read_json(path: Path, shown: str, advice: str = ADVICE) -> Any:
-    """A JSON file of the package, read with a size cap; any failure is a PackageError with `advice`."""
+    """A JSON file of the package, read with a size cap; any failure is a PackageError with `advice`.
+
+    Opened without waiting (O_NONBLOCK) and refused unless it is a regular file, so a FIFO or a device put
+    in its place is never read (opening a FIFO for reading would wait for a writer for ever)."""
     try:
-        with open(path, "rb") as handle:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise PackageError(f"{shown}: not a regular file (a folder, device or FIFO); expected the file itself; {advice}")
             data = handle.read(MAX_JSON_BYTES + 1)
     except OSError as exc:
         raise PackageError(f"{shown} cannot be read ({exc.strerror or exc}); {advice}") from None
@@ -51,6 +60,9 @@ class Package:
     @classmethod
     def open(cls, root: Path, origin: str | None = None) -> Package:
         origin = origin or str(root)
+        why = path_problem(root, DESCRIPTOR)  # the check --verify makes: never through a link, never a FIFO or a device
+        if why is not None and not why.startswith(MISSING):
+            raise PackageError(f"{origin}: {DESCRIPTOR}: {why}; {ADVICE}")
         descriptor = read_json(root / DESCRIPTOR, f"{origin}: {DESCRIPTOR}")
         if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
             raise PackageError(f"{origin}: {DESCRIPTOR} has no list of resources, so it is not a Data Package; check the folder")
@@ -61,9 +73,14 @@ class Package:
         return {r["name"]: r for r in self.descriptor["resources"] if isinstance(r, dict) and isinstance(r.get("name"), str)}
 
     def tables(self) -> list[str]:
-        """Every table with both a CSV and a Parquet resource, in the descriptor's order."""
+        """Every table with both a CSV and a Parquet resource, in the descriptor's order; a resource whose name is
+        not a valid Data Package name (`build.py --verify` reports it) is no table: a name becomes a file or a table."""
         resources = self.resources
-        return [name for name, r in resources.items() if r.get("format") == "csv" and r.get("type") == "table" and name + PARQUET_SUFFIX in resources]
+        return [
+            name
+            for name, r in resources.items()
+            if r.get("format") == "csv" and r.get("type") == "table" and name + PARQUET_SUFFIX in resources and name_problem(name) is None
+        ]
 
     def version(self) -> str:
         version = self.descriptor.get("version")

@@ -43,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import BuildError, Problem
+from ..errors import shown as quoted
 from ..inputs.limits import TooLarge, json_problem, read_json
 from ..inputs.paths import MISSING, path_problem
 from ..inputs.seeds import sha256_hex
@@ -76,10 +77,23 @@ ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can carry
 ZIP_EPOCH_MAX = 4354819199  # 2107-12-31T23:59:59Z, the latest
 
 
+RELEASE_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+-]{0,63}")  # as the loader's: a version never adds a path segment
+
+
 def release_name(root: Path) -> tuple[str, str]:
     """(package name, version) from the descriptor, which the build copies from pyproject.toml."""
+    from .verify import name_problem
+
     descriptor = _descriptor(root)
-    return descriptor["name"], descriptor["version"]
+    name, version = descriptor.get("name"), descriptor.get("version")
+    problems = []
+    if name_problem(name) is not None:  # it names the zip and the database: never a path
+        problems.append(Problem(DESCRIPTOR, "", "name", f"{name_problem(name)}; run `make build`"))
+    if not isinstance(version, str) or not RELEASE_VERSION.fullmatch(version):  # it names dist/v<version>/
+        problems.append(Problem(DESCRIPTOR, "", "version", f"{quoted(version)} is not a version such as '1.0.0'; run `make build`"))
+    if problems:
+        raise BuildError(problems)
+    return name, version
 
 
 def _descriptor(root: Path) -> dict:
@@ -274,27 +288,34 @@ def build_release(root: Path, dist: Path, pins: Path | None = None, repin: bool 
     if pins is not None:
         read_pins(pins)  # an unreadable pin file stops the release before anything is written
     folder = dist / f"v{version}"
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".staging-") as staging:
-        staged = Path(staging)
-        (staged / zip_name).write_bytes(zipped)
-        (staged / SUMS).write_text(sha256sums(zip_name, zipped, files), encoding="utf-8", newline="\n")
-        problems = check_release(staged, zip_name)
-        if problems:
-            raise BuildError([Problem("release", "", "", p) for p in problems])
-        if pins is not None:
-            pin_release(pins, version, sha256_hex(zipped), repin)
-        if assets is not None:
-            assets(staged)
-            others = {p.name: sha256_hex(p.read_bytes()) for p in sorted(staged.iterdir()) if p.is_file() and p.name not in (zip_name, SUMS)}
-            (staged / SUMS).write_text(sha256sums(zip_name, zipped, files, others), encoding="utf-8", newline="\n")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".staging-") as staging:
+            staged = Path(staging)
+            (staged / zip_name).write_bytes(zipped)
+            (staged / SUMS).write_text(sha256sums(zip_name, zipped, files), encoding="utf-8", newline="\n")
             problems = check_release(staged, zip_name)
             if problems:
                 raise BuildError([Problem("release", "", "", p) for p in problems])
-        for path in sorted(staged.iterdir()):
-            if path.is_file() and path.name != SUMS:
-                os.replace(path, folder / path.name)
-        os.replace(staged / SUMS, folder / SUMS)  # last: SHA256SUMS never names a file that is not there yet
+            if pins is not None:
+                pin_release(pins, version, sha256_hex(zipped), repin)
+            if assets is not None:
+                assets(staged)
+                others = {p.name: sha256_hex(p.read_bytes()) for p in sorted(staged.iterdir()) if p.is_file() and p.name not in (zip_name, SUMS)}
+                (staged / SUMS).write_text(sha256sums(zip_name, zipped, files, others), encoding="utf-8", newline="\n")
+                problems = check_release(staged, zip_name)
+                if problems:
+                    raise BuildError([Problem("release", "", "", p) for p in problems])
+            for path in sorted(staged.iterdir()):
+                if path.is_file() and path.name != SUMS:
+                    os.replace(path, folder / path.name)
+            os.replace(staged / SUMS, folder / SUMS)  # last: SHA256SUMS never names a file that is not there yet
+    except OSError as exc:  # --dist under a file, in /proc, read-only, a full disk: what was staged goes with the staging folder
+        reason = exc.strerror or str(exc)
+        if exc.filename is not None:
+            reason += f": {quoted(str(exc.filename))}"
+        expected = "expected a folder you can create and write to"
+        raise BuildError([Problem("--dist", "", "", f"{quoted(str(dist))} cannot be written ({reason}); {expected}")]) from None
     return folder / zip_name, folder / SUMS
 
 

@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from ..check.schemas import split_list
-from ..errors import BuildError, Problem
+from ..errors import BuildError, Problem, shown
 from .files import replace_file
 from .package import Package, PackageError
+from .verify import metadata_problems, name_problem, resource_name_problems
 
 DATABASE_STEM = "ai-superclusters-2024"
 METADATA = "metadata.json"
@@ -50,7 +51,26 @@ COLUMN_TYPES = {"integer": int, "boolean": int, "number": float, "string": str, 
 
 
 def database_name(package: Package) -> str:
-    return f"{package.descriptor.get('name', DATABASE_STEM)}.sqlite"
+    """<name>.sqlite, from the descriptor's name (DATABASE_STEM if it has none). Only a valid Data Package name is
+    taken (`package_problems` refuses any other first): it is a file name, so never a path, never '..'."""
+    name = package.descriptor.get("name", DATABASE_STEM)
+    if name_problem(name) is not None:
+        raise PackageError(f"{package.origin}: datapackage.json: name: {name_problem(name)}")
+    return f"{name}.sqlite"
+
+
+def package_problems(package: Package) -> list[Problem]:
+    """What in the descriptor the export cannot use, all at once: its name, licences and sources (metadata.json),
+    its resources' names (each table is an SQLite table; SQLite keeps names beginning with sqlite_ for itself)."""
+    problems = metadata_problems(package.descriptor) + resource_name_problems(package.descriptor["resources"], unique=False)
+    for table in package.tables():
+        if table.lower().startswith("sqlite_"):
+            problems.append(Problem("datapackage.json", "resources", table, "names a table SQLite reserves (sqlite_...); expected another name"))
+    return problems
+
+
+def _out_problem(out: Path, exc: OSError) -> BuildError:
+    return BuildError([Problem("--out", "", "", f"{shown(str(out))} cannot be written ({exc.strerror or exc}); expected a folder you can create and write to")])
 
 
 def _cell(value: Any, kind: str, delimiter: str) -> Any:
@@ -171,6 +191,9 @@ def build_database(package: Package, target: Path) -> list[str]:
         os.replace(temporary, target)
     except PackageError as exc:
         raise BuildError([Problem(target.name, "", "", str(exc))]) from None
+    except sqlite3.Error as exc:  # a table or view SQLite will not take; the descriptor's checks name the usual causes
+        why = f"cannot be written as SQLite ({str(exc)[:200]}); check the package with `build.py --verify`"
+        raise BuildError([Problem(target.name, "", "", why)]) from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -180,7 +203,7 @@ def build_database(package: Package, target: Path) -> list[str]:
 def datasette_metadata(package: Package) -> dict:
     """Datasette's metadata.json: titles, descriptions, licence and source, from the descriptor and the schemas."""
     descriptor = package.descriptor
-    licence = (descriptor.get("licenses") or [{}])[0]
+    licence = (descriptor.get("licenses") or [{}])[0]  # checked by package_problems: a list of objects
     homepage = descriptor.get("homepage", "")
     tables = {}
     for table in package.tables():
@@ -211,12 +234,17 @@ def write_sqlite(root: Path, out: Path) -> tuple[Path, Path]:
     """<out>/<name>.sqlite and <out>/metadata.json for the package at `root`."""
     try:
         package = Package.open(root)
+        problems = package_problems(package)
+        if problems:
+            raise BuildError(problems)
         database = out / database_name(package)
-        build_database(package, database)
         metadata = (json.dumps(datasette_metadata(package), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    except PackageError as exc:
-        raise BuildError([Problem(str(root), "", "", str(exc))]) from None
-    replace_file(out / METADATA, metadata)
+        build_database(package, database)
+        replace_file(out / METADATA, metadata)
+    except PackageError as exc:  # its message starts with the package folder, which the problem names
+        raise BuildError([Problem(str(root), "", "", str(exc).removeprefix(f"{root}: "))]) from None
+    except OSError as exc:  # --out cannot be made or written (under a file, read-only, /proc, a full disk)
+        raise _out_problem(out, exc) from None
     return database, out / METADATA
 
 

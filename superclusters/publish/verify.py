@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..check.schemas import PANDAS_DTYPES, TABLES, field_names, pandas_module, with_python_lists
 from ..errors import Problem
+from ..errors import shown as quoted
 from ..inputs.limits import json_problem, read_json
 from ..inputs.paths import MISSING, path_problem
 from ..inputs.seeds import file_sha256, sha256_hex
@@ -37,6 +39,73 @@ def unsafe_path(folder: Path, path: Any) -> str | None:
     check, inputs.paths.path_problem; a missing file is answered "missing; expected the file datapackage.json lists")."""
     why = path_problem(folder, path)
     return "missing; expected the file datapackage.json lists" if why is not None and why.startswith(MISSING) else why
+
+
+# A Data Package name (of the package or of a resource): it names files (<name>.sqlite) and tables, so nothing else.
+PACKAGE_NAME = re.compile(r"[a-z0-9._-]+")
+SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
+NAME_EXPECTED = "expected a Data Package name: lower-case letters, digits, '.', '_' and '-', not starting with '.'"
+
+
+def name_problem(value: Any) -> str | None:
+    """Why `value` is not a valid Data Package name (package or resource), or None when it is."""
+    if isinstance(value, str) and PACKAGE_NAME.fullmatch(value) and not value.startswith("."):
+        return None
+    return f"{quoted(value)} is not a valid name; {NAME_EXPECTED}"
+
+
+def named(value: Any) -> str:
+    """A resource's name for a message: as it is when valid, else quoted (repr) so escapes or line breaks never reach the terminal."""
+    return value if name_problem(value) is None else quoted(value)
+
+
+def hash_shown(value: Any) -> str:
+    """A descriptor's hash for a message: as it is when it is one (sha256:<64 hex>), else quoted (repr)."""
+    return value if isinstance(value, str) and SHA256.fullmatch(value) else quoted(value)
+
+
+def metadata_problems(descriptor: dict) -> list[Problem]:
+    """The descriptor's own metadata that a consumer (the site, the SQLite export) reads: `name` a valid Data
+    Package name (it names the database file), `sources` a list of objects with text `path` and `title`,
+    `licenses` a list of objects with text `name`, `path` and `title` (each where given)."""
+    where = "datapackage.json"
+    problems = []
+    if "name" in descriptor:
+        why = name_problem(descriptor["name"])
+        if why is not None:
+            problems.append(Problem(where, "", "name", why))
+    for key, fields in (("sources", ("path", "title")), ("licenses", ("name", "path", "title"))):
+        if key not in descriptor:
+            continue
+        value = descriptor[key]
+        if not isinstance(value, list):
+            problems.append(Problem(where, "", key, f"got {quoted(value)}; expected a list of objects"))
+            continue
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                problems.append(Problem(where, f"{key}[{index}]", "", f"got {quoted(item)}; expected an object with {', '.join(fields)}"))
+                continue
+            for field in fields:
+                if field in item and not isinstance(item[field], str):
+                    problems.append(Problem(where, f"{key}[{index}]", field, f"got {quoted(item[field])}; expected text"))
+    return problems
+
+
+def resource_name_problems(resources: list, unique: bool = True) -> list[Problem]:
+    """Every resource named by a valid Data Package name (a name is a table, a file, a page), and, when `unique`,
+    no two alike (publish.package reads the last of two, as a descriptor that adds a table again means it to)."""
+    problems, seen = [], set()
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            continue
+        name = resource.get("name")
+        why = name_problem(name)
+        if why is not None:
+            problems.append(Problem("datapackage.json", f"resources[{index}]", "name", why))
+        elif unique and name in seen:
+            problems.append(Problem("datapackage.json", f"resources[{index}] ({name})", "name", "another resource has this name; expected unique names"))
+        seen.add(name)
+    return problems
 
 
 def read_csv_frame(path: Path, schema: dict, shown: str) -> tuple[Any, list[Problem]]:
@@ -211,10 +280,10 @@ def descriptor_problems(folder: Path, schemas: dict[str, dict], complete: bool) 
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
         return [Problem(shown, "", "resources", "expected a JSON object whose resources are a list of objects")]
 
-    problems = []
+    problems = metadata_problems(descriptor) + resource_name_problems(resources)
     listed: dict[str, dict] = {}
     for index, resource in enumerate(resources):
-        entry = f"resources[{index}] ({str(resource.get('name'))[:40]})"
+        entry = f"resources[{index}] ({named(resource.get('name'))})"
         path = resource.get("path")
         why = unsafe_path(folder, path)
         if why is not None:
@@ -223,7 +292,7 @@ def descriptor_problems(folder: Path, schemas: dict[str, dict], complete: bool) 
             continue
         listed[path] = resource
         if resource.get("hash") != f"sha256:{file_sha256(folder / path)[1]}":
-            problems.append(Problem(path, "", "hash", f"file does not match datapackage.json's {str(resource.get('hash'))[:80]}"))
+            problems.append(Problem(path, "", "hash", f"file does not match datapackage.json's {hash_shown(resource.get('hash'))}"))
         recorded = recorded_schema_hash(resource)
         if recorded is not None:
             schema_path, schema_hash = recorded
@@ -232,7 +301,7 @@ def descriptor_problems(folder: Path, schemas: dict[str, dict], complete: bool) 
                 if complete or not why.startswith("missing"):  # the build's staging folder holds no schemas/
                     problems.append(Problem(shown, entry, "schema", why))
             elif schema_hash != f"sha256:{sha256_hex((folder / schema_path).read_bytes())}":
-                problems.append(Problem(schema_path, "", "hash", f"schema does not match datapackage.json's {str(schema_hash)[:80]}"))
+                problems.append(Problem(schema_path, "", "hash", f"schema does not match datapackage.json's {hash_shown(schema_hash)}"))
 
     wanted = [(f"data/{t}.{fmt}", t if fmt == "csv" else f"{t}-parquet") for t in TABLES for fmt in ("csv", "parquet")]
     if complete and (folder / "seeds").is_dir():
@@ -244,7 +313,7 @@ def descriptor_problems(folder: Path, schemas: dict[str, dict], complete: bool) 
                 expectation = "expected one with its sha256, for every table in both formats and every seed"
                 problems.append(Problem(shown, "resources", name or path, f"no resource lists {path}; {expectation}"))
         elif name and resource.get("name") != name:
-            problems.append(Problem(shown, "resources", name, f"the resource for {path} is named {str(resource.get('name'))[:40]!r}; expected {name!r}"))
+            problems.append(Problem(shown, "resources", name, f"the resource for {path} is named {quoted(resource.get('name'))}; expected {name!r}"))
     return problems
 
 

@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..errors import BuildError, Problem
+from ..errors import BuildError, Problem, shown
 from ..publish.figure import CAPTION
 from . import tables
 from .articles import _article_list, layers_css, tokens
@@ -145,13 +145,19 @@ def build_site(root: Path, out: Path) -> Path:
     package.load_package) or an `out` that is not a site this module wrote. The site is written
     into a fresh folder beside `out` and swapped in whole, so `out` is the old site or the new one.
     """
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise BuildError([Problem(str(out), "", "", "is a link or a file; expected a folder for the site (--out)")])
-    if out.exists() and any(out.iterdir()) and (not (out / "static" / "site.js").is_file() or out.resolve() == root.resolve()):
-        raise BuildError([Problem(str(out), "", "", "is not empty and is not a site this module wrote; not replacing it (choose another --out)")])
+    try:
+        if out.is_symlink() or (out.exists() and not out.is_dir()):
+            raise BuildError([Problem(str(out), "", "", "is a link or a file; expected a folder for the site (--out)")])
+        if out.exists() and any(out.iterdir()) and (not (out / "static" / "site.js").is_file() or out.resolve() == root.resolve()):
+            raise BuildError([Problem(str(out), "", "", "is not empty and is not a site this module wrote; not replacing it (choose another --out)")])
+    except OSError as exc:  # a name too long, a folder that cannot be listed
+        raise _unwritable("--out", out, exc) from None
     files = render(Site(root))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:  # under a file, in /proc, read-only: nothing was made
+        raise _unwritable("--out", out, exc) from None
     try:
         for path, data in sorted(files.items()):
             (staging / path).parent.mkdir(parents=True, exist_ok=True)
@@ -160,22 +166,55 @@ def build_site(root: Path, out: Path) -> Path:
         if out.exists():
             old = out.parent / f"{staging.name}.old"
             os.replace(out, old)
-            os.replace(staging, out)
-            shutil.rmtree(old)
+            try:
+                os.replace(staging, out)
+            except OSError:
+                os.replace(old, out)  # the old site back, whole
+                raise
+            shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, out)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile: the staging folder goes, `out` is as it was
+        raise _unwritable("--out", out, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
 
 
+def _reason(exc: OSError) -> str:
+    """An OSError's reason for a message; "File exists" from a mkdir means a file stands where a folder must go."""
+    return "a file stands where a folder must go" if isinstance(exc, FileExistsError) else str(exc.strerror or exc)
+
+
+def _unwritable(option: str, path: Path, exc: OSError) -> BuildError:
+    return BuildError([Problem(option, "", "", f"{shown(str(path))} cannot be written ({_reason(exc)}); expected a path you can create and write to")])
+
+
+def zip_problem(target: Path) -> BuildError | None:
+    """Why the site's zip cannot be written at `target` (--zip), checked before the site is built; None when it may."""
+    try:
+        if target.is_dir():
+            return BuildError([Problem("--zip", "", "", f"{shown(str(target))} is a folder; expected the path of a zip file, e.g. dist/site.zip")])
+    except OSError as exc:
+        return _unwritable("--zip", target, exc)
+    return None
+
+
 def zip_site(out: Path, target: Path) -> Path:
-    """The built site as a deterministic zip (the release's own zip rules), for attaching to a release."""
+    """The built site as a deterministic zip (the release's own zip rules), for attaching to a release; written
+    whole or not at all (BuildError naming --zip)."""
+    from ..publish.files import replace_file
     from ..publish.release import source_date_epoch, zip_bytes
 
+    problem = zip_problem(target)
+    if problem is not None:
+        raise problem
     files = [(p.relative_to(out).as_posix(), p.read_bytes()) for p in sorted(out.rglob("*")) if p.is_file()]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(zip_bytes(files, source_date_epoch()))  # entries at the root, as in the release zip
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(target, zip_bytes(files, source_date_epoch()))  # entries at the root, as in the release zip
+    except OSError as exc:
+        raise _unwritable("--zip", target, exc) from None
     return target
 
 
@@ -198,13 +237,19 @@ def main(argv: Iterable[str] | None = None) -> int:
         print("the site needs Jinja2: pip install 'ai-superclusters-2024[site]' (in a checkout, make site)", file=sys.stderr)
         return 1
     try:
+        if args.zip and (problem := zip_problem(args.zip)) is not None:
+            raise problem
         out = build_site(root, args.out)
     except BuildError as exc:
         print(f"site failed, nothing written. {exc}", file=sys.stderr)
         return 1
     print(f"wrote {out}/ ({site_bytes(out) // 1024} KB)")
     if args.zip:
-        print(f"wrote {zip_site(out, args.zip)}")
+        try:
+            print(f"wrote {zip_site(out, args.zip)}")
+        except BuildError as exc:
+            print(f"site zip failed, nothing written to --zip. {exc}", file=sys.stderr)
+            return 1
     if args.screenshot:
         print(f"wrote {screenshot(out, args.screenshot, '002_0336e88edfd704cd' if (out / 'seeds' / '002_0336e88edfd704cd.html').exists() else None)}")
     return 0

@@ -65,7 +65,12 @@ def tokens(seed: str, spans: list[Span]) -> list[dict[str, Any]]:
 def _article_list(site: Site) -> list[dict[str, Any]]:
     rows = {text(r.get("article_id")): r for r in site.tables["articles"].rows} if "articles" in site.tables else {}
     by_stem = {stem: article_id for article_id, stem in site.article_stem.items() if stem in site.seeds}
-    titles = {Path(s.get("path", "")).stem: s.get("title", "") for s in site.descriptor.get("sources", [])}
+    sources = site.descriptor.get("sources", [])  # load_package refuses malformed ones; never a traceback here either
+    titles = {
+        Path(s["path"]).stem: text(s.get("title", ""))
+        for s in (sources if isinstance(sources, list) else [])
+        if isinstance(s, dict) and isinstance(s.get("path"), str)
+    }
     out = []
     for stem in site.seeds:
         article_id = by_stem.get(stem, stem)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import BuildError, Collector, Problem
+from ..errors import BuildError, Collector, Problem, shown
 from ..inputs.limits import MAX_JSON_BYTES, MAX_SEED_BYTES, json_loads, json_problem
-from ..publish.verify import unsafe_path
+from ..publish.verify import metadata_problems, named, unsafe_path
 
 SPAN_FIELDS = ("article_id", "char_start", "char_end")
 DESCRIPTOR = "datapackage.json"
@@ -265,12 +265,13 @@ def load_package(root: Path) -> Package:
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
         raise BuildError([Problem(DESCRIPTOR, "", "resources", "expected a JSON object whose resources are a list of objects")])
+    reader.problems.extend(metadata_problems(descriptor))  # its name, sources and licences, which pages show
 
     grouped: dict[str, list[tuple[str, str]]] = {}
     schemas: dict[str, Any] = {}
     seeds: dict[str, str] = {}
     for index, resource in enumerate(resources):
-        entry = f"resources[{index}] ({str(resource.get('name'))[:40]})"
+        entry = f"resources[{index}] ({named(resource.get('name'))})"
         paths = resource.get("path")
         paths = paths if isinstance(paths, list) and paths else [paths]
         is_seed = len(paths) == 1 and isinstance(paths[0], str) and paths[0].startswith("seeds/") and paths[0].endswith(".txt")
@@ -285,7 +286,7 @@ def load_package(root: Path) -> Package:
         if is_table:
             name = resource.get("name")
             if not isinstance(name, str) or not NAME.fullmatch(name) or name.removesuffix("-parquet") in RESERVED:
-                reader.problems.add(DESCRIPTOR, entry, "name", f"{str(name)[:40]!r} cannot name a page; expected letters, digits, _ and -, not 'index'")
+                reader.problems.add(DESCRIPTOR, entry, "name", f"{shown(name)} cannot name a page; expected letters, digits, _ and -, not 'index'")
                 continue
             parquet = resource.get("format") == "parquet"
             name = name.removesuffix("-parquet") if parquet else name
