@@ -5,7 +5,7 @@
     claims = superclusters.load("claims")                         # the data shipped with the package, offline
     claims.attrs["columns"]["quote"]                              # every column's description travels with the frame
     superclusters.span_text(claims.span_url[0])                   # the exact words a row rests on
-    claims = superclusters.load("claims", version="2.0.0")       # a release zip, downloaded once, verified, cached
+    claims = superclusters.load("claims", version="2.1.0")       # a release zip, downloaded once, verified, cached
 
 Where the data comes from. Without version= or url=, from this installation: the copy inside an
 installed wheel (superclusters/_data/), else this checkout. `data_dir=` names another package folder
@@ -73,7 +73,7 @@ RELEASES_URL = "https://github.com/ai-superclusters-2024/ai-superclusters-2024/r
 RELEASES_ENV = "AI_SUPERCLUSTERS_RELEASES"
 CACHE_ENV = "AI_SUPERCLUSTERS_CACHE"  # the cache folder, when neither cache_dir= nor the platform's default is wanted
 PINS_FILE = HERE / "releases.json"
-# Limits that keep a hostile or broken server from exhausting memory, disk or patience. The 2.0.0
+# Limits that keep a hostile or broken server from exhausting memory, disk or patience. The 2.1.0
 # zip is about 1.3 MiB, so these leave well over an order of magnitude of room.
 MAX_DOWNLOAD_BYTES = 64 * 2**20  # the zip, as transferred (held in memory until checked)
 MAX_SUMS_BYTES = 2**20  # SHA256SUMS

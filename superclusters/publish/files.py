@@ -53,7 +53,7 @@ from ..inputs.seeds import file_info, file_sha256, sha256_hex
 HOMEPAGE = "https://github.com/ai-superclusters-2024/ai-superclusters-2024"
 # When this version of the descriptor was made: a constant, not the clock, so that rebuilding gives the same
 # bytes. Bump it with the version in pyproject.toml; CITATION.cff's date-released must agree (tested).
-CREATED = "2026-11-24T00:00:00Z"
+CREATED = "2026-12-05T00:00:00Z"
 
 WORK_PREFIX = ".publish-"  # staging and backup folders of one build: .publish-<unique>/{new,old}
 SWAP_LIST = "swap-list"  # in .publish-<unique>/: the top-level names being swapped, written before the first rename
