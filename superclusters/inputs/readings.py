@@ -780,13 +780,16 @@ def invisible_problems(reading: Reading, seed_text: str, problems: Collector) ->
 
 
 def read_text(path: Path, shown: str, problems: Collector) -> str | None:
-    """Read a curated file as strict UTF-8, recording (not raising) a problem: missing, not a regular
-    file (a FIFO would block, a device never end: neither is opened), over MAX_CURATED_BYTES (by its size,
+    """Read a curated file as strict UTF-8, recording (not raising) a problem: missing, a symbolic link or
+    not a regular file (a FIFO would block, a device never end: none is opened), over MAX_CURATED_BYTES (by its size,
     before it is read), or not UTF-8."""
     import stat
 
     try:
-        info = path.stat()
+        info = path.lstat()  # a link is never followed: it could name a file outside the package
+        if stat.S_ISLNK(info.st_mode):
+            problems.add(shown, "", "", "is a symbolic link, not a regular file; expected a YAML file (links are never followed)")
+            return None
         if not stat.S_ISREG(info.st_mode):
             problems.add(shown, "", "", "not a regular file (a folder, device or FIFO); expected a YAML file")
             return None
