@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError, Problem
-from ..inputs.corpus import package_version
+from ..inputs.corpus import package_version, regular_file_problem
 from ..inputs.seeds import file_info, file_sha256
 from ..publish.readme import readme_updated
 
@@ -54,6 +54,9 @@ def staged_extras(root: Path, staged: Any) -> tuple[dict[str, bytes], dict[str, 
     files["croissant.json"] = croissant_bytes(package, staged.schemas, staged.files)
     also = {}
     readme = root / "README.md"
+    irregular = regular_file_problem(root, "README.md")  # a FIFO would block the build for ever
+    if irregular is not None:
+        raise BuildError([irregular])
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
         updated = readme_updated(text, staged.schemas, staged.kept, staged.counts)
@@ -120,6 +123,9 @@ def stale_files(root: Path) -> list[str]:
 
     stale += stale_generated(root)
     readme = root / "README.md"
+    irregular = regular_file_problem(root, "README.md")
+    if irregular is not None:
+        raise BuildError([irregular])
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
         if readme_updated(text, staged.schemas, staged.kept, staged.counts) != text:

@@ -47,8 +47,8 @@ from ..derive import PENDING, PER_ARTICLE, PROFILE_TABLES, CorpusSummary, Vocabu
 from ..derive.entities import ENTITY_TABLES
 from ..derive.profiles import ProfileSummary, SystemFacts, profile_rows, system_facts
 from ..derive.reconcile import group_key, reconcile_groups
-from ..errors import Collector
-from ..inputs.corpus import list_readings, read_article
+from ..errors import BuildError, Collector
+from ..inputs.corpus import input_folder_problems, list_readings, read_article, regular_file_problem
 from ..inputs.reading_schema import schema_text
 from ..inputs.readings import ENTITIES_FILE, Registry, parse_registry, read_text
 from ..publish.readme import AGREEMENT_COLUMNS, GLANCE_COLUMNS, SINGLE_GROUP_COLUMNS, SentenceCounts, sentence_counts
@@ -582,6 +582,10 @@ def _stage(root: Path, folder: Path, spill: Path | None, batch_articles: int, un
     from ..check.validate import cross_table_problems, deferred_problems
     from ..publish.files import TableFiles
 
+    # Before anything is read: no input folder may be a link, no top-level input a FIFO.
+    irregular = input_folder_problems(root) + [p for p in (regular_file_problem(root, name) for name in ("pyproject.toml", "README.md")) if p]
+    if irregular:
+        raise BuildError(irregular)
     problems = Collector()
     schemas = load_schemas(root / "schemas")
     registry_path = f"readings/{ENTITIES_FILE}"

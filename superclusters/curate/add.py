@@ -21,9 +21,11 @@ proposals to confirm and one line each, and publishes nothing. docs/curating.md 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -300,14 +302,53 @@ def propose_for(seed: Seed, language: str, published: str | None, registry: Regi
 def load_registry(root: Path) -> Registry:
     """The shared entity registry, refused with its problems when it cannot be read."""
     from ..errors import Collector
+    from ..inputs.corpus import input_folder_problems
     from ..inputs.readings import ENTITIES_FILE, parse_registry, read_text
 
+    folders = input_folder_problems(root, ("readings", "schemas"))  # `draft` reads both, and only from the package
+    if folders:
+        raise BuildError(folders)
     problems = Collector()
     shown = f"readings/{ENTITIES_FILE}"
     text = read_text(root / "readings" / ENTITIES_FILE, shown, problems)
     registry = parse_registry(text, shown, problems) if text is not None else Registry(shown)
     problems.raise_if_any()
     return registry
+
+
+def _entry_kind(path: Path) -> str | None:
+    """What is at `path`, never following a link: None when nothing is, else 'a regular file', 'a symbolic
+    link', 'a folder' or 'a FIFO, socket or device' (as the build words a seed that is no regular file)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise BuildError([Problem(f"{path.parent.name}/{path.name}", "", "", f"cannot be read ({exc.strerror or exc})")]) from None
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return "a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode) else "a FIFO, socket or device"
+
+
+def _same_seeds(seeds: Path, name: str, data: bytes) -> list[str]:
+    """The seeds (other than `name`) holding exactly `data`. Only regular files are compared: a link is never
+    followed (its target may lie outside the package, or nowhere), a folder or FIFO never opened."""
+    digest, same = sha256_hex(data), []
+    try:
+        entries = sorted(os.scandir(seeds), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []  # no seeds/ yet: writing the seed says so
+    except OSError as exc:
+        raise BuildError([Problem("seeds", "", "", f"cannot be read ({exc.strerror or exc}); expected the package's seeds/ folder")]) from None
+    for entry in entries:
+        if not entry.name.endswith(".txt") or entry.name == name or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_size == len(data) and sha256_hex(Path(entry.path).read_bytes()) == digest:
+                same.append(entry.name)
+        except OSError:
+            continue  # gone or unreadable since listed: not the same article as far as can be told
+    return same
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -318,17 +359,22 @@ def _write(path: Path, data: bytes) -> None:
         temporary.write_bytes(data)
         os.replace(temporary, path)
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # gone, or its folder is none: the write's own error is the one to tell
+            temporary.unlink()
 
 
 def add(root: Path, source: Path, published: str | None = None, language: str | None = None) -> Added:
     """Copy `source` into seeds/ and write its draft reading. Raises BuildError, leaving neither file behind."""
+    from ..inputs.corpus import input_folder_problems
+
     shown = str(source)
     published = check_published(published)
+    folders = input_folder_problems(root)  # a linked seeds/ would be written outside the package, a linked readings/ read from there
+    if folders:
+        raise BuildError(folders)
     data = read_article(source, shown)
     seeds = root / "seeds"
-    digest = sha256_hex(data)
-    same = [p.name for p in sorted(seeds.glob("*.txt")) if p.name != source.name and p.stat().st_size == len(data) and sha256_hex(p.read_bytes()) == digest]
+    same = _same_seeds(seeds, source.name, data)
     if same:
         raise BuildError([Problem(shown, "", "", f"is already in seeds/ as {same[0]}; its reading is readings/{Path(same[0]).stem}.yaml")])
     name = seed_name(seeds, source, data)
@@ -337,7 +383,10 @@ def add(root: Path, source: Path, published: str | None = None, language: str | 
     if reading.exists():
         raise BuildError([Problem(f"readings/{reading.name}", "", "", "exists already; `add` never overwrites a reading")])
     target = seeds / name
-    if target.exists() and target.read_bytes() != data:
+    kind = _entry_kind(target)
+    if kind not in (None, "a regular file"):  # never read, nor replaced: the build reports it the same way
+        raise BuildError([Problem(f"seeds/{name}", "", "", f"is {kind}, not a regular file; expected the article's text (remove it first)")])
+    if kind is not None and target.read_bytes() != data:
         raise BuildError([Problem(f"seeds/{name}", "", "", f"exists with other bytes than {shown}; seeds are never edited")])
     language, confidence = choose_language(seed.text, shown, language)
     from ..check.schemas import load_schemas
@@ -358,7 +407,7 @@ def add(root: Path, source: Path, published: str | None = None, language: str | 
                 )
             ]
         )
-    created = not target.exists()
+    created = kind is None
     writing = target
     try:
         if created:
@@ -367,7 +416,8 @@ def add(root: Path, source: Path, published: str | None = None, language: str | 
         _write(reading, text.encode("utf-8"))
     except BaseException as exc:
         if created:
-            target.unlink(missing_ok=True)  # the seed goes with the draft it was written for
+            with contextlib.suppress(OSError):  # the seed goes with the draft it was written for; the write's own error is the one to tell
+                target.unlink()
         if isinstance(exc, OSError):
             shown_path = f"{writing.parent.name}/{writing.name}"
             raise BuildError([Problem(shown_path, "", "", f"cannot be written ({exc.strerror or exc}); nothing was added")]) from None

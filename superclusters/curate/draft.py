@@ -156,6 +156,7 @@ class Article:
         self.sentences = [(m.end(), end) if (m := _DATE_MARK.match(text, start, end)) else (start, end) for start, end in segment(text)]
         self._sentence_starts = [s for s, _ in self.sentences]
         self._clauses: dict[int, list[tuple[int, int]]] = {}
+        self._said: dict[tuple[re.Pattern[str], int, int], bool] = {}  # (pattern, start, end) -> found in text[start:end]
         self.reference, self.dated = _reference(published)
         self.entities: dict[str, Entity] = {}
         for kind, table in (("organisation", registry.organisations), ("person", registry.people), ("hardware", registry.hardware), ("place", registry.places)):
@@ -192,6 +193,15 @@ class Article:
             at = m.end()
         pieces.append((at, end))
         return [span for a, b in pieces if (span := _trim(self.text, a, b))[1] > span[0]]
+
+    def says(self, pattern: re.Pattern[str], span: tuple[int, int]) -> bool:
+        """Whether `pattern` occurs in text[span]: asked of a clause or sentence once for all its quantities
+        (a clause of thousands of numbers would otherwise be searched once per number)."""
+        key = (pattern, span[0], span[1])
+        found = self._said.get(key)
+        if found is None:
+            found = self._said[key] = pattern.search(self.text[span[0] : span[1]]) is not None
+        return found
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         i = bisect.bisect_left(self._mention_starts, start)
@@ -727,13 +737,28 @@ class Quantity:
     sentence: int
 
 
+# The quantities the drafter reads in one article: the seeds hold 3 to 8, a long feature some dozens, and
+# at most MAX_PROPOSALS become claims. Each costs some 50 µs (the number parser), so an article of 200,000
+# numbers (within MAX_SEED_BYTES) would take ten seconds for nothing a curator could check.
+MAX_QUANTITIES = 2 * MAX_PROPOSALS
+# The longest sentence the relation cues are read in: the seeds' run to 310 characters. Each cue looks at
+# the mentions around it, so a "sentence" of thousands of names and cues would take minutes.
+MAX_SENTENCE = 3000
+
+
 def _quantities(article: Article, notes: list[str]) -> list[Quantity]:
     """Every quantity the number parser reads, outside entity names and date phrases."""
     text = article.text
     names = [(m.start, m.end) for m in article.mentions]
     dates = [(a, b) for a, b, _ in article.dates]
-    found = []
+    found: list[Quantity] = []
     for m in _quantity_pattern(article.language).finditer(text):
+        if len(found) == MAX_QUANTITIES:
+            notes.append(
+                f"not proposed: the numbers from character {m.start()} on: the drafter reads the first {MAX_QUANTITIES} quantities of an article; "
+                "curate the rest from the stubs"
+            )
+            break
         start, end = m.span()
         core = m.span("num") if m.group("num") else m.span("word")
         if _inside(names, core[0]) or _inside(dates, core[0]):
@@ -761,66 +786,75 @@ def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return any(spans[j][0] <= offset < spans[j][1] for j in range(max(0, i - 3), i + 1))
 
 
+# "the equivalent of (about) 100,000 H100s": the words that end right before a count. Searched in a window
+# of the clause before it (the words are some 30 characters), not the whole clause so far: a clause of
+# thousands of numbers would be searched once per number.
+EQUIVALENT_WINDOW = 120
+_EQUIVALENT_OF = re.compile(
+    r"(?:equivalen\w*|équivalen\w*)\s+(?:of|to|de|a|à|ao)\s*(?:(?:cerca\s+de|environ|about|nearly|some|quase|près\s+de)\s*)?$", re.IGNORECASE
+)
+
+
+# A bare count's noun comes within a few words after it ("50 000 GPU", "24,576-GPU clusters").
+_FILLER = r"^[\s-]*(?:(?:de|of|d'|d’|des|dos|das|do|da)\s+)?(?:[\w.'’-]+\s+){0,3}?"
+_FILLER_ONLY = re.compile(_FILLER + r"$", re.IGNORECASE)
+
+
+@functools.cache
+def _counted(prop: str, language: str) -> re.Pattern[str]:
+    """The words after a count that say it counts `prop`'s things (compiled once: it is asked of every number)."""
+    return re.compile(_FILLER + r"(?:" + _cue(lx.COUNTED[prop], language).pattern + r")", re.IGNORECASE)
+
+
 def _properties(article: Article, q: Quantity, clause: tuple[int, int]) -> tuple[list[str], str | None]:
     """The properties a quantity is proposed under (two for a megawatt figure given for power and cooling)
     and, for a count, the accelerator it counts; ([], reason) when the vocabulary has none for it."""
     text, language = article.text, article.language
     sentence = article.sentences[q.sentence]
-    clause_text = text[clause[0] : clause[1]]
-    sentence_text = text[sentence[0] : sentence[1]]
+    says = article.says  # a cue in the clause or sentence: searched once per clause, whatever its quantities
     after = text[q.end : min(sentence[1], q.end + 60)]
     if after.startswith("-"):  # "24,576-GPU clusters"
         after = " " + after[1:]
     if q.unit == "MW":
         found = []
-        for scope in (clause_text, sentence_text):
-            if _cue(lx.COOLING, language).search(scope):
+        for scope in (clause, sentence):
+            if says(_cue(lx.COOLING, language), scope):
                 found.append("cooling_mw")
-            if _cue(lx.POWER, language).search(scope):
+            if says(_cue(lx.POWER, language), scope):
                 found.append("power_mw")
             if found:
                 break
         return sorted(set(found)) or ["power_mw"], None
     if q.unit == "USD":
-        for scope in (clause_text, sentence_text):
-            if _cue(lx.CAPEX, language).search(scope):
+        for scope in (clause, sentence):
+            if says(_cue(lx.CAPEX, language), scope):
                 return ["capex_usd"], None
-            if _cue(lx.INVESTMENT, language).search(scope):
+            if says(_cue(lx.INVESTMENT, language), scope):
                 return ["investment_usd"], None
         return ["investment_usd"], None
     if q.unit == "Gbit/s":
         return ["bandwidth_gbps"], None
     if q.unit == "fraction":
-        for scope in (after[:40], clause_text, sentence_text, _previous_sentence(article, q.sentence)):
+        previous = article.sentences[q.sentence - 1] if q.sentence > 0 else (0, 0)
+        for scope in (after[:40], clause, sentence, previous):
             for prop in ("rack_share", "accelerator_share"):
-                if _cue(lx.FRACTION_NOUNS[prop], language).search(scope):
+                cue = _cue(lx.FRACTION_NOUNS[prop], language)
+                if cue.search(scope) if isinstance(scope, str) else says(cue, scope):
                     return [prop], None
         return [], "a fraction of no counted racks or accelerators"
     # A bare count: the noun it counts, within a few words after it.
-    filler = r"^[\s-]*(?:(?:de|of|d'|d’|des|dos|das|do|da)\s+)?(?:[\w.'’-]+\s+){0,3}?"
     accelerator = next((m for m in article.mentions_in(q.end, q.end + 40) if article.entities[m.entity_id].kind == "accelerator"), None)
-    equivalent = re.search(
-        r"(?:equivalen\w*|équivalen\w*)\s+(?:of|to|de|a|à|ao)\s*(?:(?:cerca\s+de|environ|about|nearly|some|quase|près\s+de)\s*)?$",
-        text[clause[0] : q.start],
-        re.IGNORECASE,
-    )
+    equivalent = _EQUIVALENT_OF.search(text[max(clause[0], q.start - EQUIVALENT_WINDOW) : q.start])
     if equivalent and accelerator is not None and article.entities[accelerator.entity_id].name.endswith("H100"):
         return ["h100_equivalent_count"], None
     for prop in ("h100_equivalent_count", "server_count", "node_count", "gpu_count"):
-        if re.match(filler + r"(?:" + _cue(lx.COUNTED[prop], language).pattern + r")", after, re.IGNORECASE):
-            if prop == "gpu_count" and _cue(lx.DIVERTED, language).search(clause_text):
+        if _counted(prop, language).match(after):
+            if prop == "gpu_count" and says(_cue(lx.DIVERTED, language), clause):
                 return ["diverted_gpu_count"], None
             return [prop], None
-    if accelerator is not None and re.match(filler + r"$", text[q.end : accelerator.start] + " ", re.IGNORECASE):
-        return (["diverted_gpu_count"] if _cue(lx.DIVERTED, language).search(clause_text) else ["gpu_count"]), None
+    if accelerator is not None and _FILLER_ONLY.match(text[q.end : accelerator.start] + " "):
+        return (["diverted_gpu_count"] if says(_cue(lx.DIVERTED, language), clause) else ["gpu_count"]), None
     return [], "counts nothing the property vocabulary has (GPUs, servers, nodes, H100-equivalents)"
-
-
-def _previous_sentence(article: Article, sentence: int) -> str:
-    if sentence == 0:
-        return ""
-    start, end = article.sentences[sentence - 1]
-    return article.text[start:end]
 
 
 # -- who says it, and how sure --------------------------------------------------------------------------
@@ -958,10 +992,12 @@ def _unique_context(text: str, start: int, end: int, suffix: bool = True) -> dic
     as anchoring counts (normalise/anchoring); None when none of at most MAX_CONTEXT characters does.
     Each occurrence is found once and the context compared at those places only, so the cost is one
     search of the text however long the context grows."""
-    from ..normalise.anchoring import find_all
-
     words = text[start:end]
-    hits = find_all(text, words)
+    hits: list[int] = []
+    at = text.find(words)
+    while at != -1 and len(hits) <= MAX_RECURRENCE:  # every occurrence, overlapping ones too (as anchoring counts), up to one too many
+        hits.append(at)
+        at = text.find(words, at + 1)
     if len(hits) > MAX_RECURRENCE:
         return None  # words an article repeats this often are no quote to propose
     others = [h for h in hits if h != start]
@@ -1356,24 +1392,49 @@ def _coordinated(article: Article, first: Mention, limit: int, accept) -> list[M
     return found
 
 
+_QUOTE_MARK = '[«»“”"]'
+_GAP = rf"(?>\s*{_QUOTE_MARK}?\s*)"  # white space around at most one quotation mark, taken whole
+_WORD = r"[\w/-]"
+
+
+@functools.cache
+def _possessive_patterns(language: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    r"""What may stand between a thing and its owner: up to four words and the language's "of", with an
+    article ("o Cortex AI de Tesla"); or an apposition (", the next model of Meta"). Compiled once.
+
+    The first was `(?:\s*Q?\s*[\w/-]+){0,4}?\s*Q?\s*(?:of)...`, which tries every way of cutting each word
+    into pieces: some 30 µs a pair of mentions, and milliseconds for long words. This one takes each word
+    whole (possessively) and the gaps whole, and only the word right before "of" may end in it ("grande"
+    reads as "gran" + "de", as before): the same texts match (checked on generated text), in linear time.
+    """
+    of = lx.POSSESSIVE_OF[language]
+    possessive = re.compile(rf"{_GAP}(?:{_WORD}++{_GAP}){{0,3}}(?:{_WORD}++{_GAP}|{_WORD}+?)?(?:{of})\s*(?:(?:a|o|la|le|l'|l’|the)\s+)?")
+    appositive = re.compile(r",\s+(?:the|o|a|le|la|l'|um|uma|un|une)\s+(?:[\w-]+\s+){0,5}?(?:" + of + r")\s+(?:(?:a|o|la|le|l'|the)\s+)?")
+    return possessive, appositive
+
+
 def _relations(article: Article, builder: Builder) -> None:
     text, language, entities = article.text, article.language, article.entities
     for index, (s_start, s_end) in enumerate(article.sentences):
+        if s_end - s_start > MAX_SENTENCE:
+            builder.proposals.notes.append(
+                f"not proposed: relations in sentence {index} (characters {s_start} to {s_end}): the drafter reads relations in sentences "
+                f"of at most {MAX_SENTENCE} characters; curate it from its stub"
+            )
+            continue
         mentions = article.mentions_in(s_start, s_end)
         # Possessives: "Tesla's Cortex", "o Cortex AI de Tesla", "Llama 3, the next model of Meta".
-        of = lx.POSSESSIVE_OF[language]
+        possessive, appositive_of = _possessive_patterns(language)
         for at, owned in enumerate(mentions):
-            for owner in mentions[at + 1 :]:
+            for later in range(at + 1, len(mentions)):  # not a slice of the rest: a copy per mention is quadratic
+                owner = mentions[later]
                 if owner.start - owned.end > 70:
                     break
                 if owner.start <= owned.end:
                     continue
                 between = text[owned.end : owner.start]
-                if not re.fullmatch(
-                    r"(?:\s*[«»“”\"]?\s*[\w/-]+){0,4}?\s*[«»“”\"]?\s*(?:" + of + r")\s*(?:(?:a|o|la|le|l'|l’|the)\s+)?",
-                    between + ("" if between.endswith(" ") or between.endswith("'") or between.endswith("’") else ""),
-                ):
-                    if not re.fullmatch(r",\s+(?:the|o|a|le|la|l'|um|uma|un|une)\s+(?:[\w-]+\s+){0,5}?(?:" + of + r")\s+(?:(?:a|o|la|le|l'|the)\s+)?", between):
+                if not possessive.fullmatch(between):
+                    if not appositive_of.fullmatch(between):
                         continue
                 if re.search(r"[.;:]", between) or (owner.start - owned.end) > 70:
                     continue
@@ -1454,7 +1515,8 @@ def _relations(article: Article, builder: Builder) -> None:
                     if subj and obj_id:
                         _relation(article, builder, predicate, subj.entity_id, obj_id, ((obj.start if obj else cue.start()), subj.end))
                     continue
-                subjects = [x for x in reversed(before) if accept_subject(entities[x.entity_id]) and not re.search(r"[.;]", text[x.end : cue.start()])]
+                stop = max(text.rfind(".", s_start, cue.start()), text.rfind(";", s_start, cue.start()))  # no subject before a full stop
+                subjects = [x for x in reversed(before) if accept_subject(entities[x.entity_id]) and x.end > stop]
                 if predicate in ("part_of", "located_in", "uses_component", "connects_via"):  # a system before an owner
                     subjects.sort(key=lambda x: not _is_system(entities[x.entity_id]))
                 objects = [x for x in after if accept_object(entities[x.entity_id])]
@@ -1508,6 +1570,9 @@ def _object_text(article: Article, start: int) -> str | None:
     return text if text and len(text) <= MAX_QUOTE else None
 
 
+_PURPOSE_LEAD = re.compile(r"\s*(?:(?:para|pour|to|for|in|à|a|no|na|em|dans)\s+)?")
+
+
 def _purposes(article: Article, builder: Builder, index: int, mentions: list[Mention]) -> None:
     """used_for: a system and what it is for ("utilisé pour la formation du FSD", "to train Llama 3")."""
     text, language, entities = article.text, article.language, article.entities
@@ -1527,10 +1592,10 @@ def _purposes(article: Article, builder: Builder, index: int, mentions: list[Men
             for target in targets:
                 _relation(article, builder, "used_for", system_id, target.entity_id, (start, target.end))
         else:
-            lead = re.match(r"\s*(?:(?:para|pour|to|for|in|à|a|no|na|em|dans)\s+)?", text[cue.end() :])
+            lead = _PURPOSE_LEAD.match(text, cue.end())  # at the cue's end, not on a copy of the rest of the text
             words = _trim(
                 text,
-                cue.end() + (lead.end() if lead and cue.group().rstrip()[-3:].lower() in ("ara", "our", " to", "for", " in", " em", " na", " no") else 0),
+                (lead.end() if lead and cue.group().rstrip()[-3:].lower() in ("ara", "our", " to", "for", " in", " em", " na", " no") else cue.end()),
                 end,
             )
             object_text = text[words[0] : words[1]]
@@ -1543,6 +1608,10 @@ def _locations(article: Article, builder: Builder, index: int, mentions: list[Me
     text, language, entities = article.text, article.language, article.entities
     s_start, _ = article.sentences[index]
     locative = _cue(lx.LOCATED, language)
+    # Only mentions near a place matter (ending at most 200 characters before it, starting less than 80
+    # after it): each place looks at those alone, found by bisection, not at every mention of the sentence.
+    starts = [m.start for m in mentions]
+    longest = max((m.end - m.start for m in mentions), default=0)
     for place_mention in mentions:
         if entities[place_mention.entity_id].type != "place":
             continue
@@ -1551,7 +1620,8 @@ def _locations(article: Article, builder: Builder, index: int, mentions: list[Me
             if re.fullmatch(r"\s*(?:(?:a|o|the|la|le|l'|l’)\s*)?(?:(?:estado|state|cidade|city|ville)\s+(?:de|of)\s+)?", text[m.end() : place_mention.start]):
                 cue = m
         comma = re.search(r",\s*$", text[max(s_start, place_mention.start - 3) : place_mention.start])
-        before = [m for m in mentions if m.end <= (cue.start() if cue else place_mention.start)]
+        near = mentions[bisect.bisect_left(starts, place_mention.start - 200 - longest) : bisect.bisect_left(starts, place_mention.end + 80)]
+        before = [m for m in near if m.end <= (cue.start() if cue else place_mention.start)]
         if comma and before and entities[before[-1].entity_id].type == "place" and place_mention.start - before[-1].end <= 3:
             _relation(article, builder, "located_in", before[-1].entity_id, place_mention.entity_id, (before[-1].start, place_mention.end))
             continue
@@ -1562,7 +1632,7 @@ def _locations(article: Article, builder: Builder, index: int, mentions: list[Me
             subject = subjects[0]
             _relation(article, builder, "located_in", subject.entity_id, place_mention.entity_id, (subject.start, place_mention.end))
             continue
-        later = [m for m in mentions if m.start >= place_mention.end and _is_system(entities[m.entity_id]) and m.start - place_mention.end < 80]
+        later = [m for m in near if m.start >= place_mention.end and _is_system(entities[m.entity_id]) and m.start - place_mention.end < 80]
         if later:
             _relation(article, builder, "located_in", later[0].entity_id, place_mention.entity_id, (cue.start(), later[0].end))
             continue

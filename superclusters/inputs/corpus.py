@@ -33,6 +33,47 @@ def _seed_bytes(path: Path, shown: str, reading: Reading, problems: Collector) -
     return path.read_bytes()
 
 
+INPUT_FOLDERS = ("seeds", "readings", "schemas")
+
+
+def input_folder_problems(root: Path, names: tuple[str, ...] = INPUT_FOLDERS) -> list[Problem]:
+    """A problem for each of the package's input folders that is a symbolic link (which would make the build
+    read, and publish, files from outside the package) or no folder; checked before anything in them is read.
+    A missing one is left to the reads that need it, which say what is missing."""
+    import os
+    import stat
+
+    found = []
+    for name in names:
+        try:
+            mode = os.lstat(root / name).st_mode
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as exc:
+            found.append(Problem(name, "", "", f"cannot be read ({getattr(exc, 'strerror', None) or exc}); expected the package's {name}/ folder"))
+            continue
+        if stat.S_ISLNK(mode):
+            found.append(Problem(name, "", "", f"is a symbolic link, not a folder; expected the package's own {name}/ folder (links are never followed)"))
+        elif not stat.S_ISDIR(mode):
+            found.append(Problem(name, "", "", f"is not a folder; expected the package's {name}/ folder"))
+    return found
+
+
+def regular_file_problem(root: Path, name: str) -> Problem | None:
+    """A problem when the package's top-level file `name` (README.md, pyproject.toml) is there but is no
+    regular file, so it is never opened: a FIFO would block the build for ever, a device never end."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(root / name).st_mode
+    except OSError:
+        return None  # missing or unreadable: the read says so
+    if not stat.S_ISREG(mode):
+        return Problem(name, "", "", "not a regular file (a folder, device or FIFO); expected the file itself")
+    return None
+
+
 def list_readings(root: Path, problems: Collector) -> list[Path]:
     """The curated readings, in article order; a seed no reading names is a problem."""
     reading_files = sorted(p for p in (root / "readings").glob("*.yaml") if p.name != ENTITIES_FILE)
@@ -94,6 +135,9 @@ def package_version(root: Path) -> str:
     """The one place the version lives: pyproject.toml's [project] version (SemVer)."""
     import tomllib
 
+    irregular = regular_file_problem(root, "pyproject.toml")
+    if irregular is not None:
+        raise BuildError([irregular])
     try:
         version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, KeyError, TypeError) as exc:

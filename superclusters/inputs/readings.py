@@ -17,7 +17,7 @@ import yaml
 
 from ..errors import Collector, shown
 from .fast_yaml import REFUSED, fast_load
-from .limits import MAX_CURATED_BYTES, MAX_NESTING, PARSER_SAFE_NESTING, too_deep, yaml_surely_within, yaml_too_deep_at
+from .limits import MAX_CURATED_BYTES, MAX_NESTING, PARSER_SAFE_NESTING, too_deep, yaml_surely_within
 
 try:  # PyYAML's C loader is many times faster; fall back only where libyaml is missing.
     from yaml import CSafeLoader as _BaseLoader
@@ -315,6 +315,42 @@ def _simple_flow(node: Any, children: list) -> bool:
     return True
 
 
+FLOW_NESTED_MESSAGE = (
+    "a flow collection ([...] or {...}) inside another one (only a [list] may be a {mapping}'s value); write it as a block list (- item) instead"
+)
+
+
+def _flow_nested(parent: Any, child: Any) -> bool:
+    """Whether `child`, in the flow collection `parent`, is a collection where none may be: anywhere in a
+    flow list, and a mapping in a flow mapping (a list as a flow mapping's value, `{aliases: [A, B]}`, is
+    what the synthetic registry writes and yaml_rs's path takes; nothing deeper)."""
+    return isinstance(child, yaml.MappingNode) or isinstance(child, yaml.SequenceNode) and isinstance(parent, yaml.SequenceNode)
+
+
+def _structure_problem_at(text: str) -> tuple[int, int, str] | None:
+    """(line, column, message), 1-based, where lists and mappings in `text` first nest deeper than
+    MAX_NESTING, or a flow collection first nests in another where the curated files allow none
+    (`_flow_nested`), found on PyYAML's event stream, which is iterative and stops there: so a text of
+    thousands of lines of `[[[[...]]]]` is refused at its first line, before anything is composed (which
+    took over a minute for 5 MB). Raises what PyYAML raises on text it cannot parse, as yaml_too_deep_at."""
+    stack: list[tuple[bool, bool, Any]] = []  # (flow, sequence, start mark) of each open collection
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            sequence = isinstance(event, yaml.SequenceStartEvent)
+            if len(stack) >= MAX_NESTING:
+                return event.start_mark.line + 1, event.start_mark.column + 1, too_deep(MAX_NESTING + 1)
+            if stack and stack[-1][0]:  # inside a flow collection (everything in one is flow)
+                outer_sequence, outer_mark = stack[-1][1], stack[-1][2]
+                if outer_sequence and not sequence:  # as _node_problem words it: the outer list is not simple
+                    return outer_mark.line + 1, outer_mark.column + 1, FLOW_MESSAGE
+                if outer_sequence or not sequence:
+                    return event.start_mark.line + 1, event.start_mark.column + 1, FLOW_NESTED_MESSAGE
+            stack.append((bool(event.flow_style), sequence, event.start_mark))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+    return None
+
+
 def _node_problem(node: Any, text: str) -> tuple[Any, str] | None:
     """(node, message) for the first node that breaks a rule of curated files, or None.
 
@@ -352,8 +388,12 @@ def _node_problem(node: Any, text: str) -> tuple[Any, str] | None:
             if depth >= MAX_NESTING:
                 return current, too_deep(MAX_NESTING + 1)
             children = current.value if isinstance(current, yaml.SequenceNode) else [n for pair in current.value for n in pair]
-            if current.flow_style and not _simple_flow(current, children):
-                return current, FLOW_MESSAGE
+            if current.flow_style:
+                if not _simple_flow(current, children):
+                    return current, FLOW_MESSAGE
+                nested = next((c for c in children if _flow_nested(current, c)), None)
+                if nested is not None:
+                    return nested, FLOW_NESTED_MESSAGE
             below.extend(children)
         level, depth = below, depth + 1
     return None
@@ -394,11 +434,11 @@ def parse_yaml(text: str, path: str, problems: Collector) -> Any:
     fast = True
     if not yaml_surely_within(text, PARSER_SAFE_NESTING):  # see limits.py: only then is the depth found before parsing
         try:
-            at = yaml_too_deep_at(text)
+            at = _structure_problem_at(text)  # the depth, and flow collections nested in flow collections
         except (yaml.YAMLError, ValueError):  # the parse below stops at the same place, within the depth
             at, fast = None, False
         if at is not None:
-            problems.add(path, f"line {at[0]}, column {at[1]}", "", too_deep(MAX_NESTING + 1))
+            problems.add(path, f"line {at[0]}, column {at[1]}", "", at[2])
             return None
     value = fast_load(text) if fast else REFUSED  # yaml_rs, only where it provably gives PyYAML's objects (superclusters/inputs/fast_yaml.py)
     if value is REFUSED:
@@ -720,11 +760,25 @@ def parse_registry(text: str, path: str, problems: Collector) -> Registry:
 # (but the tab and the line feed), format characters (bidi overrides and isolates such as U+202E, which
 # turned an index page's entity names around; zero-width spaces and joiners; the soft hyphen; U+FEFF) and
 # the line and paragraph separators: Unicode's categories Cc, Cf, Zl and Zp, as Python 3.11's Unicode 14
-# lists them (tests/test_hostile_readings.py compares the list with unicodedata).
+# lists them; and the characters of other categories that render as nothing or as blank space yet are no
+# space (INVISIBLE_FILLERS: `Tesla` + U+3164 reads as `Tesla`). tests/test_hostile_readings.py compares
+# the set with unicodedata and this list.
+INVISIBLE_FILLERS = {
+    0x034F: "COMBINING GRAPHEME JOINER (Mn)",
+    0x115F: "HANGUL CHOSEONG FILLER (Lo)",
+    0x1160: "HANGUL JUNGSEONG FILLER (Lo)",
+    0x3164: "HANGUL FILLER (Lo)",
+    0xFFA0: "HALFWIDTH HANGUL FILLER (Lo)",
+    0x2800: "BRAILLE PATTERN BLANK (So)",
+    **{c: "MONGOLIAN FREE VARIATION SELECTOR (Mn)" for c in (0x180B, 0x180C, 0x180D, 0x180F)},
+    **{c: "VARIATION SELECTOR (Mn)" for c in range(0xFE00, 0xFE10)},
+    **{c: "VARIATION SELECTOR SUPPLEMENT (Mn)" for c in range(0xE0100, 0xE01F0)},
+}
 INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0001\U000e0020-\U000e007f]"
+    "\U000e0001\U000e0020-\U000e007f"
+    "\u034f\u115f\u1160\u180b-\u180d\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"  # INVISIBLE_FILLERS
 )
 
 
@@ -780,13 +834,16 @@ def invisible_problems(reading: Reading, seed_text: str, problems: Collector) ->
 
 
 def read_text(path: Path, shown: str, problems: Collector) -> str | None:
-    """Read a curated file as strict UTF-8, recording (not raising) a problem: missing, not a regular
-    file (a FIFO would block, a device never end: neither is opened), over MAX_CURATED_BYTES (by its size,
+    """Read a curated file as strict UTF-8, recording (not raising) a problem: missing, a symbolic link or
+    not a regular file (a FIFO would block, a device never end: none is opened), over MAX_CURATED_BYTES (by its size,
     before it is read), or not UTF-8."""
     import stat
 
     try:
-        info = path.stat()
+        info = path.lstat()  # a link is never followed: it could name a file outside the package
+        if stat.S_ISLNK(info.st_mode):
+            problems.add(shown, "", "", "is a symbolic link, not a regular file; expected a YAML file (links are never followed)")
+            return None
         if not stat.S_ISREG(info.st_mode):
             problems.add(shown, "", "", "not a regular file (a folder, device or FIFO); expected a YAML file")
             return None
