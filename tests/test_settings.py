@@ -13,7 +13,7 @@ from superclusters.inputs.corpus import package_version
 from superclusters.publish import files
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "1e999", "86401", "ten", ""])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "1e999", "86401", "ten", "", "٣", "１０"])
 def test_a_lock_wait_that_is_no_finite_number_of_seconds_is_a_problem(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """ "nan" and "inf" waited for ever; a negative number never waited."""
     monkeypatch.setenv(files.LOCK_WAIT_ENV, value)
@@ -27,14 +27,14 @@ def test_a_lock_wait_in_range_is_taken(monkeypatch: pytest.MonkeyPatch, value: s
     assert files.lock_wait_s() == float(value)
 
 
-@pytest.mark.parametrize("value", ["kill", "kil:after write data/claims.csv", "pause:", ":x", "explode:here"])
+@pytest.mark.parametrize("value", ["kill", "kil:after write data/claims.csv", "pause:", ":x", "explode:here", "pause:nonexistent", "kill:after"])
 def test_a_malformed_fault_setting_stops_the_build_before_anything_is_written(package_copy: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     """It was ignored: a fault test that meant to kill a build passed without killing it."""
     from superclusters.build.pipeline import build
 
     before = (package_copy / "datapackage.json").read_bytes()
     monkeypatch.setenv(files.FAULT_ENV, value)
-    with pytest.raises(BuildError, match=r"SUPERCLUSTERS_FAULT: .*expected kill:<step> or pause:<step>, or nothing"):
+    with pytest.raises(BuildError, match=r"SUPERCLUSTERS_FAULT: .*expected kill:<step> or pause:<step>, a step being 'before …' or 'after …'"):
         build(package_copy)
     assert (package_copy / "datapackage.json").read_bytes() == before
 

@@ -34,6 +34,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -493,7 +494,7 @@ def lock_wait_s() -> float:
     """SUPERCLUSTERS_LOCK_WAIT (default 600): a number of seconds from 0 to a day; "nan" or "inf" would wait for ever."""
     text = os.environ.get(LOCK_WAIT_ENV, "600")
     try:
-        value = float(text)
+        value = float(text) if text.isascii() else float("nan")  # float() also reads other scripts' digits ("٣")
     except ValueError:
         value = float("nan")
     if not 0 <= value <= MAX_LOCK_WAIT_S:  # also refuses nan and inf
@@ -511,8 +512,10 @@ def fault_setting() -> tuple[str, str] | None:
     if not text:
         return None
     action, _, where = text.partition(":")
-    if action not in FAULT_ACTIONS or not where:
-        raise BuildError([Problem(FAULT_ENV, "", "", f"{text[:80]!r}; expected kill:<step> or pause:<step>, or nothing")])
+    # Every step is "before …" or "after …" a write, rename or move (`_step`): another name would never fire.
+    if action not in FAULT_ACTIONS or not re.fullmatch(r"(?:before|after) \S.*", where, re.S):
+        expected = "expected kill:<step> or pause:<step>, a step being 'before …' or 'after …' a write, rename or move, or nothing"
+        raise BuildError([Problem(FAULT_ENV, "", "", f"{text[:80]!r}; {expected}")])
     return action, where
 
 
