@@ -74,7 +74,7 @@ RELEASES_ENV = "AI_SUPERCLUSTERS_RELEASES"
 CACHE_ENV = "AI_SUPERCLUSTERS_CACHE"  # the cache folder, when neither cache_dir= nor the platform's default is wanted
 PINS_FILE = HERE / "releases.json"
 # Limits that keep a hostile or broken server from exhausting memory, disk or patience. The 2.1.0
-# zip is about 1.3 MiB, so these leave well over an order of magnitude of room.
+# zip is about 2.1 MiB, so these leave well over an order of magnitude of room.
 MAX_DOWNLOAD_BYTES = 64 * 2**20  # the zip, as transferred (held in memory until checked)
 MAX_SUMS_BYTES = 2**20  # SHA256SUMS
 MAX_UNCOMPRESSED_BYTES = 256 * 2**20  # all members of the zip together, as unpacked (zip-bomb cap)
