@@ -174,6 +174,22 @@ def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared_once(tmp_path_factory, "released", make) / "src"
 
 
+def problems_of(root: Path) -> list[str]:
+    """Every problem the build finds in the package at `root` (the build's one path, staged into a scratch
+    folder; nothing is published)."""
+    import tempfile
+
+    from superclusters.build.stream import stage
+    from superclusters.errors import BuildError
+
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            stage(root, Path(scratch))
+        except BuildError as failure:
+            return [str(p) for p in failure.problems]
+    return []
+
+
 def copy_release(release: BuiltRelease, target: Path) -> Path:
     """A writable copy of the shared release's dist/ folder at `target`; returns it."""
     shutil.copytree(release.archive.parent.parent, target)

@@ -8,19 +8,17 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from superclusters.build.stream import stage
 from superclusters.check.schemas import load_schemas
 from superclusters.errors import BuildError
 from superclusters.normalise.dates import DateError, Placed, Reference, place
 from superclusters.normalise.numbers import NumberError, parse_digits, parse_quantity
-from tests.conftest import ROOT
+from tests.conftest import ROOT, problems_of
 
 PUBLISHED = Reference(2024, Placed("in", date(2024, 8, 26), date(2024, 8, 26), "day", "absolute"))
 
@@ -87,16 +85,6 @@ def test_a_build_with_a_missing_schema_prints_the_problem_not_a_traceback(packag
 # -- the red team's final round: build inputs and curation tools ---------------------------------------
 
 READING = "readings/000_9792f8e7dbbae654.yaml"
-
-
-def problems_of(root: Path) -> list[str]:
-    """Every problem the build finds in the package at `root` (staged into a scratch folder)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        try:
-            stage(root, Path(scratch))
-        except BuildError as failure:
-            return [str(p) for p in failure.problems]
-    return []
 
 
 def edited(root: Path, relative: str, old: str, new: str) -> None:

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from superclusters.build.stream import stage
 from superclusters.check.schemas import load_schemas
-from superclusters.errors import BuildError, Collector
+from superclusters.errors import Collector
 from superclusters.inputs import readings
 from superclusters.inputs.fast_yaml import REFUSED, fast_load
 from superclusters.inputs.limits import MAX_NESTING
 from superclusters.inputs.reading_schema import schema_text
+from tests.conftest import problems_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTIES = "readings/002_0336e88edfd704cd.yaml"
@@ -41,18 +41,6 @@ def edited(root: Path, relative: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {relative}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def problems_of(root: Path) -> list[str]:
-    """Every problem the build finds in the package at `root` (the build's one path, staged beside it)."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as scratch:
-        try:
-            stage(root, Path(scratch))
-        except BuildError as failure:
-            return [str(p) for p in failure.problems]
-    return []
 
 
 # 3. The same answer whichever YAML parser is installed.
