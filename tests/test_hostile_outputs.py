@@ -301,3 +301,56 @@ def test_a_folder_without_the_table_gets_no_reinstall_advice(tmp_path):
         superclusters.load("claims", data_dir=tmp_path)
     message = str(caught.value)
     assert "holds no datapackage.json and no claims.parquet" in message and "reinstall" not in message, message
+
+
+# --- a third red team: a hostile Table Schema, and offsets that are not numbers --------------------------
+
+SCHEMA_SHAPES = {
+    "a field without a name": lambda s: s["fields"].append({"type": "string"}),
+    "a name that is a number": lambda s: s["fields"][0].update(name=5),
+    "constraints that are a list": lambda s: s["fields"][0].update(constraints=["required"]),
+    "a type that is a list": lambda s: s["fields"][0].update(type=["string"]),
+    "foreign keys that are text": lambda s: s.update(foreignKeys="x"),
+    "foreign keys of texts": lambda s: s.update(foreignKeys=["x"]),
+    "a primary key of a missing column": lambda s: s.update(primaryKey=["no_such_column"]),
+}
+
+
+@pytest.mark.parametrize("change", SCHEMA_SHAPES.values(), ids=SCHEMA_SHAPES.keys())
+def test_a_hostile_table_schema_is_one_line_in_verify_and_the_sqlite_export(package_copy: Path, tmp_path: Path, change) -> None:
+    """The SQLite export and `--verify` read the schema files a package names: each shape they could not read
+    was a KeyError, AttributeError or TypeError deep inside them (the site already refused it in one line)."""
+    path = package_copy / "schemas" / "claims.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    change(schema)
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    exported = run("-m", "superclusters.publish.sqlite", "--root", str(package_copy), "--out", str(tmp_path / "sqlite"))
+    no_traceback(exported)
+    assert "claims" in exported.stdout + exported.stderr and not (tmp_path / "sqlite").exists() or not any((tmp_path / "sqlite").iterdir())
+    verified = run("build.py", "--verify", "--root", str(package_copy))
+    no_traceback(verified)
+    assert "schemas/claims.json" in verified.stdout + verified.stderr
+
+
+def test_the_site_draws_a_claims_table_whose_offsets_are_text_without_a_traceback(package_copy: Path, tmp_path: Path) -> None:
+    """A claims table without article_id is no span table, so its offsets were never checked, and the page of
+    claim groups took int() of them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = package_copy / "data" / "claims.parquet"
+    table = pq.read_table(data).drop(["article_id"])
+    table = table.set_column(table.schema.get_field_index("char_start"), "char_start", pa.array(["x"] * len(table)))
+    pq.write_table(table, data)
+    path = package_copy / "schemas" / "claims.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != "article_id"]
+    for field in schema["fields"]:
+        if field["name"] == "char_start":
+            field["type"] = "string"
+            field.pop("constraints", None)
+    schema["foreignKeys"] = [k for k in schema["foreignKeys"] if "article_id" not in json.dumps(k["fields"])]
+    schema["primaryKey"] = [k for k in schema["primaryKey"] if k != "article_id"]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    drawn = run("-m", "superclusters.site", "--root", str(package_copy), "--out", str(tmp_path / "site"))
+    assert "Traceback" not in drawn.stderr, drawn.stderr

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+from ..errors import shown
 
 TABLES = (
     "articles",
@@ -91,6 +94,64 @@ def pandas_module() -> Any:
     return pandas
 
 
+def _names(value: Any) -> list[str] | None:
+    """A Table Schema key's fields (one name or a list of names) as a list, or None where it is neither."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def shape_problems(schema: Any, types: Iterable[str] = PANDAS_DTYPES) -> list[tuple[str, str]]:
+    """(field, problem) for every way `schema` is not a Table Schema this package can read: the shape of each
+    part the build, `--verify`, the SQLite export and the site rely on (a schema comes from a user's copy too,
+    and a hostile one must be a problem line, never a TypeError deep inside a reader)."""
+    if not isinstance(schema, dict):
+        return [("", "expected a Table Schema (a JSON object with fields)")]
+    allowed = sorted(types)
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) for f in fields):
+        return [("fields", "expected a list of objects, one per column")]
+    found: list[tuple[str, str]] = []
+    names: list[str] = []
+    for i, field in enumerate(fields):
+        name = field.get("name")
+        where = f"fields[{i}]"
+        if not isinstance(name, str) or not name:
+            found.append((where, "name: expected the column's name (text)"))
+            continue
+        names.append(name)
+        if field.get("type") not in allowed:
+            found.append((where, f"type: {shown(field.get('type'))}; expected one of {allowed}"))
+        if not isinstance(field.get("constraints", {}), dict):
+            found.append((where, "constraints: expected an object"))
+        for key in ("format", "delimiter", "description", "title"):
+            if key in field and not isinstance(field[key], str):
+                found.append((where, f"{key}: expected text"))
+    if len(set(names)) != len(names):
+        found.append(("fields", "a name is used twice; expected unique column names"))
+    key = _names(schema.get("primaryKey", []))
+    if key is None or not all(k in names for k in key):
+        found.append(("primaryKey", "expected a column name or a list of column names of this schema"))
+    foreign = schema.get("foreignKeys", [])
+    if not isinstance(foreign, list):
+        found.append(("foreignKeys", "expected a list of objects"))
+    else:
+        for i, fk in enumerate(foreign):
+            reference = fk.get("reference") if isinstance(fk, dict) else None
+            own = _names(fk.get("fields")) if isinstance(fk, dict) else None
+            other = _names(reference.get("fields")) if isinstance(reference, dict) else None
+            if own is None or not all(n in names for n in own) or not isinstance(reference, dict) or other is None or len(other) != len(own):
+                found.append((f"foreignKeys[{i}]", "expected fields (column names of this schema) and a reference with as many fields"))
+            elif not isinstance(reference.get("resource", ""), str):
+                found.append((f"foreignKeys[{i}]", "reference: resource: expected text"))
+    missing = schema.get("missingValues", [""])
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        found.append(("missingValues", "expected a list of texts"))
+    return found
+
+
 def load_schemas(directory: Path) -> dict[str, dict]:
     """Every table's schema; a missing, unreadable or malformed file is a problem, all reported together."""
     from ..errors import BuildError, Problem
@@ -111,10 +172,9 @@ def load_schemas(directory: Path) -> dict[str, dict]:
             where, what = json_problem(exc)
             problems.append(Problem(shown, where, "", what))
             continue
-        fields = schema.get("fields") if isinstance(schema, dict) else None
-        if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) and f.get("type") in PANDAS_DTYPES for f in fields):
-            expected = f"expected a Table Schema: an object whose fields each have a name and a type in {sorted(PANDAS_DTYPES)}"
-            problems.append(Problem(shown, "", "fields", expected))
+        shape = shape_problems(schema)
+        if shape:
+            problems.extend(Problem(shown, "", where, what) for where, what in shape)
             continue
         schemas[name] = schema
     if problems:

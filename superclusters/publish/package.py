@@ -98,8 +98,13 @@ class Package:
         schema = self.resources[table].get("schema")
         if isinstance(schema, str):
             schema = read_json(self.file(schema, f"the schema of {table}"), f"{self.origin}: {schema}")
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not all(isinstance(f, dict) for f in schema["fields"]):
-            raise PackageError(f"{self.origin}: the schema of {table} is not a Table Schema (an object with a list of fields); {ADVICE}")
+        from ..check.schemas import shape_problems
+
+        shape = shape_problems(schema)
+        if shape:
+            where, what = shape[0]
+            more = f" (and {len(shape) - 1} more)" if len(shape) > 1 else ""
+            raise PackageError(f"{self.origin}: the schema of {table}: {where + ': ' if where else ''}{what}{more}; {ADVICE}")
         return schema
 
     def path(self, table: str, fmt: str) -> str:

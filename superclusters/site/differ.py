@@ -28,6 +28,20 @@ def context_of(seed: str, start: int, end: int) -> tuple[str, str, str]:
     return ("…" if lo else "") + seed[lo:start], seed[start:end], seed[end:hi] + ("…" if hi < len(seed) else "")
 
 
+def whole_offsets(start: Any, end: Any) -> tuple[int, int] | None:
+    """(start, end) where both are whole numbers (an int, or text of ASCII digits), else None."""
+
+    def whole(value: Any) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            return int(value)
+        return None
+
+    first, last = whole(start), whole(end)
+    return None if first is None or last is None else (first, last)
+
+
 def status_rank(status: str) -> tuple[int, str]:
     """Disagreements first, in the order of the verdict's precedence (claim_groups.status); single sources last."""
     order = list(STATUS_WORDS)
@@ -121,8 +135,9 @@ def claim_groups(site: Site) -> list[dict[str, Any]]:
                 if text(member.get(group_field)) != group_id or claim is None:
                     continue
                 line = claim_line(site, claim)
-                if claim.get("char_start") is not None:
-                    line["context"] = context_of(site.seeds.get(line["stem"], ""), int(claim["char_start"]), int(claim["char_end"]))
+                offsets = whole_offsets(claim.get("char_start"), claim.get("char_end"))
+                if offsets is not None:  # a span table's offsets are checked on load; a claims table without article_id is not one
+                    line["context"] = context_of(site.seeds.get(line["stem"], ""), *offsets)
                 lines.append(line)
         lines.sort(key=lambda m: (m["article_id"], m["claim"].get("value") or 0, text(m["claim"].get("claim_id"))))
         pairs, related = [], []
