@@ -354,3 +354,16 @@ def test_the_site_draws_a_claims_table_whose_offsets_are_text_without_a_tracebac
     path.write_text(json.dumps(schema), encoding="utf-8")
     drawn = run("-m", "superclusters.site", "--root", str(package_copy), "--out", str(tmp_path / "site"))
     assert "Traceback" not in drawn.stderr, drawn.stderr
+
+
+def test_the_site_zip_never_replaces_a_fifo_or_a_link(tmp_path: Path) -> None:
+    """`--zip /dev/null` as root swapped the system's /dev/null for the zip: only a new or ordinary file is written."""
+    fifo, victim, link = tmp_path / "pipe", tmp_path / "victim.txt", tmp_path / "link.zip"
+    os.mkfifo(fifo)
+    victim.write_text("keep me\n")
+    link.symlink_to(victim)
+    for target in (fifo, link):
+        drawn = run("-m", "superclusters.site", "--root", str(ROOT), "--out", str(tmp_path / f"site-{target.name}"), "--zip", str(target))
+        no_traceback(drawn)
+        assert "not a regular file" in drawn.stdout + drawn.stderr
+    assert fifo.is_fifo() and link.is_symlink() and victim.read_text() == "keep me\n"

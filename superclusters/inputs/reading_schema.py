@@ -13,6 +13,7 @@ value, located through the YAML node tree (jsonschema knows only the path).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 SCHEMA_FILE = "reading.schema.json"
@@ -218,7 +219,15 @@ _COMPILED: dict[tuple[str, int], tuple[dict, Any]] = {}
 #   so "\S" alone would let jsonschema-rs accept a text of only those, which jsonschema refuses (a text
 #   Python calls blank is blank to the build). For the fast check each such pattern is replaced by one
 #   that is never looser than Python's (checked over every code point in tests/test_reading_schema_fast.py).
-STRICTER_FOR_RS = {"\\S": "[^\\s\\x1c-\\x1f\\x85]"}
+# Rust's \s (Unicode White_Space) lacks U+001C-U+001F and U+0085, which Python's \s holds: a "not white space"
+# of the reading schema (\S, or [^\s] inside a class) gets them added, so jsonschema-rs is never looser.
+NOT_SPACE_FOR_RS = "[^\\s\\x1c-\\x1f\\x85]"
+
+
+def rs_pattern(pattern: str) -> str:
+    """An ECMAScript pattern of the reading schema as jsonschema-rs must read it to be never looser than Python."""
+    pattern = pattern.replace("[^\\s]", NOT_SPACE_FOR_RS)
+    return re.sub(r"(?<!\\)\\S", lambda _: NOT_SPACE_FOR_RS, pattern)
 
 
 def python_pattern(pattern: str) -> str:
@@ -243,7 +252,7 @@ def _compiled(schema: dict, engine: str) -> Any:
         if engine == "rs":
             import jsonschema_rs
 
-            validator = jsonschema_rs.validator_for(_patterns(schema, lambda p: STRICTER_FOR_RS.get(p, p)))
+            validator = jsonschema_rs.validator_for(_patterns(schema, rs_pattern))
         else:
             from jsonschema import Draft202012Validator, validators
 

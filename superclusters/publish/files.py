@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -466,7 +467,14 @@ def _write(target: Path, data: bytes, shown: str, step: str = "write") -> None:
 
 def replace_file(target: Path, data: bytes) -> None:
     """Write `target` whole or not at all (a temporary beside it, then a rename), readable by all like every
-    published file: mkstemp makes its temporaries 0600, which the rename would keep."""
+    published file: mkstemp makes its temporaries 0600, which the rename would keep. Only a regular file (or
+    nothing) is replaced: the rename would otherwise swap a device (`--zip /dev/null`), a FIFO or a link for it."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OSError(errno.EEXIST, "exists and is not a regular file (a link, folder, device or FIFO); expected a new or ordinary file", str(target))
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:

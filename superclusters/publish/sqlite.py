@@ -188,6 +188,10 @@ def build_database(package: Package, target: Path) -> list[str]:
         connection.execute("VACUUM")
         connection.close()
         os.chmod(temporary, 0o644)  # mkstemp made it 0600; a published file is readable by all
+        if os.path.lexists(target) and not (target.is_file() and not target.is_symlink()):  # never swap out a device, FIFO or link
+            raise BuildError(
+                [Problem(target.name, "", "", "exists and is not a regular file (a link, folder, device or FIFO); remove it or choose another --out")]
+            )
         os.replace(temporary, target)
     except PackageError as exc:
         raise BuildError([Problem(target.name, "", "", str(exc))]) from None

@@ -195,6 +195,9 @@ def zip_problem(target: Path) -> BuildError | None:
     try:
         if target.is_dir():
             return BuildError([Problem("--zip", "", "", f"{shown(str(target))} is a folder; expected the path of a zip file, e.g. dist/site.zip")])
+        if os.path.lexists(target) and (target.is_symlink() or not target.is_file()):  # never swap out /dev/null, a FIFO or a link
+            why = "is not a regular file (a link, device or FIFO); expected the path of a new or ordinary zip file"
+            return BuildError([Problem("--zip", "", "", f"{shown(str(target))} {why}")])
     except OSError as exc:
         return _unwritable("--zip", target, exc)
     return None
