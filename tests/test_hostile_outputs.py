@@ -313,7 +313,35 @@ SCHEMA_SHAPES = {
     "foreign keys that are text": lambda s: s.update(foreignKeys="x"),
     "foreign keys of texts": lambda s: s.update(foreignKeys=["x"]),
     "a primary key of a missing column": lambda s: s.update(primaryKey=["no_such_column"]),
+    "an empty delimiter": lambda s: s["fields"][1].update(type="list", delimiter=""),
+    "a pattern that is no regular expression": lambda s: s["fields"][0].setdefault("constraints", {}).update(pattern="(["),
+    "a minimum that is text": lambda s: next(f for f in s["fields"] if f["type"] == "integer").setdefault("constraints", {}).update(minimum="x"),
+    "a foreign key without fields": lambda s: s["foreignKeys"][0].update(fields=[]),
+    "a foreign key to an unknown table": lambda s: s["foreignKeys"][0]["reference"].update(resource="nowhere"),
 }
+
+
+@pytest.mark.parametrize("change", SCHEMA_SHAPES.values(), ids=SCHEMA_SHAPES.keys())
+def test_a_hostile_table_schema_in_the_packages_own_schemas_is_a_problem_line_for_the_build(package_copy: Path, change) -> None:
+    from tests.conftest import problems_of
+
+    path = package_copy / "schemas" / "claims.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    change(schema)
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    assert any(line.startswith("schemas/claims.json") for line in problems_of(package_copy))
+
+
+def test_a_primary_key_given_as_one_name_is_read_as_a_list(package_copy: Path) -> None:
+    """Table Schema allows `"primaryKey": "claim_id"`; the build sorted by each of its characters (KeyError: 'c')."""
+    from tests.conftest import problems_of
+
+    path = package_copy / "schemas" / "claims.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    (key,) = schema["primaryKey"]
+    schema["primaryKey"] = key
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    assert not [line for line in problems_of(package_copy) if "schemas/claims.json" not in line and "hash" not in line]
 
 
 @pytest.mark.parametrize("change", SCHEMA_SHAPES.values(), ids=SCHEMA_SHAPES.keys())

@@ -103,7 +103,7 @@ def _names(value: Any) -> list[str] | None:
     return None
 
 
-def shape_problems(schema: Any, types: Iterable[str] = PANDAS_DTYPES) -> list[tuple[str, str]]:
+def shape_problems(schema: Any, types: Iterable[str] = PANDAS_DTYPES, resources: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(field, problem) for every way `schema` is not a Table Schema this package can read: the shape of each
     part the build, `--verify`, the SQLite export and the site rely on (a schema comes from a user's copy too,
     and a hostile one must be a problem line, never a TypeError deep inside a reader)."""
@@ -124,11 +124,30 @@ def shape_problems(schema: Any, types: Iterable[str] = PANDAS_DTYPES) -> list[tu
         names.append(name)
         if field.get("type") not in allowed:
             found.append((where, f"type: {shown(field.get('type'))}; expected one of {allowed}"))
-        if not isinstance(field.get("constraints", {}), dict):
+        constraints = field.get("constraints", {})
+        if not isinstance(constraints, dict):
             found.append((where, "constraints: expected an object"))
+            constraints = {}
         for key in ("format", "delimiter", "description", "title"):
             if key in field and not isinstance(field[key], str):
                 found.append((where, f"{key}: expected text"))
+        if field.get("delimiter") == "":
+            found.append((where, "delimiter: expected a non-empty text"))
+        pattern = constraints.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern) if isinstance(pattern, str) else found.append((where, "constraints: pattern: expected text"))
+            except re.error as exc:
+                found.append((where, f"constraints: pattern: {shown(pattern)} is no regular expression ({exc})"))
+        for bound in ("minimum", "maximum", "minLength", "maxLength"):
+            value = constraints.get(bound)
+            numeric = field.get("type") in ("integer", "number") or bound.endswith("Length")
+            if value is not None and numeric and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                found.append((where, f"constraints: {bound}: {shown(value)}; expected a number"))
+            if value is not None and field.get("type") == "date" and not isinstance(value, str):
+                found.append((where, f"constraints: {bound}: {shown(value)}; expected a date (YYYY-MM-DD)"))
+        if "enum" in constraints and not isinstance(constraints["enum"], list):
+            found.append((where, "constraints: enum: expected a list"))
     if len(set(names)) != len(names):
         found.append(("fields", "a name is used twice; expected unique column names"))
     key = _names(schema.get("primaryKey", []))
@@ -142,10 +161,10 @@ def shape_problems(schema: Any, types: Iterable[str] = PANDAS_DTYPES) -> list[tu
             reference = fk.get("reference") if isinstance(fk, dict) else None
             own = _names(fk.get("fields")) if isinstance(fk, dict) else None
             other = _names(reference.get("fields")) if isinstance(reference, dict) else None
-            if own is None or not all(n in names for n in own) or not isinstance(reference, dict) or other is None or len(other) != len(own):
+            if not own or not all(n in names for n in own) or not isinstance(reference, dict) or other is None or len(other) != len(own):
                 found.append((f"foreignKeys[{i}]", "expected fields (column names of this schema) and a reference with as many fields"))
-            elif not isinstance(reference.get("resource", ""), str):
-                found.append((f"foreignKeys[{i}]", "reference: resource: expected text"))
+            elif not isinstance(reference.get("resource", ""), str) or (resources is not None and reference.get("resource", "") not in ("", *resources)):
+                found.append((f"foreignKeys[{i}]", f"reference: resource: {shown(reference.get('resource'))}; expected one of this package's tables"))
     missing = schema.get("missingValues", [""])
     if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
         found.append(("missingValues", "expected a list of texts"))
@@ -172,10 +191,14 @@ def load_schemas(directory: Path) -> dict[str, dict]:
             where, what = json_problem(exc)
             problems.append(Problem(shown, where, "", what))
             continue
-        shape = shape_problems(schema)
+        shape = shape_problems(schema, resources=TABLES)
         if shape:
             problems.extend(Problem(shown, "", where, what) for where, what in shape)
             continue
+        # Table Schema lets a key be one name or a list of names; the build reads lists only.
+        schema["primaryKey"] = _names(schema.get("primaryKey", []))
+        for fk in schema.get("foreignKeys", []):
+            fk["fields"], fk["reference"]["fields"] = _names(fk["fields"]), _names(fk["reference"]["fields"])
         schemas[name] = schema
     if problems:
         raise BuildError(problems)

@@ -100,7 +100,7 @@ class Package:
             schema = read_json(self.file(schema, f"the schema of {table}"), f"{self.origin}: {schema}")
         from ..check.schemas import shape_problems
 
-        shape = shape_problems(schema)
+        shape = shape_problems(schema, resources=self.tables())
         if shape:
             where, what = shape[0]
             more = f" (and {len(shape) - 1} more)" if len(shape) > 1 else ""
