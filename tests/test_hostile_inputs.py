@@ -69,7 +69,7 @@ def test_missing_and_invalid_schema_files_are_problems_together(package_copy):
     lines = [str(p) for p in exc.value.problems]
     assert lines[0].startswith("schemas/claims.json: missing; expected the Table Schema of claims")
     assert lines[1].startswith("schemas/events.json: line 1, column 13: invalid JSON")
-    assert lines[2].startswith("schemas/people.json: fields: expected a Table Schema")
+    assert lines[2].startswith("schemas/people.json: expected a Table Schema (a JSON object with fields)")
     assert len(lines) == 3
 
 
@@ -110,6 +110,21 @@ def test_a_fifo_readme_or_pyproject_is_refused_at_once(package_copy: Path, name:
     assert result.returncode == 1, result.stderr
     assert f"  - {name}: not a regular file (a folder, device or FIFO); expected the file itself" in result.stderr.splitlines(), result.stderr
     assert "Traceback" not in result.stderr and time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("name", ["README.md", "pyproject.toml"])
+def test_a_linked_readme_or_pyproject_is_refused_and_nothing_is_published(package_copy: Path, tmp_path: Path, name: str) -> None:
+    """A link to a file outside the package was followed: its text became the package's README, its version the
+    descriptor's (a third red team's finding)."""
+    outside = tmp_path / f"outside-{name}"
+    (package_copy / name).rename(outside)
+    (package_copy / name).symlink_to(outside)
+    before = (package_copy / "datapackage.json").read_bytes()
+    result = run("--root", str(package_copy), timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    expected = f"  - {name}: is a symbolic link, not a regular file; expected the file itself (links are never followed)"
+    assert expected in result.stderr.splitlines(), result.stderr
+    assert (package_copy / name).is_symlink() and (package_copy / "datapackage.json").read_bytes() == before
 
 
 # D9. A linked seeds/ or readings/ folder (or reading file) was followed: files from outside were published.

@@ -66,9 +66,11 @@ def regular_file_problem(root: Path, name: str) -> Problem | None:
     import stat
 
     try:
-        mode = os.stat(root / name).st_mode
+        mode = os.lstat(root / name).st_mode
     except OSError:
         return None  # missing or unreadable: the read says so
+    if stat.S_ISLNK(mode):  # its text would be published as the package's own (a README, a version) from outside it
+        return Problem(name, "", "", "is a symbolic link, not a regular file; expected the file itself (links are never followed)")
     if not stat.S_ISREG(mode):
         return Problem(name, "", "", "not a regular file (a folder, device or FIFO); expected the file itself")
     return None
