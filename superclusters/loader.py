@@ -299,6 +299,11 @@ def _as_list(value: Any, delimiter: str) -> Any:
         return None
 
 
+def _first_line(exc: BaseException) -> str:
+    """An exception's message on one line (pandas adds multi-line hints), cut to 200 characters."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
 def _typed(df: Any, schema: dict) -> Any:
     """Dates as datetime64 and lists as Python lists, per the schema; other columns keep the Parquet types."""
     import pandas as pd
@@ -312,8 +317,11 @@ def _typed(df: Any, schema: dict) -> Any:
                 try:
                     df[name] = pd.to_datetime(df[name], format="ISO8601")  # dates stored as text
                 except (TypeError, ValueError) as exc:
-                    raise LoaderError(f"column {name} holds values that are not dates ({str(exc)[:200]}); reinstall or download the data again") from None
-            df[name] = df[name].astype("datetime64[ms]")  # one unit whichever way the file stored the dates
+                    raise LoaderError(f"column {name} holds values that are not dates ({_first_line(exc)}); reinstall or download the data again") from None
+            try:
+                df[name] = df[name].astype("datetime64[ms]")  # one unit whichever way the file stored the dates
+            except (TypeError, ValueError) as exc:  # e.g. a timezone-aware timestamp: a date has no time zone
+                raise LoaderError(f"column {name} holds values that are not dates ({_first_line(exc)}); reinstall or download the data again") from None
         elif field.get("type") == "list":
             delimiter = field.get("delimiter", ",")
             df[name] = pd.Series([_as_list(v, delimiter) for v in df[name]], index=df.index, dtype=object)
@@ -327,7 +335,7 @@ def _read_parquet(source: Any, schema: dict, where: str) -> Any:
     try:
         # The file's pandas metadata restores Int64 and string dtypes; Arrow date32 becomes datetime64, whatever the schema says.
         df = pq.read_table(source).to_pandas(date_as_object=False)
-    except (OSError, ValueError, pa.ArrowException) as exc:
+    except (OSError, ValueError, pa.ArrowException, KeyError, TypeError) as exc:  # Key/TypeError: pandas metadata of the wrong shape
         raise LoaderError(
             f"{where} is not a readable Parquet file ({str(exc)[:300]}); reinstall the package, rebuild with `make build`, or download the release again"
         ) from None

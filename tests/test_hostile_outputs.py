@@ -395,3 +395,34 @@ def test_the_site_zip_never_replaces_a_fifo_or_a_link(tmp_path: Path) -> None:
         no_traceback(drawn)
         assert "not a regular file" in drawn.stdout + drawn.stderr
     assert fifo.is_fifo() and link.is_symlink() and victim.read_text() == "keep me\n"
+
+
+def test_the_loader_answers_a_hostile_parquet_file_with_a_loader_error(package_copy: Path) -> None:
+    """Pandas metadata of the wrong shape was a KeyError, a timezone-aware date column a TypeError (a third red team)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    data = package_copy / "data" / "claims.parquet"
+    table = pq.read_table(data)
+    pq.write_table(table.replace_schema_metadata({b"pandas": b'{"columns": 5}'}), data)
+    with pytest.raises(LoaderError, match="is not a readable Parquet file"):
+        superclusters.load("claims", data_dir=str(package_copy))
+    i = table.schema.get_field_index("time_start")
+    aware = pc.cast(pc.cast(table["time_start"], pa.timestamp("ms")), pa.timestamp("ms", tz="UTC"))
+    pq.write_table(table.set_column(i, "time_start", aware), data)
+    with pytest.raises(LoaderError, match=r"column time_start holds values that are not dates \([^\n]*\); reinstall") as caught:
+        superclusters.load("claims", data_dir=str(package_copy))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_seeds_stated_size_is_never_the_read_size_beyond_the_seed_limit(package_copy: Path) -> None:
+    def huge(value: dict) -> None:
+        for r in value["resources"]:
+            if str(r.get("path", "")).startswith("seeds/"):
+                r["bytes"] = 10**30
+
+    edit_descriptor(package_copy, huge)
+    claims = superclusters.load("claims", data_dir=str(package_copy))
+    span = claims["span_url"].iloc[0]
+    assert superclusters.span_text(span, data_dir=str(package_copy)) == claims["quote"].iloc[0]

@@ -122,7 +122,8 @@ class Package:
         target = self.file(path, "seed")
         expected_hash = str(resource.get("hash", "")).removeprefix("sha256:")
         stated = resource.get("bytes")
-        limit = stated if isinstance(stated, int) and not isinstance(stated, bool) and stated >= 0 else MAX_SEED_BYTES
+        # The descriptor's size, never more than a seed may be: a hostile `bytes` (10**30) is no read size.
+        limit = min(stated, MAX_SEED_BYTES) if isinstance(stated, int) and not isinstance(stated, bool) and stated >= 0 else MAX_SEED_BYTES
         try:
             with open(target, "rb") as handle:
                 data = handle.read(limit + 1)
