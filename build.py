@@ -132,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--scheduler needs --engine dask")
     if args.scheduler_timeout is not None and args.scheduler is None:
         parser.error("--scheduler-timeout needs --scheduler")
-    if not args.root.is_dir():
+    try:
+        is_folder = args.root.is_dir()
+    except OSError as exc:  # a name too long, a folder that cannot be searched
+        parser.error(f"--root {str(args.root)[:200]!r} cannot be read ({exc.strerror or exc}); expected the package folder")
+    if not is_folder:
         parser.error(f"--root {str(args.root)[:200]!r} is not a folder; expected the package folder (the one holding seeds/, readings/ and schemas/)")
 
     # pandera imports its optional data-synthesis strategies whenever hypothesis (a test dependency) is

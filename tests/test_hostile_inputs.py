@@ -288,3 +288,13 @@ def test_a_flow_list_as_a_flow_mappings_value_is_still_read() -> None:
     problems = Collector()
     assert parse_yaml("tesla: {name: Tesla, aliases: [Tesla, TSLA]}\n", "x.yaml", problems) == {"tesla": {"name": "Tesla", "aliases": ["Tesla", "TSLA"]}}
     assert not problems.problems
+
+
+def test_a_readme_that_is_not_utf8_and_a_root_name_too_long_are_problem_lines(package_copy: Path, tmp_path: Path) -> None:
+    """Both were tracebacks (UnicodeDecodeError; OSError: File name too long), a third red team found."""
+    (package_copy / "README.md").write_bytes(b"\xff\xfe not UTF-8\n")
+    result = run("--root", str(package_copy), timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "  - README.md: is not UTF-8 text; expected the package's README (restore it from git)" in result.stderr.splitlines()
+    long_root = run("--root", str(tmp_path / ("a" * 300)), "--verify", timeout=60)
+    assert long_root.returncode == 2 and "Traceback" not in long_root.stderr and "cannot be read (File name too long)" in long_root.stderr

@@ -43,6 +43,21 @@ def names_report(root: Path) -> list[str]:
     return lines
 
 
+def readme_text(root: Path) -> str | None:
+    """The package's README.md (whose generated blocks the build rewrites), None where there is none; a link, a
+    FIFO (which would block the build for ever) or text that is not UTF-8 is a problem line."""
+    irregular = regular_file_problem(root, "README.md")
+    if irregular is not None:
+        raise BuildError([irregular])
+    try:
+        return (root / "README.md").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = "is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else f"cannot be read ({exc.strerror or exc})"
+        raise BuildError([Problem("README.md", "", "", f"{why}; expected the package's README (restore it from git)")]) from None
+
+
 def staged_extras(root: Path, staged: Any) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """The descriptor and Croissant files for what a streamed build wrote, and the README if its
     generated blocks change (their markers are checked here, so a README without them fails the build)."""
@@ -53,12 +68,8 @@ def staged_extras(root: Path, staged: Any) -> tuple[dict[str, bytes], dict[str, 
     files = {"datapackage.json": (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
     files["croissant.json"] = croissant_bytes(package, staged.schemas, staged.files)
     also = {}
-    readme = root / "README.md"
-    irregular = regular_file_problem(root, "README.md")  # a FIFO would block the build for ever
-    if irregular is not None:
-        raise BuildError([irregular])
-    if readme.exists():
-        text = readme.read_text(encoding="utf-8")
+    text = readme_text(root)
+    if text is not None:
         updated = readme_updated(text, staged.schemas, staged.kept, staged.counts)
         if updated != text:
             also["README.md"] = updated.encode("utf-8")
@@ -122,12 +133,8 @@ def stale_files(root: Path) -> list[str]:
     from ..publish.generated import stale as stale_generated
 
     stale += stale_generated(root)
-    readme = root / "README.md"
-    irregular = regular_file_problem(root, "README.md")
-    if irregular is not None:
-        raise BuildError([irregular])
-    if readme.exists():
-        text = readme.read_text(encoding="utf-8")
+    text = readme_text(root)
+    if text is not None:
         if readme_updated(text, staged.schemas, staged.kept, staged.counts) != text:
             stale.append("README.md (generated blocks)")
     return stale
