@@ -157,7 +157,7 @@ def test_seeds_as_a_plain_file_is_named_as_such(package_copy: Path) -> None:
 # D10. Invisible fillers outside Unicode's Cc, Cf, Zl and Zp passed into published names and notes.
 
 
-@pytest.mark.parametrize("character", ["\u3164", "\u115f", "\u1160", "\uffa0", "\u2800", "\u034f", "\ufe0f", "\U000e0100", "\u180b"])
+@pytest.mark.parametrize("character", ["\u3164", "\u115f", "\u1160", "\uffa0", "\u2800", "\u034f", "\ufe0f", "\U000e0100", "\u180b", "\u17b4", "\U00016fe4"])
 def test_an_invisible_filler_in_an_entity_name_is_refused(package_copy: Path, character: str) -> None:
     edited(package_copy, "readings/entities.yaml", "    name: Tesla, Inc.\n", f"    name: {json.dumps('Tesla, Inc.' + character, ensure_ascii=False)}\n")
     found = problems_of(package_copy)
