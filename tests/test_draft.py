@@ -336,3 +336,15 @@ def test_the_drafter_never_reads_a_reading(monkeypatch):
     monkeypatch.setattr(builtins, "open", guarded)
     monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("read_text"))
     assert propose(text, "fr", registry, VOCABULARY).claims
+
+
+def test_a_cue_pattern_is_never_taken_from_another_table_that_had_the_same_address() -> None:
+    """The cue cache was keyed by id(table): a temporary table (dict(...) built per call) got the pattern of an
+    earlier one freed at the same address, so the proposals depended on what had run before (an xdist worker's
+    earlier test files)."""
+    from superclusters.curate.draft import _cue
+
+    first = _cue({"en": ["alpha"]}, "en")
+    second = _cue({"en": ["beta"]}, "en")  # CPython most likely gives this temporary the freed table's address
+    assert first.search("alpha") and not first.search("beta")
+    assert second.search("beta") and not second.search("alpha")

@@ -105,16 +105,11 @@ def _words(fragments: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{f})" for f in fragments) + r")(?![\w-])", re.IGNORECASE)
 
 
-_CUES: dict[tuple[int, str], re.Pattern[str]] = {}
-
-
 def _cue(table: dict[str, list[str]], language: str) -> re.Pattern[str]:
-    """The pattern of a lexicon table's cues in one language (compiled once; the tables are module constants)."""
-    key = (id(table), language)
-    pattern = _CUES.get(key)
-    if pattern is None:
-        pattern = _CUES[key] = _words(tuple(table.get(language, [])))
-    return pattern
+    """The pattern of a lexicon table's cues in one language, compiled once per list of cues (`_words` caches by
+    the cues themselves: a cache keyed by the table's id() gave a temporary table the pattern of another one
+    that had lived at the same address, so proposals depended on what ran before)."""
+    return _words(tuple(table.get(language, [])))
 
 
 def _slug(name: str) -> str:
