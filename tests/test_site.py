@@ -839,3 +839,21 @@ def test_the_cortex_page_answers_first(laptop: Any, built: Path, site: Site) -> 
     assert laptop.execute_script("return document.getElementById('kinds-rows').open") is False
     facts_bottom = laptop.execute_script("return document.querySelector('section.facts').getBoundingClientRect().bottom + window.scrollY")
     assert laptop.execute_script("return document.documentElement.scrollHeight") < facts_bottom + 800  # little below the facts table
+
+
+def test_a_bidi_control_inside_a_shown_value_never_turns_the_text_after_it(driver: Any, tmp_path: Path) -> None:
+    """A seed's own U+202E is shown verbatim in a quote; the stylesheet makes each element that shows a value its
+    own bidi island, so the text after it (here a count, as on the entities index) keeps its order."""
+    css = (Path(__file__).resolve().parent.parent / "superclusters" / "site" / "static" / "site.css").read_text(encoding="utf-8")
+    (tmp_path / "site.css").write_text(css, encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="site.css"></head>'
+        '<body><ul><li><a href="#">\u202eTesla</a> <span id="count">(161)</span></li></ul></body></html>',
+        encoding="utf-8",
+    )
+    driver.get((tmp_path / "page.html").as_uri())
+    first, last = driver.execute_script(
+        "const t = document.getElementById('count').firstChild, r = document.createRange(), x = [];"
+        "for (const i of [0, 4]) { r.setStart(t, i); r.setEnd(t, i + 1); x.push(r.getBoundingClientRect().left); } return x;"
+    )
+    assert first < last, "the count after the value was turned around: its '(' is right of its ')'"
