@@ -190,6 +190,25 @@ def problems_of(root: Path) -> list[str]:
     return []
 
 
+def derive_one(seed_text: str, registry_yaml: str, reading_yaml: str) -> tuple[dict, list[str]]:
+    """The tables the build's derive step makes of one hand-made article (seed 000_0000000000000000.txt), and
+    every problem it finds, as lines."""
+    from superclusters.check.schemas import load_schemas
+    from superclusters.derive import Vocabulary, derive_tables
+    from superclusters.errors import Collector
+    from superclusters.inputs.reading_schema import reading_schema
+    from superclusters.inputs.readings import parse_reading, parse_registry
+    from superclusters.inputs.seeds import decode_seed, sha256_hex
+
+    schemas = load_schemas(ROOT / "schemas")
+    problems = Collector()
+    registry = parse_registry(registry_yaml, "readings/entities.yaml", problems)
+    reading = parse_reading(reading_yaml, "readings/000_0000000000000000.yaml", problems, reading_schema(schemas))
+    seed = decode_seed("000_0000000000000000.txt", seed_text.encode(), sha256_hex(seed_text.encode()))
+    tables = derive_tables([(seed, reading)], registry, Vocabulary.from_schemas(schemas), problems) if reading else {}
+    return tables, [str(p) for p in problems.problems]
+
+
 def copy_release(release: BuiltRelease, target: Path) -> Path:
     """A writable copy of the shared release's dist/ folder at `target`; returns it."""
     shutil.copytree(release.archive.parent.parent, target)

@@ -8,16 +8,11 @@ from pathlib import Path
 import pytest
 
 from superclusters.check.schemas import load_schemas
-from superclusters.derive import Vocabulary, derive_tables
-from superclusters.errors import Collector
-from superclusters.inputs.reading_schema import reading_schema
-from superclusters.inputs.readings import parse_reading, parse_registry
-from superclusters.inputs.seeds import decode_seed, sha256_hex
+from superclusters.inputs.seeds import sha256_hex
+from tests.conftest import derive_one
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = load_schemas(ROOT / "schemas")
-VOCAB = Vocabulary.from_schemas(SCHEMAS)
-READING_SCHEMA = reading_schema(SCHEMAS)
 TEXT = " date 2024-06 Tesla diz que Cortex terá 50.000 GPUs até o final do ano. Tesla confirmou no X.\n"
 REGISTRY = """
 organisations:
@@ -68,12 +63,7 @@ events:
 
 
 def run(yaml_text: str):
-    problems = Collector()
-    registry = parse_registry(REGISTRY, "readings/entities.yaml", problems)
-    reading = parse_reading(yaml_text, "readings/000_0000000000000000.yaml", problems, READING_SCHEMA)
-    seed = decode_seed("000_0000000000000000.txt", TEXT.encode(), sha256_hex(TEXT.encode()))
-    tables = derive_tables([(seed, reading)], registry, VOCAB, problems) if reading else {}
-    return tables, [str(p) for p in problems.problems]
+    return derive_one(TEXT, REGISTRY, yaml_text)
 
 
 def test_a_good_reading_gives_rows_with_computed_offsets_values_and_dates():

@@ -7,18 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from superclusters.check.schemas import load_schemas
-from superclusters.derive import Vocabulary, derive_tables
 from superclusters.derive.claims import PHASE_WORDS, phases_in
-from superclusters.errors import Collector
-from superclusters.inputs.reading_schema import reading_schema
-from superclusters.inputs.readings import parse_reading, parse_registry
-from superclusters.inputs.seeds import decode_seed, sha256_hex
+from superclusters.inputs.seeds import sha256_hex
+from tests.conftest import derive_one
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = load_schemas(ROOT / "schemas")
-VOCAB = Vocabulary.from_schemas(SCHEMAS)
-READING_SCHEMA = reading_schema(SCHEMAS)
 TEXT = "Cortex consommera 130 MW au démarrage, qui atteindront 500 MW d'ici 2026. Tesla vise un cluster de 100 MW d'ici août.\n"
 REGISTRY = """
 organisations:
@@ -62,12 +55,7 @@ reference_year_basis: a test
 claims:
 {claims}
 """
-    problems = Collector()
-    registry = parse_registry(REGISTRY, "readings/entities.yaml", problems)
-    reading = parse_reading(text, "readings/000_0000000000000000.yaml", problems, READING_SCHEMA)
-    seed = decode_seed("000_0000000000000000.txt", TEXT.encode(), sha256_hex(TEXT.encode()))
-    tables = derive_tables([(seed, reading)], registry, VOCAB, problems)
-    return tables, [str(p) for p in problems.problems]
+    return derive_one(TEXT, REGISTRY, text)
 
 
 def test_a_phase_word_in_the_time_phrase_gives_the_phase():
