@@ -35,6 +35,12 @@ def party_row(site: Site, party_id: str) -> dict[str, Any]:
     return next((r for r in parties.rows if text(r.get(parties.pk[0])) == party_id), {})
 
 
+def outlet_name(site: Site, article_id: str) -> str | None:
+    """The name of the article's outlet, where the seed names it and the registry knows it; else None."""
+    outlet = text(article_row(site, article_id).get("outlet_organisation_id"))
+    return name_of(site, outlet) if outlet and site.entity_index.get(("", outlet)) is not None else None
+
+
 def attribution(site: Site, row: dict[str, Any]) -> str:
     """'according to Elon Musk', 'according to the article itself', 'according to what Electrek had heard (“nous avions entendu dire”)'."""
     kind, said_by = text(row.get("attribution_kind")), text(row.get("attributed_to"))
@@ -43,14 +49,12 @@ def attribution(site: Site, row: dict[str, Any]) -> str:
     if kind == "organisation" and text(row.get("attributed_organisation_id")):
         return f"according to {name_of(site, text(row['attributed_organisation_id']))}"
     if kind == "outlet":
-        outlet = text(article_row(site, text(row.get("article_id"))).get("outlet_organisation_id"))
-        known = outlet and site.entity_index.get(("", outlet)) is not None
-        return f"according to {name_of(site, outlet)} (the article itself)" if known else "according to the article itself"
+        outlet = outlet_name(site, text(row.get("article_id")))
+        return f"according to {outlet} (the article itself)" if outlet else "according to the article itself"
     if kind == "unnamed_source":
         party = party_row(site, text(row.get("attributed_party_id")))
         if text(party.get("kind")) == "hearsay":  # the outlet's own "we had heard": name the outlet as the hearer
-            outlet = text(article_row(site, text(row.get("article_id"))).get("outlet_organisation_id"))
-            hearer = name_of(site, outlet) if outlet and site.entity_index.get(("", outlet)) is not None else "the article's authors"
+            hearer = outlet_name(site, text(row.get("article_id"))) or "the article's authors"
             return f"according to what {hearer} had heard (“{text(party.get('quote')) or said_by}”)"
         noun = PARTY_NOUNS.get(text(party.get("kind")), "an unnamed source")
         words, gloss = text(party.get("quote")) or said_by, text(party.get("description_en"))
