@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..check.schemas import shape_problems
 from ..errors import BuildError, Collector, Problem, shown
 from ..inputs.limits import MAX_JSON_BYTES, MAX_SEED_BYTES, json_loads, json_problem
 from ..publish.verify import metadata_problems, named, unsafe_path
@@ -195,24 +196,25 @@ class Package:
         self.reader.problems.raise_if_any()
 
 
-def _schema_problem(schema: Any) -> str | None:
-    """Why `schema` is not a Table Schema the pages can be drawn from, or None."""
-    if not isinstance(schema, dict):
-        return "expected a Table Schema (a JSON object with fields)"
-    fields = schema.get("fields")
-    if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) and f["name"] for f in fields):
-        return "fields: expected a list of objects, each with a name"
-    names = [f["name"] for f in fields]
-    if len(set(names)) != len(names):
-        return "fields: a name is used twice; expected unique column names"
-    key = schema.get("primaryKey") or []
-    key = [key] if isinstance(key, str) else key
-    if not isinstance(key, list) or not all(isinstance(k, str) and k in names for k in key):
-        return "primaryKey: expected column names of this schema"
-    foreign = schema.get("foreignKeys", [])
-    if not isinstance(foreign, list) or not all(isinstance(fk, dict) and isinstance(fk.get("reference", {}), dict) for fk in foreign):
-        return "foreignKeys: expected a list of objects with a reference"
-    return None
+# Every type Table Schema v2 names: the site draws any table, not only the types this package's build writes.
+TABLE_SCHEMA_TYPES = (
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    "object",
+    "array",
+    "list",
+    "datetime",
+    "date",
+    "time",
+    "year",
+    "yearmonth",
+    "duration",
+    "geopoint",
+    "geojson",
+    "any",
+)
 
 
 def _rows(reader: Reader, name: str, paths: list[tuple[str, str]], schema: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -299,9 +301,8 @@ def load_package(root: Path) -> Package:
                 schema = reader.json(schema, (DESCRIPTOR, entry, "schema"))
                 if schema is None:
                     continue
-            why = _schema_problem(schema)
-            if why is not None:
-                reader.problems.add(DESCRIPTOR, entry, "schema", why)
+            for where, what in shape_problems(schema, types=TABLE_SCHEMA_TYPES):  # the build's and --verify's check
+                reader.problems.add(DESCRIPTOR, entry, "schema", f"{where}: {what}" if where else what)
             schemas.setdefault(name, schema)
     if not seeds and (root / "seeds").is_dir():  # a descriptor that does not list its seeds as file resources
         for path in sorted((root / "seeds").glob("*.txt")):
